@@ -23,12 +23,17 @@
 #define SRV_BUF_KEEP (1024 * 1024)
 /* A closing connection gets this long to take its last bytes. */
 #define SRV_LINGER_SECS 5
+/* And a new one this long to finish its startup (PostgreSQL's authentication_timeout). */
+#define SRV_STARTUP_SECS 60
+
+static const struct timeval startup_timeout = {SRV_STARTUP_SECS, 0};
 
 static void conn_cb(evutil_socket_t fd, short what, void *arg);
 
-static void set_interest(srv_conn *c, short flags, const struct timeval *timeout)
+/* Re-registers the event when the interest changes (or when forced, to change timeouts). */
+static void set_interest(srv_conn *c, short flags, const struct timeval *timeout, bool force)
 {
-    if (flags == c->ev_flags && !timeout) return;
+    if (flags == c->ev_flags && !force) return;
     event_del(c->ev);
     event_assign(c->ev, c->w->base, c->fd, flags | EV_PERSIST, conn_cb, c);
     if (flags || timeout) event_add(c->ev, timeout);
@@ -113,7 +118,7 @@ static void drive_closing(srv_conn *c)
         return;
     }
     struct timeval linger = {SRV_LINGER_SECS, 0};
-    set_interest(c, EV_WRITE, &linger);
+    set_interest(c, EV_WRITE, &linger, true);
 }
 
 /* Handles buffered input, flushes, and registers the interest that follows. */
@@ -137,7 +142,11 @@ static void drive(srv_conn *c)
     short flags = 0;
     if (c->pc.out.len > 0) flags |= EV_WRITE;
     if (!c->paused) flags |= EV_READ;
-    set_interest(c, flags, NULL);
+    /* The startup deadline stays armed until the session is ready, then goes. */
+    bool starting = c->pc.state == PGW_CONN_STARTUP;
+    bool deadline_done = c->startup_timer && !starting;
+    c->startup_timer = starting;
+    set_interest(c, flags, starting ? &startup_timeout : NULL, deadline_done);
     if (r == PGW_CONN_YIELD && !c->paused)
         event_active(c->ev, EV_READ, 0); /* come back after the other connections */
 }
@@ -156,6 +165,11 @@ static void conn_cb(evutil_socket_t fd, short what, void *arg)
         drive_closing(c);
         return;
     }
+    if (what & EV_TIMEOUT) {
+        pgw_log(&c->pc, PGPEEK_LOG_INFO, "startup not completed in %d seconds", SRV_STARTUP_SECS);
+        conn_close(c);
+        return;
+    }
     if ((what & EV_WRITE) && !conn_flush(c)) {
         conn_close(c);
         return;
@@ -172,7 +186,7 @@ bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
 {
     srv_conn *c = calloc(1, sizeof *c);
     struct event *ev = c ? event_new(w->base, fd, EV_READ | EV_PERSIST, conn_cb, c) : NULL;
-    if (!ev || event_add(ev, NULL) != 0) {
+    if (!ev || event_add(ev, &startup_timeout) != 0) {
         if (ev) event_free(ev);
         free(c);
         close(fd);
@@ -185,6 +199,7 @@ bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
     c->fd = fd;
     c->ev = ev;
     c->ev_flags = EV_READ;
+    c->startup_timer = true;
     c->next = w->conns;
     if (w->conns) w->conns->prev = c;
     w->conns = c;
