@@ -116,6 +116,11 @@ static bool convert(const adp_value *v, adp_type from, adp_type to, const adp_fm
         return adp_value_in(plain, v->u.s.p, v->u.s.len, fmt, a, r, err);
     }
     if (is_str(t)) {
+        if (f == ADP_T_BOOL) { /* booltext spells the words out, unlike boolout */
+            r->u.s.p = v->u.b ? "true" : "false";
+            r->u.s.len = v->u.b ? 4 : 5;
+            return true;
+        }
         char *s = adp_value_out_cstr(a, from, v, fmt);
         r->u.s.p = s;
         r->u.s.len = (uint32_t)strlen(s);
@@ -179,10 +184,10 @@ bool adp_value_cast(const adp_value *v, adp_type from, adp_type to, bool explici
 {
     char fn[64], tn[64];
     int c = cast_context(from.id, to.id);
-    if (c == CAST_NONE)
+    if (c == CAST_NONE && explicit_cast)
         return pgw_errorf(err, "42846", "cannot cast type %s to %s",
                           adp_type_name(from, fn, sizeof fn), adp_type_name(to, tn, sizeof tn));
-    if (c == CAST_E && !explicit_cast) {
+    if ((c == CAST_E || c == CAST_NONE) && !explicit_cast) {
         pgw_errorf(err, "42804", "value of type %s cannot be assigned to type %s",
                    adp_type_name(from, fn, sizeof fn), adp_type_name(to, tn, sizeof tn));
         pgw_error_hint(err, "You will need to rewrite or cast the expression.");

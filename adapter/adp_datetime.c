@@ -72,7 +72,7 @@ typedef struct dt_parts {
                     yesterday */
 } dt_parts;
 
-enum { DT_OK, DT_SYNTAX, DT_FIELD, DT_FIELD_MD };
+enum { DT_OK, DT_SYNTAX, DT_FIELD, DT_FIELD_MD, DT_TZ };
 
 static size_t digits_at(const char *s, size_t i, size_t len)
 {
@@ -132,7 +132,8 @@ static int parse_zone(const char *s, size_t *ip, size_t len, dt_parts *p)
             if (n == 6) sec = (int)num_at(s, i + 4, 2);
             i += n;
         }
-        if (h > 15 || m > 59 || sec > 59) return DT_FIELD;
+        if (m > 59 || sec > 59) return DT_FIELD;
+        if (h > 15) return DT_TZ;
         p->has_tz = true;
         p->tz = sign * (h * 3600 + m * 60 + sec);
         *ip = i;
@@ -158,7 +159,14 @@ static int parse_dt(const char *str, size_t len0, dt_parts *p)
     size_t i = 0;
     size_t n1 = digits_at(s, i, len);
     if (n1 == 0) return DT_SYNTAX;
-    if (n1 == 8 && (i + n1 == len || !(s[n1] == '-' || s[n1] == '/' || s[n1] == '.'))) {
+    if (n1 == len && n1 != 6 && n1 != 8) /* a lone number is not a date */
+        return (n1 <= 2 && num_at(s, 0, n1) > 12) || n1 == 7 || n1 > 8 ? DT_FIELD : DT_SYNTAX;
+    if (n1 == 6 && n1 == len) {
+        p->year = 2000 + num_at(s, 0, 2), p->mon = (int)num_at(s, 2, 2);
+        p->mday = (int)num_at(s, 4, 2);
+        if (p->year >= 2070) p->year -= 100;
+        i = 6;
+    } else if (n1 == 8 && (i + n1 == len || !(s[n1] == '-' || s[n1] == '/' || s[n1] == '.'))) {
         p->year = num_at(s, 0, 4), p->mon = (int)num_at(s, 4, 2), p->mday = (int)num_at(s, 6, 2);
         i = 8;
     } else {
@@ -191,14 +199,14 @@ static int parse_dt(const char *str, size_t len0, dt_parts *p)
         p->hour = (int)num_at(s, j, nh);
         j += nh + 1;
         size_t nm = digits_at(s, j, len);
-        if (nm != 2) return DT_SYNTAX;
-        p->min = (int)num_at(s, j, 2);
-        j += 2;
+        if (nm < 1 || nm > 2) return DT_SYNTAX;
+        p->min = (int)num_at(s, j, nm);
+        j += nm;
         if (j < len && s[j] == ':') {
             size_t ns = digits_at(s, j + 1, len);
-            if (ns != 2) return DT_SYNTAX;
-            p->sec = (int)num_at(s, j + 1, 2);
-            j += 3;
+            if (ns < 1 || ns > 2) return DT_SYNTAX;
+            p->sec = (int)num_at(s, j + 1, ns);
+            j += 1 + ns;
             if (j < len && s[j] == '.') {
                 size_t nf = digits_at(s, j + 1, len);
                 char fb[40] = "0.";
@@ -223,7 +231,7 @@ static int parse_dt(const char *str, size_t len0, dt_parts *p)
         if (!p->has_tz && (p->has_time || k == i)) {
             size_t z = k;
             int r = parse_zone(s, &z, len, p);
-            if (r == DT_FIELD) return r;
+            if (r == DT_FIELD || r == DT_TZ) return r;
             if (r == DT_OK) {
                 i = z;
                 continue;
@@ -262,6 +270,8 @@ static bool dt_error(int code, const char *tname, const char *s, size_t len, pgw
     adp_quote_input(q, sizeof q, s, len);
     if (code == DT_SYNTAX)
         return pgw_errorf(err, "22007", "invalid input syntax for type %s: \"%s\"", tname, q);
+    if (code == DT_TZ)
+        return pgw_errorf(err, "22009", "time zone displacement out of range: \"%s\"", q);
     pgw_errorf(err, "22008", "date/time field value out of range: \"%s\"", q);
     if (code == DT_FIELD_MD)
         pgw_error_hint(err, "Perhaps you need a different \"datestyle\" setting.");
@@ -270,9 +280,9 @@ static bool dt_error(int code, const char *tname, const char *s, size_t len, pgw
 
 static bool julian_ok(const dt_parts *p)
 {
-    /* PostgreSQL's calendar starts at 4714-11-24 BC */
-    return p->year > -4713 ||
-           (p->year == -4713 && (p->mon > 11 || (p->mon == 11 && p->mday >= 24)));
+    /* PostgreSQL checks the fields only to the month; the exact bound (4714-11-24 BC)
+     * applies to the final value */
+    return p->year > -4713 || (p->year == -4713 && p->mon >= 11);
 }
 
 bool adp_date_in(const char *s, size_t len, const adp_fmt *fmt, int64_t *out, pgw_error *err)

@@ -33,6 +33,22 @@ static bool bad_syntax(const char *s, size_t len, pgw_error *err)
                       adp_quote_input(q, sizeof q, s, len));
 }
 
+/* PostgreSQL's storage limits: 131072 digits before the point, 16383 after. */
+static bool check_format(const adp_num *n, pgw_error *err)
+{
+    if (n->kind != ADP_NUM_FINITE) return true;
+    bool over = n->dscale > 16383;
+    if (!over && mpz_sgn(n->v) != 0 && (long)mpz_sizeinbase(n->v, 10) - n->dscale > 131072) {
+        mpz_t lim;
+        mpz_init(lim);
+        mpz_ui_pow_ui(lim, 10, (unsigned long)(131072 + n->dscale));
+        over = mpz_cmpabs(n->v, lim) >= 0;
+        mpz_clear(lim);
+    }
+    if (over) return pgw_errorf(err, "22003", "value overflows numeric format");
+    return true;
+}
+
 static void mul_pow10(mpz_t v, unsigned long k)
 {
     if (k == 0) return;
@@ -88,10 +104,10 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
         if (i < l && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
         size_t e0 = i;
         while (i < l && s[i] >= '0' && s[i] <= '9') {
-            if (exp10 < 100000) exp10 = exp10 * 10 + (s[i] - '0');
+            if (exp10 < 10000000) exp10 = exp10 * 10 + (s[i] - '0');
             i++;
         }
-        if (i == e0 || exp10 > 1000) ok = false;
+        if (i == e0) ok = false;
         if (eneg) exp10 = -exp10;
     }
     if (i != l) ok = false;
@@ -100,6 +116,10 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
         mpz_set_str(n->v, digits, 10);
         if (neg) mpz_neg(n->v, n->v);
         long ds = frac - exp10;
+        if (ds > 16383 || ds < -131073) {
+            if (digits != stack) free(digits);
+            return pgw_errorf(err, "22003", "value overflows numeric format");
+        }
         if (ds < 0) {
             mul_pow10(n->v, (unsigned long)-ds);
             ds = 0;
@@ -108,7 +128,7 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
     }
     if (digits != stack) free(digits);
     if (!ok) return bad_syntax(str, len, err);
-    return true;
+    return check_format(n, err);
 }
 
 void adp_num_load(adp_num *n, const adp_value *v)
@@ -516,7 +536,7 @@ bool adp_num_arith(char op, const adp_value *av, const adp_value *bv, adp_arena 
     adp_num_init(&r);
     adp_num_load(&a, av);
     adp_num_load(&b, bv);
-    bool ok = num_arith(op, &a, &b, &r, err);
+    bool ok = num_arith(op, &a, &b, &r, err) && check_format(&r, err);
     if (ok) adp_num_store(&r, ar, out);
     adp_num_clear(&a);
     adp_num_clear(&b);

@@ -258,7 +258,7 @@ bool adp_type_common(adp_type a, adp_type b, const char *op, adp_type *out, pgw_
     }
     if (adp_type_is_numeric(a.id) && adp_type_is_numeric(b.id)) {
         out->id = numeric_common(a.id, b.id);
-        if (op[0] == '%' && is_float(out->id)) return op_missing(*out, *out, op, err);
+        if (op[0] == '%' && is_float(out->id)) return op_missing(a, b, op, err);
         if (cmp || arith) return true;
         return op_missing(a, b, op, err);
     }
@@ -286,7 +286,13 @@ bool adp_arith_resolve(char op, adp_type l, adp_type r, adp_type *lconv, adp_typ
     bool lint = l.id == ADP_T_INT2 || l.id == ADP_T_INT4;
     bool rint = r.id == ADP_T_INT2 || r.id == ADP_T_INT4;
     if (l.id == ADP_T_DATE || r.id == ADP_T_DATE) {
-        if (l.id == ADP_T_UNKNOWN || r.id == ADP_T_UNKNOWN) return op_ambiguous(l, r, ops, err);
+        /* an unknown literal becomes a date in date - '...', is ambiguous in + */
+        if (op == '-' && l.id == ADP_T_DATE && r.id == ADP_T_UNKNOWN) {
+            *lconv = date, *rconv = date, *result = i4;
+            return true;
+        }
+        if (op == '+' && (l.id == ADP_T_UNKNOWN || r.id == ADP_T_UNKNOWN))
+            return op_ambiguous(l, r, ops, err);
         if ((op == '+' || op == '-') && l.id == ADP_T_DATE && rint) {
             *lconv = date, *rconv = i4, *result = date;
             return true;

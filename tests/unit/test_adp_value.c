@@ -270,6 +270,13 @@ static void test_api(adp_arena *a)
     check(!adp_type_common(txt, i4, "=", &out, &err) && strcmp(err.sqlstate, "42883") == 0 &&
               strcmp(err.message, "operator does not exist: text = integer") == 0,
           "text=int4", err.message);
+    adp_type lc, rc, res;
+    check(!adp_arith_resolve('-', ts, ts, &lc, &rc, &res, &err) &&
+              strcmp(err.sqlstate, "0A000") == 0,
+          "interval unsupported", err.message);
+    check(adp_arith_resolve('+', d, i4, &lc, &rc, &res, &err) && res.id == ADP_T_DATE &&
+              rc.id == ADP_T_INT4,
+          "date + int4", "");
     check(adp_cast_exists(i4, txt, false) && !adp_cast_exists(txt, i4, false) &&
               adp_cast_exists(txt, i4, true) && !adp_cast_exists(d, i4, true),
           "cast_exists", "");
