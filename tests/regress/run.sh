@@ -61,6 +61,8 @@ unset PGOPTIONS PGDATABASE PGUSER PGHOST PGHOSTADDR PGPORT PGTZ PGDATESTYLE PGAP
       PSQL_PAGER PAGER PGCONNECT_TIMEOUT
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 export PGCONNECT_TIMEOUT=10
+# A hung server must not hang the suite: each file gets this many seconds.
+FILE_TIMEOUT="${REGRESS_FILE_TIMEOUT:-120}"
 # Sanitizer builds: leaks and undefined behaviour fail the run (harmless for Release).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -138,9 +140,11 @@ run_one() {
       case "$line" in ''|--*) continue ;; esac
       args+=(-c "$line")
     done <"$sql"
-    psql -X -q -e -v ON_ERROR_STOP=0 "${conn[@]}" "${args[@]}" >"$out.raw" 2>&1
+    timeout -s KILL "$FILE_TIMEOUT" \
+      psql -X -q -e -v ON_ERROR_STOP=0 "${conn[@]}" "${args[@]}" >"$out.raw" 2>&1
   else
-    psql -X -a -q -v ON_ERROR_STOP=0 "${conn[@]}" <"$sql" >"$out.raw" 2>&1
+    timeout -s KILL "$FILE_TIMEOUT" \
+      psql -X -a -q -v ON_ERROR_STOP=0 "${conn[@]}" <"$sql" >"$out.raw" 2>&1
   fi
   grep -vE '^(LOCATION|SCHEMA NAME|TABLE NAME|COLUMN NAME|DATATYPE NAME|CONSTRAINT NAME):  ' \
     "$out.raw" >"$out"
@@ -168,6 +172,7 @@ fi
 failed=0
 passed=0
 failed_names=()
+server_died=0
 for t in "${tests[@]}"; do
   if [ "$SKIP_HAND" = 1 ] && is_hand_maintained "$t"; then
     printf '%-24s skipped (hand-maintained expected file)\n' "$t"
@@ -194,11 +199,20 @@ for t in "${tests[@]}"; do
     printf '%-24s FAILED\n' "$t"
     failed=$((failed + 1)); failed_names+=("$t")
   fi
+  if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "pgpeekd died during test $t; log tail:" >&2
+    tail -n 60 "$RESULTS/pgpeekd.log" >&2
+    wait "$SERVER_PID"
+    echo "pgpeekd exit status: $?" >&2
+    SERVER_PID=""
+    server_died=1
+  fi
 done
 
 # Stop pgpeekd: SIGTERM, then wait (bounded) for it to exit; its exit code must be 0
 # (under ASan, LeakSanitizer makes it nonzero on leaks).
 server_rc=0
+[ "$server_died" = 1 ] && server_rc=1
 if [ -n "$SERVER_PID" ]; then
   kill -TERM "$SERVER_PID" 2>/dev/null
   for i in $(seq 1 300); do
