@@ -239,11 +239,18 @@ if [ -n "$SERVER_PID" ]; then
   fi
 fi
 
+# All diffs go to results/regression.diffs; the first DIFF_LINES lines of each are shown.
+DIFF_LINES="${REGRESS_DIFF_LINES:-150}"
 for t in "${failed_names[@]}"; do
   if [ -f "$RESULTS/$t.diff" ]; then
+    cat "$RESULTS/$t.diff" >>"$RESULTS/regression.diffs"
     echo
     echo "======== diff for $t (expected vs result) ========"
-    cat "$RESULTS/$t.diff"
+    head -n "$DIFF_LINES" "$RESULTS/$t.diff"
+    n="$(wc -l <"$RESULTS/$t.diff")"
+    if [ "$n" -gt "$DIFF_LINES" ]; then
+      echo "... ($((n - DIFF_LINES)) more lines in $RESULTS/$t.diff)"
+    fi
   fi
 done
 
