@@ -16,6 +16,9 @@
 # so each line reaches the server as one Simple Query message (several statements in one
 # string, implicit transactions). Every other file goes through "psql -X -a -q" on stdin.
 #
+# A file whose first line is "-- regress: connect" has lines "CONNINFO | SQL": each opens
+# its own connection with those extra libpq keywords (startup parameters) and runs SQL.
+#
 # Outputs are normalized the same way in every mode: with VERBOSITY verbose psql prints
 # "LOCATION:" (PostgreSQL source positions, which only PostgreSQL has) and the optional
 # SCHEMA/TABLE/COLUMN/DATATYPE/CONSTRAINT NAME fields; those lines are removed.
@@ -134,7 +137,23 @@ wait_ready() {
 run_one() {
   local sql="$1" out="$2"
   local conn=(-h "$PG_HOST" -p "$PG_PORT" -U materialize -d materialize)
-  if head -n 1 "$sql" | grep -q '^-- regress: psql-c'; then
+  if head -n 1 "$sql" | grep -q '^-- regress: connect'; then
+    # Each line "CONNINFO | SQL": a new connection with those libpq keywords added to
+    # the usual ones (later keywords win), running SQL with -c. Host and port vary
+    # between runs, so they are masked in the output.
+    local line ci q
+    : >"$out.raw"
+    while IFS= read -r line || [ -n "$line" ]; do
+      case "$line" in ''|--*) continue ;; esac
+      ci="${line%%|*}"; q="${line#*|}"
+      ci="${ci% }"; q="${q# }"
+      printf -- '-- connect: %s\n%s\n' "$ci" "$q" >>"$out.raw"
+      timeout -s KILL "$FILE_TIMEOUT" \
+        psql -X -q -v ON_ERROR_STOP=0 \
+        "host=$PG_HOST port=$PG_PORT user=materialize dbname=materialize $ci" -c "$q" 2>&1 \
+        | sed -E -e "s/\"$PG_HOST\", port $PG_PORT/HOST, port PORT/g" >>"$out.raw"
+    done <"$sql"
+  elif head -n 1 "$sql" | grep -q '^-- regress: psql-c'; then
     local args=() line
     while IFS= read -r line || [ -n "$line" ]; do
       case "$line" in ''|--*) continue ;; esac
