@@ -22,8 +22,14 @@ def statements(sql_path):
     if lines and lines[-1] == "":
         lines.pop()
     psql_c = bool(lines) and lines[0].startswith("-- regress: psql-c")
+    connect = bool(lines) and lines[0].startswith("-- regress: connect")
     out, cur = [], []
     for line in lines:
+        if connect:
+            if line.strip() and not line.startswith("--"):
+                ci, _, q = line.partition("|")
+                out.append(["-- connect: " + ci.rstrip(" "), q.lstrip(" ")])
+            continue
         if psql_c:
             if line.strip() and not line.startswith("--") and not line.startswith("\\"):
                 out.append([line])
