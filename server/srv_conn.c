@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <event2/event.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,28 +87,28 @@ static bool conn_flush(srv_conn *c)
     return true;
 }
 
-/* One recv. False when the peer closed or failed. */
-static bool conn_recv(srv_conn *c)
+typedef enum recv_result { RECV_OK, RECV_EOF, RECV_FAILED } recv_result;
+
+/* One recv. */
+static recv_result conn_recv(srv_conn *c)
 {
     pgw_buf *in = &c->pc.in;
     size_t want = SRV_RECV_CHUNK;
     if (c->pc.in_need > in->len && c->pc.in_need - in->len > want) want = c->pc.in_need - in->len;
     if (!pgw_buf_reserve(in, want)) {
         pgw_log(&c->pc, PGPEEK_LOG_ERROR, "out of memory for input");
-        return false;
+        return RECV_FAILED;
     }
     ssize_t n = recv(c->fd, in->data + in->len, in->cap - in->len, 0);
     if (n > 0) {
         in->len += (size_t)n;
         pgw_stat_add(&c->w->stats.bytes_received, (uint64_t)n);
-        return true;
+        return RECV_OK;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return true;
-    if (n == 0)
-        pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "client closed the connection");
-    else
-        pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "recv: %s", strerror(errno));
-    return false;
+    if (n == 0) return RECV_EOF;
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return RECV_OK;
+    pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "recv: %s", strerror(errno));
+    return RECV_FAILED;
 }
 
 /* A closing connection: send what is left, then close; give the client a few seconds. */
@@ -119,6 +120,18 @@ static void drive_closing(srv_conn *c)
     }
     struct timeval linger = {SRV_LINGER_SECS, 0};
     set_interest(c, EV_WRITE, &linger, true);
+}
+
+/* The client half-closed: as PostgreSQL would, answer every complete message it sent
+ * before, then close once the replies are out. The input is bounded (no reads happen past
+ * the backlog), so handling it all at once is bounded too. */
+static void drive_eof(srv_conn *c)
+{
+    pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "client closed the connection");
+    while (c->pc.state != PGW_CONN_CLOSING && pgw_conn_process(&c->pc, SIZE_MAX) == PGW_CONN_YIELD)
+        ;
+    if (c->pc.state != PGW_CONN_CLOSING) pgw_conn_set_state(&c->pc, PGW_CONN_CLOSING);
+    drive_closing(c);
 }
 
 /* Handles buffered input, flushes, and registers the interest that follows. */
@@ -175,9 +188,16 @@ static void conn_cb(evutil_socket_t fd, short what, void *arg)
         return;
     }
     bool backlog = c->pc.in.len >= SRV_IN_BACKLOG && c->pc.in.len >= c->pc.in_need;
-    if ((what & EV_READ) && !c->paused && !backlog && !conn_recv(c)) {
-        conn_close(c);
-        return;
+    if ((what & EV_READ) && !c->paused && !backlog) {
+        recv_result r = conn_recv(c);
+        if (r == RECV_FAILED) {
+            conn_close(c);
+            return;
+        }
+        if (r == RECV_EOF) {
+            drive_eof(c);
+            return;
+        }
     }
     drive(c);
 }
