@@ -87,6 +87,22 @@ int main(void)
     srv_options_free(&o);
     unlink(path);
 
+    /* The environment sits between the file and the flags. */
+    setenv("PGPEEK_MAX_CONNECTIONS", "11", 1);
+    setenv("PGPEEK_LOG_LEVEL", "error", 1);
+    char *envflags[] = {"pgpeekd", "--log-level", "debug"};
+    CHECK(parse(&o, err, 3, envflags));
+    CHECK_INT(o.cfg.max_connections, 11);
+    CHECK_INT(o.cfg.log_level, PGPEEK_LOG_DEBUG);
+    srv_options_free(&o);
+    setenv("PGPEEK_WORKERS", "lots", 1);
+    CHECK(!parse(&o, err, 1, none));
+    CHECK(strstr(err, "PGPEEK_WORKERS") != NULL);
+    srv_options_free(&o);
+    unsetenv("PGPEEK_WORKERS");
+    unsetenv("PGPEEK_MAX_CONNECTIONS");
+    unsetenv("PGPEEK_LOG_LEVEL");
+
     char *bad[][3] = {{"pgpeekd", "--workers", "0"},
                       {"pgpeekd", "--listen", "nohost"},
                       {"pgpeekd", "--listen", "h:70000"},
