@@ -164,6 +164,13 @@ static void drive(srv_conn *c)
         event_active(c->ev, EV_READ, 0); /* come back after the other connections */
 }
 
+static bool startup_expired(srv_conn *c)
+{
+    struct timeval now;
+    event_base_gettimeofday_cached(c->w->base, &now);
+    return now.tv_sec - c->accepted_at >= SRV_STARTUP_SECS;
+}
+
 static void conn_cb(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
@@ -178,7 +185,9 @@ static void conn_cb(evutil_socket_t fd, short what, void *arg)
         drive_closing(c);
         return;
     }
-    if (what & EV_TIMEOUT) {
+    /* A persistent event's timeout restarts on every activation, so the deadline itself is
+     * checked against the accept time: a client dribbling bytes cannot stretch it. */
+    if (c->pc.state == PGW_CONN_STARTUP && ((what & EV_TIMEOUT) || startup_expired(c))) {
         pgw_log(&c->pc, PGPEEK_LOG_INFO, "startup not completed in %d seconds", SRV_STARTUP_SECS);
         conn_close(c);
         return;
@@ -220,6 +229,9 @@ bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
     c->ev = ev;
     c->ev_flags = EV_READ;
     c->startup_timer = true;
+    struct timeval now;
+    event_base_gettimeofday_cached(w->base, &now);
+    c->accepted_at = now.tv_sec;
     c->next = w->conns;
     if (w->conns) w->conns->prev = c;
     w->conns = c;
