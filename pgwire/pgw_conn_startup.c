@@ -82,6 +82,9 @@ static void start_session(pgw_conn *c, const pgw_startup *st)
     size_t len = strlen(c->ident);
     snprintf(c->ident + len, sizeof c->ident - len, " %.40s@%.40s", user,
              database && database[0] ? database : user);
+    /* Names come from the client: keep control characters out of the log lines. */
+    for (char *p = c->ident + len; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
 
     negotiate_if_needed(c, st);
     if (!c->env->admit(c->env->ctx, c, &err)) {
