@@ -261,15 +261,15 @@ int main(void)
     cfg.max_message_size = MAX_MSG;
     pgpeek_server *s = pt_start(&cfg);
     port = pgpeek_port(s);
-    test_bad_lengths();
-    test_unknown_types();
-    test_query_format_errors();
-    test_extended_refused();
-    test_truncated();
-    test_pipelined();
-    test_half_close();
-    test_backpressure();
-    test_leave_mid_reply();
+    PT_RUN(test_bad_lengths);
+    PT_RUN(test_unknown_types);
+    PT_RUN(test_query_format_errors);
+    PT_RUN(test_extended_refused);
+    PT_RUN(test_truncated);
+    PT_RUN(test_pipelined);
+    PT_RUN(test_half_close);
+    PT_RUN(test_backpressure);
+    PT_RUN(test_leave_mid_reply);
     pgpeek_stop(s);
     return pt_finish();
 }
