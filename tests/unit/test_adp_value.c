@@ -270,6 +270,30 @@ static void test_api(adp_arena *a)
     check(!adp_type_common(txt, i4, "=", &out, &err) && strcmp(err.sqlstate, "42883") == 0 &&
               strcmp(err.message, "operator does not exist: text = integer") == 0,
           "text=int4", err.message);
+    /* CASE / COALESCE / UNION resolution (select_common_type) */
+    adp_type i2 = {ADP_T_INT2, -1}, i8 = {ADP_T_INT8, -1}, vc5 = {ADP_T_VARCHAR, 9};
+    check(adp_type_common(i4, f4, "COALESCE", &out, &err) && out.id == ADP_T_FLOAT4,
+          "coalesce int4 real", "");
+    check(adp_type_common(num, f4, "COALESCE", &out, &err) && out.id == ADP_T_FLOAT4,
+          "coalesce numeric real", "");
+    check(adp_type_common(i8, i2, "CASE", &out, &err) && out.id == ADP_T_INT8, "case int8 int2",
+          "");
+    check(adp_type_common(vc, txt, "COALESCE", &out, &err) && out.id == ADP_T_VARCHAR,
+          "coalesce varchar text", "");
+    check(adp_type_common(vc, vc5, "UNION", &out, &err) && out.id == ADP_T_VARCHAR &&
+              out.typmod == -1,
+          "union varchar typmods", "");
+    check(adp_type_common(T_UNKNOWN, T_UNKNOWN, "CASE", &out, &err) && out.id == ADP_T_TEXT,
+          "case unknown", "");
+    check(adp_type_common(d, tstz, "COALESCE", &out, &err) && out.id == ADP_T_TIMESTAMPTZ,
+          "coalesce date tstz", "");
+    check(!adp_type_common(i4, txt, "COALESCE", &out, &err) && strcmp(err.sqlstate, "42804") == 0 &&
+              strcmp(err.message, "COALESCE types integer and text cannot be matched") == 0,
+          "coalesce int text", err.message);
+    check(adp_type_common(vc, T_UNKNOWN, "~~", &out, &err) && out.id == ADP_T_TEXT, "like", "");
+    check(!adp_type_common(i4, txt, "~~", &out, &err) &&
+              strcmp(err.message, "operator does not exist: integer ~~ text") == 0,
+          "int like", err.message);
     adp_type lc, rc, res;
     check(!adp_arith_resolve('-', ts, ts, &lc, &rc, &res, &err) &&
               strcmp(err.sqlstate, "0A000") == 0,

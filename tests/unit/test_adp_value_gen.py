@@ -231,6 +231,43 @@ for lt, rt in [('text', 'text'), ('text', 'varchar'), ('unknown', 'unknown'), ('
                ('bytea', 'bytea'), ('int4', 'unknown'), ('bool', 'unknown')]:
     op(lt, 'ab', '||', rt, 'cd')
 
+# Random values (fixed seed): shortest float output and numeric scales over many shapes.
+import random
+import struct
+rng = random.Random(15)
+for _ in range(400):
+    bits = rng.getrandbits(64)
+    d = struct.unpack('<d', struct.pack('<Q', bits))[0]
+    if d != d or d in (float('inf'), float('-inf')):
+        continue
+    c('unknown', repr(d), 'float8')
+for _ in range(300):
+    bits = rng.getrandbits(32)
+    f = struct.unpack('<f', struct.pack('<I', bits))[0]
+    if f != f or f in (float('inf'), float('-inf')):
+        continue
+    c('unknown', '%.9g' % f, 'float4')
+for _ in range(200):
+    v = rng.randint(-10**6, 10**6) / 10 ** rng.randint(0, 9)
+    c('unknown', repr(v), 'float8')
+    c('unknown', repr(v), 'float4')
+    c('float8', repr(v), 'numeric')
+    c('float4', repr(v), 'numeric')
+
+
+def rnum():
+    digits = str(rng.randint(0, 10 ** rng.randint(1, 25)))
+    scale = rng.randint(0, 12)
+    if scale >= len(digits):
+        digits = '0' * (scale - len(digits) + 1) + digits
+    txt = digits[:len(digits) - scale] + ('.' + digits[len(digits) - scale:] if scale else '')
+    return ('-' if rng.random() < 0.3 else '') + txt
+
+
+for _ in range(250):
+    o = rng.choice('+-*/%')
+    op('numeric', rnum(), o, 'numeric', rnum())
+
 CMPS = []
 for t, vals in [('numeric', ['1.0', '1.00', '1', '-1', 'NaN', 'Infinity', '-Infinity', '0.5', '-0.000', '0',
                              '12345678901234567890.1', '1e-30']),
