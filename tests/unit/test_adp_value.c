@@ -150,6 +150,13 @@ static void run_op_cases(adp_arena *a)
                  adp_value_arith_mixed(c->op[0], lc.id, rc.id, &lv, &rv, a, &out, &rid, &err);
             if (ok && rid != res.id)
                 ok = !pgw_errorf(&err, "XXXXX", "result type %d but resolved %d", rid, res.id);
+            /* callers that pass only the left operand type get the same value */
+            adp_value alt;
+            adp_type_id rid2;
+            pgw_error e2 = {0};
+            if (ok && (!adp_value_arith(c->op[0], lc.id, &lv, &rv, a, &alt, &rid2, &e2) ||
+                       adp_value_cmp(res.id, &alt, &out) != 0))
+                check(false, c->l, "adp_value_arith with the left type differs");
         }
         if (ok) {
             char tn[64];
