@@ -67,7 +67,17 @@ static int shortest_digits(double v, bool f4, char *digits, int *exp10)
 {
     char tmp[40];
     int maxp = f4 ? 9 : 17;
-    for (int p = 1; p <= maxp; p++) {
+    /* Every decimal of up to DBL_DIG (FLT_DIG) digits survives a round trip through a
+     * normal double (float), so when the value prints back exactly at that many digits,
+     * those digits less trailing zeros are the shortest: start there and save the short
+     * attempts. Subnormals have fewer digits of precision and take the long way. */
+    int start = 1;
+    if (v >= (f4 ? (double)FLT_MIN : DBL_MIN)) {
+        start = f4 ? FLT_DIG : DBL_DIG;
+        snprintf(tmp, sizeof tmp, "%.*e", start - 1, v);
+        if (!round_trips(tmp, v, f4)) start++;
+    }
+    for (int p = start; p <= maxp; p++) {
         snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
         bool ok = round_trips(tmp, v, f4);
         char *e = strchr(tmp, 'e');
