@@ -17,6 +17,12 @@ typedef struct cast_case {
 typedef struct op_case {
     const char *lt, *l, *op, *rt, *r, *expect; /* "value|result type" or "!SQLSTATE:message" */
 } op_case;
+typedef struct neg_case {
+    const char *type, *v, *expect;
+} neg_case;
+typedef struct avg_case {
+    const char *type, *vals, *expect; /* "avg|sum" */
+} avg_case;
 typedef struct cmp_case {
     const char *type, *a, *b, *expect;
 } cmp_case;
@@ -195,6 +201,73 @@ static void run_cmp_cases(adp_arena *a)
     }
 }
 
+static void run_neg_cases(adp_arena *a)
+{
+    adp_fmt fmt = {1, 0, true};
+    for (size_t i = 0; i < sizeof neg_cases / sizeof neg_cases[0]; i++) {
+        const neg_case *c = &neg_cases[i];
+        pgw_error err = {0};
+        adp_type t;
+        adp_value v, out;
+        bool ok =
+            make_value(a, c->type, c->v, &t, &v, &err) && adp_value_neg(t.id, &v, a, &out, &err);
+        const char *got = render(a, ok, t, &out, &fmt, &err);
+        char what[200], detail[600];
+        snprintf(what, sizeof what, "neg %s '%s'", c->type, c->v);
+        snprintf(detail, sizeof detail, "got [%s] want [%s]", got, c->expect);
+        check(strcmp(got, c->expect) == 0, what, detail);
+    }
+}
+
+/* Mirrors how an executor computes sum/avg: numeric sums, adp_numeric_div_int for avg. */
+static void run_avg_cases(adp_arena *a)
+{
+    adp_fmt fmt = {1, 0, true};
+    adp_type num = {ADP_T_NUMERIC, -1};
+    for (size_t i = 0; i < sizeof avg_cases / sizeof avg_cases[0]; i++) {
+        const avg_case *c = &avg_cases[i];
+        pgw_error err = {0};
+        adp_type t;
+        adp_value sum = {0}, avg, x, xn;
+        int64_t n = 0, isum = 0;
+        bool ok = true, is_int = strcmp(c->type, "int2") == 0 || strcmp(c->type, "int4") == 0;
+        char *vals = adp_arena_strdup(a, c->vals), *save = NULL;
+        for (char *tok = strtok_r(vals, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save)) {
+            ok = make_value(a, c->type, tok, &t, &x, &err);
+            if (!ok) break;
+            if (is_int) {
+                isum += x.u.i;
+            } else {
+                /* int8 sums are numeric, as in PostgreSQL */
+                if (t.id == ADP_T_INT8 &&
+                    !(ok = adp_value_cast(&x, t, num, true, &fmt, a, &x, &err)))
+                    break;
+                ok = n == 0 ? (sum = x, true) : adp_numeric_add(&sum, &x, a, &sum, &err);
+            }
+            n++;
+        }
+        const char *got;
+        if (ok && is_int) {
+            adp_value iv = {.isnull = false, .u.i = isum};
+            ok = adp_value_cast(&iv, (adp_type){ADP_T_INT8, -1}, num, true, &fmt, a, &xn, &err);
+            sum = xn;
+        }
+        if (ok) ok = adp_numeric_div_int(&sum, n, a, &avg, &err);
+        adp_type st = adp_sum_result_type(t.id);
+        adp_value sv = sum;
+        if (ok && st.id == ADP_T_INT8) sv.u.i = isum;
+        if (ok)
+            got = adp_arena_sprintf(a, "%s|%s", render(a, true, num, &avg, &fmt, &err),
+                                    render(a, true, st, &sv, &fmt, &err));
+        else
+            got = render(a, false, num, &avg, &fmt, &err);
+        char what[200], detail[600];
+        snprintf(what, sizeof what, "avg %s {%s}", c->type, c->vals);
+        snprintf(detail, sizeof detail, "got [%s] want [%s]", got, c->expect);
+        check(strcmp(got, c->expect) == 0, what, detail);
+    }
+}
+
 static void test_api(adp_arena *a)
 {
     char buf[64];
@@ -356,6 +429,9 @@ int main(void)
     run_op_cases(&a);
     adp_arena_reset(&a);
     run_cmp_cases(&a);
+    adp_arena_reset(&a);
+    run_neg_cases(&a);
+    run_avg_cases(&a);
     adp_arena_free(&a);
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;

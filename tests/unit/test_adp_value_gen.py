@@ -43,6 +43,21 @@ begin
   return res;
 exception when others then return '!' || sqlstate || ':' || sqlerrm;
 end $$;
+create or replace function t_neg(t text, v text) returns text language plpgsql as $$
+declare res text;
+begin
+  perform set_config('extra_float_digits', '1', true);
+  execute format('select (-(%L::%s))::text', v, t) into res;
+  return res;
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
+create or replace function t_avg(t text, vals text) returns text language plpgsql as $$
+declare res text;
+begin
+  execute format('select avg(x::%s)::text || ''|'' || sum(x::%s)::text from unnest(string_to_array(%L, '','')) x', t, t, vals) into res;
+  return res;
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
 set client_min_messages = warning;
 """
 
@@ -268,6 +283,25 @@ for _ in range(250):
     o = rng.choice('+-*/%')
     op('numeric', rnum(), o, 'numeric', rnum())
 
+NEGS = []
+for t, vals in [('int2', ['5', '-32768', '0']), ('int4', ['7', '-2147483648', '2147483647']),
+                ('int8', ['-9223372036854775808', '1']),
+                ('float8', ['0', '-0', '1.5', 'NaN', 'Infinity', '-Infinity']),
+                ('float4', ['0', '2.5']),
+                ('numeric', ['0', '0.00', '-0.00', '1.50', '-1.50', 'NaN', 'Infinity', '-Infinity']),
+                ('text', ['a']), ('date', ['2024-01-01']), ('bool', ['t'])]:
+    for v in vals:
+        NEGS.append((t, v))
+AVGS = []
+for t, vals in [('int4', '1,2'), ('int4', '1,2,2'), ('int4', '5'), ('int4', '-1,-2,-2'),
+                ('int4', '2147483647,2147483647'), ('int8', '9223372036854775807,1'),
+                ('numeric', '1.10,2.205'), ('numeric', '1,2,2'), ('numeric', '0.001,0.002,0.002'),
+                ('numeric', '12345678901234567890,1'), ('numeric', '1e-20,3e-20,1e-20'),
+                ('numeric', '100,200'), ('numeric', '0,0,0'), ('numeric', 'NaN,1'),
+                ('numeric', 'Infinity,1'), ('numeric', 'Infinity,-Infinity'),
+                ('int2', '1,2,4'), ('numeric', '9999,9998,9999')]:
+    AVGS.append((t, vals))
+
 CMPS = []
 for t, vals in [('numeric', ['1.0', '1.00', '1', '-1', 'NaN', 'Infinity', '-Infinity', '0.5', '-0.000', '0',
                              '12345678901234567890.1', '1e-30']),
@@ -294,6 +328,10 @@ def run(conninfo):
         parts.append("t_cast(%s,%s,%s,%s,%s,%d)" % (sqlq(src), sqlq(txt), sqlq(dst), sqlq(mode), sqlq(tz), efd))
     for (lt, l, o, rt, r) in OPS:
         parts.append("t_op(%s,%s,%s,%s,%s)" % (sqlq(lt), sqlq(l), sqlq(o), sqlq(rt), sqlq(r)))
+    for (t, v) in NEGS:
+        parts.append("t_neg(%s,%s)" % (sqlq(t), sqlq(v)))
+    for (t, v) in AVGS:
+        parts.append("t_avg(%s,%s)" % (sqlq(t), sqlq(v)))
     for (t, a, b) in CMPS:
         parts.append("t_cmp(%s,%s,%s)" % (sqlq(t), sqlq(a), sqlq(b)))
     q = FUNCS + "select json_agg(x order by n) from (values " + ",".join(
@@ -328,6 +366,16 @@ def main():
     print("static const op_case op_cases[] = {")
     for (lt, l, o, rt, r) in OPS:
         print("    {%s, %s, %s, %s, %s, %s}," % (cstr(lt), cstr(l), cstr(o), cstr(rt), cstr(r), cstr(res[k])))
+        k += 1
+    print("};")
+    print("static const neg_case neg_cases[] = {")
+    for (t, v) in NEGS:
+        print("    {%s, %s, %s}," % (cstr(t), cstr(v), cstr(res[k])))
+        k += 1
+    print("};")
+    print("static const avg_case avg_cases[] = {")
+    for (t, v) in AVGS:
+        print("    {%s, %s, %s}," % (cstr(t), cstr(v), cstr(res[k])))
         k += 1
     print("};")
     print("static const cmp_case cmp_cases[] = {")
