@@ -416,6 +416,23 @@ static void test_api(adp_arena *a)
 
     int64_t now = adp_now_pg_usec();
     check(now > INT64_C(800000000) * 1000000, "now", "");
+    /* relative words, in a zone 5:30 east (the day may differ from UTC's) */
+    adp_fmt east = {1, 19800, true};
+    int64_t day = INT64_C(86400000000), today = (now + INT64_C(19800000000)) / day;
+    adp_value dv, tv2;
+    check(adp_value_in((adp_type){ADP_T_DATE, -1}, "today", 5, &east, a, &dv, &err) &&
+              (dv.u.i == today || dv.u.i == today + 1),
+          "today", "");
+    check(adp_value_in((adp_type){ADP_T_DATE, -1}, "tomorrow", 8, &east, a, &tv2, &err) &&
+              tv2.u.i == dv.u.i + 1,
+          "tomorrow", "");
+    check(
+        adp_value_in((adp_type){ADP_T_TIMESTAMPTZ, -1}, "today 10:00", 11, &east, a, &tv2, &err) &&
+            tv2.u.i == dv.u.i * day + INT64_C(36000000000) - INT64_C(19800000000),
+        "today 10:00", "");
+    check(adp_value_in((adp_type){ADP_T_TIMESTAMPTZ, -1}, "now", 3, &east, a, &tv2, &err) &&
+              tv2.u.i >= now && tv2.u.i - now < INT64_C(60000000),
+          "now()", "");
 }
 
 int main(void)
