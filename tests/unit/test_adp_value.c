@@ -268,6 +268,47 @@ static void run_avg_cases(adp_arena *a)
     }
 }
 
+/* The text-based numeric comparison agrees with the sign of the GMP difference. */
+static void test_numeric_cmp_random(adp_arena *a)
+{
+    unsigned seed = 12345;
+    int bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        char buf[2][64];
+        adp_value v[2], diff;
+        adp_type num = {ADP_T_NUMERIC, -1};
+        adp_fmt fmt = {1, 0, true};
+        pgw_error err = {0};
+        for (int k = 0; k < 2; k++) {
+            seed = seed * 1103515245u + 12345u;
+            long ip = (long)(seed >> 8) % (i % 3 ? 1000 : 3);
+            seed = seed * 1103515245u + 12345u;
+            int scale = (int)(seed >> 16) % 5;
+            seed = seed * 1103515245u + 12345u;
+            long fp = (long)(seed >> 10) % 100000;
+            snprintf(buf[k], sizeof buf[k], "%s%ld.%0*ld", (seed >> 3) & 1 ? "-" : "", ip,
+                     scale + 1,
+                     fp % (scale == 0   ? 10
+                           : scale == 1 ? 100
+                                        : 100000));
+            adp_value in = unknown_value(buf[k]);
+            if (!adp_value_cast(&in, T_UNKNOWN, num, true, &fmt, a, &v[k], &err)) bad++;
+        }
+        adp_type_id rt;
+        if (!adp_value_arith('-', ADP_T_NUMERIC, &v[0], &v[1], a, &diff, &rt, &err)) bad++;
+        int sign = diff.u.s.p[0] == '-' ? -1 : 0;
+        for (uint32_t j = 0; j < diff.u.s.len && sign == 0; j++)
+            if (diff.u.s.p[j] >= '1' && diff.u.s.p[j] <= '9') sign = 1;
+        int c = adp_value_cmp(ADP_T_NUMERIC, &v[0], &v[1]);
+        c = c < 0 ? -1 : c > 0;
+        if (c != sign && bad++ < 5) printf("cmp %s %s: %d vs %d\n", buf[0], buf[1], c, sign);
+        if (c == 0 && adp_value_hash(ADP_T_NUMERIC, &v[0]) != adp_value_hash(ADP_T_NUMERIC, &v[1]))
+            bad++;
+        adp_arena_reset(a);
+    }
+    check(bad == 0, "numeric cmp random", "");
+}
+
 static void test_api(adp_arena *a)
 {
     char buf[64];
@@ -449,6 +490,8 @@ int main(void)
     adp_arena_reset(&a);
     run_neg_cases(&a);
     run_avg_cases(&a);
+    adp_arena_reset(&a);
+    test_numeric_cmp_random(&a);
     adp_arena_free(&a);
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
