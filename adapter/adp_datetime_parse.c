@@ -66,7 +66,9 @@ static bool lex(const char *s, size_t len, dt_tok *t, int *nt)
                        (s[j] != '.' || is_dotted_date(s, j, len))) {
                 /* date: segments of all digits or all letters between separators */
                 k->kind = TK_DATE;
-                while (j < len && is_sep(s[j]) && j + 1 < len) {
+                /* segments share the first separator: "2024/01/02-08" ends in a zone */
+                char sep = s[j];
+                while (j < len && s[j] == sep && j + 1 < len) {
                     size_t e = isdigit((unsigned char)s[j + 1]) ? span(s, j + 1, len, isdigit)
                                                                 : span(s, j + 1, len, isalpha);
                     if (e == j + 1) break;
@@ -378,7 +380,8 @@ int adp_dt_parse(const char *str, size_t len, adp_dt_parts *p)
     int nloose = 0;
     if (nt == 1 && t[0].kind == TK_NUM && t[0].n != 6 && t[0].n != 8 &&
         !memchr(t[0].p, '.', t[0].n)) /* a lone number is not a date */
-        return (t[0].n <= 2 && num(t[0].p, t[0].n) > 12) || t[0].n == 7 || t[0].n > 8
+        return (t[0].n <= 2 && (num(t[0].p, t[0].n) > 12 || num(t[0].p, t[0].n) == 0)) ||
+                       t[0].n == 7 || t[0].n > 8
                    ? ADP_DT_FIELD
                    : ADP_DT_SYNTAX;
     for (int i = 0; i < nt; i++) {
@@ -406,7 +409,7 @@ int adp_dt_parse(const char *str, size_t len, adp_dt_parts *p)
         default: {
             const char *dot = memchr(k->p, '.', k->n);
             size_t d = dot ? (size_t)(dot - k->p) : k->n;
-            if (dot && !p->has_date && !p->mon) { /* year.day-of-year */
+            if (dot && !p->has_date && !p->mon && d >= 3 && k->n - d - 1 == 3) { /* year.doy */
                 int64_t doy = num(dot + 1, k->n - d - 1);
                 p->year = num(k->p, d);
                 p->year_digits = (int)d;

@@ -37,8 +37,13 @@ bool adp_float_in(adp_type_id t, const char *s, size_t len, double *out, pgw_err
             ok = false;
         } else if (errno == ERANGE && (v == 0.0 || v >= HUGE_VAL || v <= -HUGE_VAL || isinf(v))) {
             /* glibc reports ERANGE for subnormals too, which PostgreSQL accepts */
-            pgw_errorf(err, "22003", "\"%.*s\" is out of range for type %s", (int)(end - p), p,
-                       float_sqlname(t));
+            /* real quotes the whole input, double precision the number it read */
+            if (t == ADP_T_FLOAT4)
+                pgw_errorf(err, "22003", "\"%s\" is out of range for type real",
+                           adp_quote_input(q, sizeof q, s, len));
+            else
+                pgw_errorf(err, "22003", "\"%.*s\" is out of range for type double precision",
+                           (int)(end - p), p);
             if (num != stack) free(num);
             return false;
         }

@@ -101,6 +101,9 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
     if (ok && i < l && (s[i] == 'e' || s[i] == 'E')) {
         i++;
         bool eneg = false;
+        /* the exponent is read by strtol, which skips leading white space */
+        while (i < l && isspace((unsigned char)s[i]))
+            i++;
         if (i < l && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
         size_t e0 = i;
         while (i < l && s[i] >= '0' && s[i] <= '9') {

@@ -13,7 +13,7 @@ declare r text;
 begin
   perform set_config('TimeZone', tz, true);
   perform set_config('extra_float_digits', efd::text, true);
-  if mode = 'e' then
+  if mode in ('e', 'f') then
     if src = 'unknown' then execute format('select (%L::%s)::text', txt, dst) into r;
     else execute format('select ((%L::%s)::%s)::text', txt, src, dst) into r; end if;
   else
@@ -63,7 +63,8 @@ set client_min_messages = warning;
 
 TZ = {'UTC': 0, 'UTC-5:30': 19800, 'UTC+8': -28800, 'UTC-2': 7200}
 
-# (source type, input, target type, mode e=explicit cast a=assignment, TimeZone, extra_float_digits)
+# (source type, input, target type, mode e=explicit cast a=assignment f=explicit cast of
+# fuzz input, TimeZone, extra_float_digits)
 CASTS = []
 
 
@@ -285,6 +286,39 @@ for _ in range(200):
     c('unknown', repr(v), 'float4')
     c('float8', repr(v), 'numeric')
     c('float4', repr(v), 'numeric')
+
+# Random short strings into every input function: same value or same error.
+FUZZ = {
+    'int4': '0123456789 +-x.',
+    'int8': '0123456789 +-',
+    'float8': '0123456789 +-.eEinfaNI',
+    'float4': '0123456789 +-.eE',
+    'numeric': '0123456789 +-.eEnaN',
+    'bool': 'tfyesnoO01 rul',
+    'bytea': '\\x0123456789abcdefgABC ',
+    'date': '0123456789-/ .:JanFebBCad',
+    'timestamp': '0123456789-/ .:+TZpmPSt',
+    'timestamptz': '0123456789-/ .:+TZpmPSt',
+}
+for t, chars in FUZZ.items():
+    for _ in range(120):
+        n = rng.randint(0, 12)
+        c('unknown', ''.join(rng.choice(chars) for _ in range(n)), t, 'f')
+for _ in range(150):
+    y, m, d = rng.randint(1, 3000), rng.randint(1, 13), rng.randint(1, 31)
+    hh, mi, ss = rng.randint(0, 24), rng.randint(0, 60), rng.randint(0, 60)
+    sep = rng.choice(['-', '/', '.'])
+    txt = rng.choice(['%04d%s%02d%s%02d' % (y, sep, m, sep, d), '%d/%d/%04d' % (m, d, y)])
+    if rng.random() < 0.7:
+        txt += rng.choice([' ', 'T']) + '%d:%02d:%02d' % (hh, mi, ss)
+        if rng.random() < 0.5:
+            txt += '.%d' % rng.randint(0, 10 ** rng.randint(1, 9))
+    if rng.random() < 0.3:
+        txt += rng.choice(['+', '-']) + '%02d' % rng.randint(0, 16) + rng.choice(['', ':30', '45'])
+    if rng.random() < 0.1:
+        txt += ' BC'
+    c('unknown', txt, rng.choice(['date', 'timestamp', 'timestamptz']), 'e',
+      rng.choice(list(TZ)))
 
 
 def rnum():
