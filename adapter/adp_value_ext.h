@@ -11,4 +11,10 @@ bool adp_value_arith_mixed(char op, adp_type_id lt, adp_type_id rtype, const adp
                            const adp_value *b, adp_arena *ar, adp_value *out, adp_type_id *rt,
                            pgw_error *err);
 
+/* The TimeZone setting: accepts what PostgreSQL accepts for zones with a fixed offset
+ * (UTC, numbers of hours, POSIX "UTC+8", "Etc/GMT-5", fixed-offset tz names such as
+ * Asia/Kolkata); *east is seconds east of UTC (adp_fmt.tz_offset_secs), `display` what
+ * SHOW TimeZone prints. 22023 otherwise, including zones with daylight saving time. */
+bool adp_timezone_parse(const char *val, int32_t *east, char *display, size_t cap, pgw_error *err);
+
 #endif

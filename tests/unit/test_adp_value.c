@@ -314,6 +314,63 @@ static void test_numeric_cmp_random(adp_arena *a)
     check(bad == 0, "numeric cmp random", "");
 }
 
+/* TimeZone settings as PostgreSQL 15 takes them (offset seen in its timestamptz output,
+ * display from current_setting('TimeZone')). */
+static void test_timezones(void)
+{
+    static const struct {
+        const char *val;
+        int32_t east;
+        const char *display;
+    } ok_cases[] = {
+        {"+05:30", -19800, "+05:30"},
+        {"-08", -28800, "<-08>+08"},
+        {"UTC+8", -28800, "UTC+8"},
+        {"Etc/GMT+8", -28800, "Etc/GMT+8"},
+        {"Asia/Kolkata", 19800, "Asia/Kolkata"},
+        {"5", 18000, "<+05>-05"},
+        {"-7", -25200, "<-07>+07"},
+        {"EST", -18000, "EST"},
+        {"UTC", 0, "UTC"},
+        {"Etc/UTC", 0, "Etc/UTC"},
+        {"GMT", 0, "GMT"},
+        {"Etc/GMT-5", 18000, "Etc/GMT-5"},
+        {"UTC-05:30", 19800, "UTC-05:30"},
+        {"<+0530>-05:30", 19800, "<+0530>-05:30"},
+        {"5.5", 19800, "<+05:30>-05:30"},
+        {"-3.5", -12600, "<-03:30>+03:30"},
+        {"UTC0", 0, "UTC0"},
+        {"EST5", -18000, "EST5"},
+        {"Universal", 0, "Universal"},
+        {"utc", 0, "UTC"},
+        {"asia/kolkata", 19800, "Asia/Kolkata"},
+        {"Asia/Tokyo", 32400, "Asia/Tokyo"},
+        {"+5", 18000, "<+05>-05"},
+        {"GMT+0", 0, "GMT+0"},
+        {"16", 57600, "<+16>-16"},
+        {"UTC+16", -57600, "UTC+16"},
+    };
+    for (size_t i = 0; i < sizeof ok_cases / sizeof ok_cases[0]; i++) {
+        int32_t east = 1;
+        char disp[64] = "";
+        pgw_error err = {0};
+        bool ok = adp_timezone_parse(ok_cases[i].val, &east, disp, sizeof disp, &err);
+        char detail[700];
+        snprintf(detail, sizeof detail, "got %d %s [%s]", east, disp, err.message);
+        check(ok && east == ok_cases[i].east && strcmp(disp, ok_cases[i].display) == 0,
+              ok_cases[i].val, detail);
+    }
+    static const char *const bad[] = {"Z", "foo", "PST8PDT", "UTC-5:30:15", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int32_t east;
+        char disp[64];
+        pgw_error err = {0};
+        check(!adp_timezone_parse(bad[i], &east, disp, sizeof disp, &err) &&
+                  strcmp(err.sqlstate, "22023") == 0,
+              bad[i], err.message);
+    }
+}
+
 static void test_api(adp_arena *a)
 {
     char buf[64];
@@ -486,6 +543,7 @@ int main(void)
     adp_arena a;
     adp_arena_init(&a);
     test_api(&a);
+    test_timezones();
     adp_arena_reset(&a);
     run_cast_cases(&a);
     adp_arena_reset(&a);
