@@ -110,8 +110,18 @@ bool adp_type_lookup(const char *name, const int32_t *mods, int nmods, adp_type 
         }
     }
     for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
-        if (strcmp(unsupported[i], name) == 0)
-            return pgw_errorf(err, "0A000", "type %s is not supported", name);
+        if (strcmp(unsupported[i], name) == 0) {
+            /* the grammar's internal names, spelled as format_type would */
+            static const char *const shown[][2] = {{"bpchar", "character"},
+                                                   {"char", "\"char\""},
+                                                   {"time", "time without time zone"},
+                                                   {"timetz", "time with time zone"},
+                                                   {"varbit", "bit varying"}};
+            const char *n = name;
+            for (size_t k = 0; k < sizeof shown / sizeof shown[0]; k++)
+                if (strcmp(shown[k][0], name) == 0) n = shown[k][1];
+            return pgw_errorf(err, "0A000", "type %s is not supported", n);
+        }
     return pgw_errorf(err, "42704", "type \"%s\" does not exist", name);
 }
 
