@@ -405,6 +405,19 @@ static void test_api(adp_arena *a)
                   adp_type_oid(t.id) == names[i].oid,
               names[i].in, buf);
     }
+    int32_t m3[1] = {3}, mneg[2] = {2, -3};
+    check(adp_type_lookup("timestamp", m3, 1, &t, &err) &&
+              strcmp(adp_type_name(t, buf, sizeof buf), "timestamp(3) without time zone") == 0,
+          "name timestamp(3)", buf);
+    check(adp_type_lookup("timestamptz", m3, 1, &t, &err) &&
+              strcmp(adp_type_name(t, buf, sizeof buf), "timestamp(3) with time zone") == 0,
+          "name timestamptz(3)", buf);
+    check(adp_type_lookup("numeric", mneg, 2, &t, &err) &&
+              strcmp(adp_type_name(t, buf, sizeof buf), "numeric(2,-3)") == 0,
+          "name numeric(2,-3)", buf);
+    check(!adp_type_lookup("bpchar", m3, 1, &t, &err) && strcmp(err.sqlstate, "0A000") == 0 &&
+              strcmp(err.message, "type character is not supported") == 0,
+          "bpchar", err.message);
     check(!adp_type_lookup("string", NULL, 0, &t, &err) && strcmp(err.sqlstate, "42704") == 0 &&
               strcmp(err.message, "type \"string\" does not exist") == 0,
           "unknown type", err.message);
