@@ -54,6 +54,13 @@ adp_expr *adp_expr_new(adp_pctx *p, adp_expr_kind k, adp_type t, int loc, int na
     return e;
 }
 
+/* PostgreSQL reports an expression at its leftmost token (exprLocation). */
+static int leftmost(int loc, PgQuery__Node *left)
+{
+    int l = adp_node_location(left);
+    return l >= 0 && (loc < 0 || l < loc) ? l : loc;
+}
+
 int adp_node_location(PgQuery__Node *n)
 {
     if (!n) return -1;
@@ -63,15 +70,16 @@ int adp_node_location(PgQuery__Node *n)
     case PG_QUERY__NODE__NODE_COLUMN_REF:
         return n->column_ref->location;
     case PG_QUERY__NODE__NODE_A_EXPR:
-        return n->a_expr->location;
+        return leftmost(n->a_expr->location, n->a_expr->lexpr);
     case PG_QUERY__NODE__NODE_FUNC_CALL:
         return n->func_call->location;
     case PG_QUERY__NODE__NODE_TYPE_CAST:
-        return n->type_cast->location;
+        return leftmost(n->type_cast->location, n->type_cast->arg);
     case PG_QUERY__NODE__NODE_BOOL_EXPR:
-        return n->bool_expr->location;
+        return leftmost(n->bool_expr->location,
+                        n->bool_expr->n_args ? n->bool_expr->args[0] : NULL);
     case PG_QUERY__NODE__NODE_NULL_TEST:
-        return n->null_test->location;
+        return leftmost(n->null_test->location, n->null_test->arg);
     case PG_QUERY__NODE__NODE_CASE_EXPR:
         return n->case_expr->location;
     case PG_QUERY__NODE__NODE_COALESCE_EXPR:
@@ -134,7 +142,11 @@ adp_expr *adp_coerce(adp_pctx *p, adp_expr *e, adp_type to, bool explicit_cast)
             adp_type base = {to.id, -1};
             adp_value tmp;
             ok = adp_value_in(base, e->val.u.s.p, e->val.u.s.len, &p->s->fmt, p->a, &tmp, p->err);
-            if (ok && to.typmod >= 0)
+            if (!ok) {
+                adp_set_pos(p, e->location);
+                return NULL;
+            }
+            if (to.typmod >= 0)
                 ok = adp_value_cast(&tmp, base, to, explicit_cast, &p->s->fmt, p->a, &c->val,
                                     p->err);
             else
@@ -142,10 +154,7 @@ adp_expr *adp_coerce(adp_pctx *p, adp_expr *e, adp_type to, bool explicit_cast)
         } else
             ok = adp_value_cast(&e->val, e->type, to, explicit_cast, &p->s->fmt, p->a, &c->val,
                                 p->err);
-        if (!ok) {
-            if (e->type.id == ADP_T_UNKNOWN) adp_set_pos(p, e->location);
-            return NULL;
-        }
+        if (!ok) return NULL;
         return c;
     }
     if (e->type.id != ADP_T_UNKNOWN && e->type.id != to.id &&
