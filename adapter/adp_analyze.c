@@ -519,7 +519,6 @@ static adp_expr *type_cast(adp_pctx *p, PgQuery__TypeCast *tc)
         e->flag = true;
         e->args[0] = arg;
     }
-    if (!e && pgw_error_is_set(p->err) && p->err->position == 0) adp_set_pos(p, tc->location);
     return e;
 }
 

@@ -115,8 +115,7 @@ static bool column_def(adp_pctx *p, adp_table *t, PgQuery__ColumnDef *cd, int po
     snprintf(col->name, sizeof col->name, "%s", cd->colname);
     for (int i = 0; i < pos; i++)
         if (strcmp(t->cols[i].name, col->name) == 0)
-            return adp_perr(p, cd->location, "42701", "column \"%s\" specified more than once",
-                            col->name);
+            return pgw_errorf(p->err, "42701", "column \"%s\" specified more than once", col->name);
     if (!adp_lookup_typename(p, cd->type_name, &col->type)) return false;
     if (cd->coll_clause) return adp_perr(p, cd->location, "0A000", "COLLATE is not supported");
     for (size_t i = 0; i < cd->n_constraints; i++) {

@@ -162,7 +162,25 @@ static bool plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *p
     if (st->on_conflict_clause)
         return adp_perr(p, st->on_conflict_clause->location, "0A000",
                         "ON CONFLICT is not supported");
-    int ncols = st->n_cols ? (int)st->n_cols : t->ncols;
+    PgQuery__SelectStmt *sel = st->select_stmt ? st->select_stmt->select_stmt : NULL;
+    if (sel && !sel->n_values_lists)
+        return pgw_errorf(p->err, "0A000", "INSERT ... SELECT is not supported");
+    /* DEFAULT VALUES has no select: one row of defaults. */
+    int nvals = sel ? (int)sel->values_lists[0]->list->n_items : 0;
+    for (size_t r = 1; sel && r < sel->n_values_lists; r++) {
+        PgQuery__List *l = sel->values_lists[r]->list;
+        if ((int)l->n_items != nvals)
+            return adp_perr(p, l->n_items ? adp_node_location(l->items[0]) : -1, "42601",
+                            "VALUES lists must all be the same length");
+    }
+    int ncols = st->n_cols ? (int)st->n_cols : nvals;
+    if (nvals > (st->n_cols ? ncols : t->ncols))
+        return adp_perr(
+            p, adp_node_location(sel->values_lists[0]->list->items[st->n_cols ? ncols : t->ncols]),
+            "42601", "INSERT has more expressions than target columns");
+    if (sel && nvals < ncols)
+        return adp_perr(p, st->cols[nvals]->res_target->location, "42601",
+                        "INSERT has more target columns than expressions");
     int *cols = adp_arena_alloc(p->a, (size_t)(ncols ? ncols : 1) * sizeof *cols);
     for (int i = 0; i < ncols; i++) {
         if (!st->n_cols) {
@@ -180,11 +198,7 @@ static bool plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *p
                 return adp_perr(p, rt->location, "42701", "column \"%s\" specified more than once",
                                 rt->name);
     }
-    PgQuery__SelectStmt *sel = st->select_stmt ? st->select_stmt->select_stmt : NULL;
-    if (!sel) return pgw_errorf(p->err, "0A000", "INSERT ... DEFAULT VALUES is not supported");
-    if (!sel->n_values_lists)
-        return pgw_errorf(p->err, "0A000", "INSERT ... SELECT is not supported");
-    pl->nrows = (int)sel->n_values_lists;
+    pl->nrows = sel ? (int)sel->n_values_lists : 1;
     pl->rows = adp_arena_alloc(p->a, (size_t)pl->nrows * sizeof *pl->rows);
     /* VALUES expressions cannot see the target table's columns. */
     adp_pctx vp = *p;
@@ -192,19 +206,12 @@ static bool plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *p
     vp.aggs = NULL;
     vp.no_agg_ctx = "VALUES";
     for (int r = 0; r < pl->nrows; r++) {
-        PgQuery__List *l = sel->values_lists[r]->list;
-        if ((int)l->n_items > ncols)
-            return adp_perr(p, adp_node_location(l->items[ncols]), "42601",
-                            "INSERT has more expressions than target columns");
-        if ((int)l->n_items < ncols)
-            return adp_perr(p, st->n_cols ? st->cols[l->n_items]->res_target->location : -1,
-                            "42601", "INSERT has more target columns than expressions");
         adp_expr **row = pl->rows[r] =
             adp_arena_alloc(p->a, (size_t)(t->ncols ? t->ncols : 1) * sizeof *row);
         for (int c = 0; c < t->ncols; c++)
             row[c] = default_expr(p, &t->cols[c]);
-        for (int i = 0; i < ncols; i++) {
-            PgQuery__Node *n = l->items[i];
+        for (int i = 0; sel && i < ncols; i++) {
+            PgQuery__Node *n = sel->values_lists[r]->list->items[i];
             if (n->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) continue;
             adp_expr *e = adp_analyze(&vp, n);
             if (!e || !(e = adp_coerce_assign(&vp, e, &t->cols[cols[i]], adp_node_location(n))))

@@ -117,6 +117,8 @@ struct adp_session {
     adp_settings reported;  /* the values last sent as ParameterStatus */
     adp_settings txn_start; /* settings at BEGIN, restored on ROLLBACK */
     bool txn_settings_saved;
+    uint64_t local_mask;      /* settings changed by SET LOCAL in this block */
+    adp_settings local_saved; /* their values before SET LOCAL, restored at COMMIT */
     adp_fmt fmt;
     adp_txn_state txn;
     adp_undo *undo;

@@ -125,9 +125,13 @@ void adp_notice(adp_session *s, pgw_buf *out, const char *severity, const char *
 
 static void txn_end(adp_session *s, bool commit)
 {
-    if (commit)
+    if (commit) {
         adp_txn_commit(s);
-    else {
+        for (int i = 0; i < ADP_SET_COUNT_; i++)
+            if (s->local_mask & (1ull << i))
+                memcpy(s->settings.v[i], s->local_saved.v[i], ADP_SETTING_MAX);
+        adp_session_sync_fmt(s);
+    } else {
         adp_txn_rollback(s);
         if (s->txn_settings_saved) {
             s->settings = s->txn_start;
@@ -135,6 +139,7 @@ static void txn_end(adp_session *s, bool commit)
         }
     }
     s->txn_settings_saved = false;
+    s->local_mask = 0;
     s->now_fixed = false;
     s->txn = ADP_TXN_IDLE;
 }
@@ -167,7 +172,9 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
         if (s->txn == ADP_TXN_BLOCK)
             adp_notice(s, out, "WARNING", "25001", "there is already a transaction in progress");
         s->txn = ADP_TXN_BLOCK;
-        pgw_be_write_command_complete(out, "BEGIN");
+        pgw_be_write_command_complete(
+            out, t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START ? "START TRANSACTION"
+                                                                              : "BEGIN");
         return true;
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
         if (t->chain) return pgw_errorf(err, "0A000", "COMMIT AND CHAIN is not supported");

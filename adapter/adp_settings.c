@@ -84,6 +84,11 @@ static bool set_client_encoding(char *dst, const char *given, const char *value,
         strcpy(dst, "UTF8");
         return true;
     }
+    /* SQL_ASCII means "no conversion", which is what pgpeek does anyway. */
+    if (strcmp(n, "SQLASCII") == 0) {
+        strcpy(dst, "SQL_ASCII");
+        return true;
+    }
     for (size_t i = 0; i < sizeof others / sizeof *others; i++)
         if (strcmp(n, others[i]) == 0)
             return pgw_errorf(err, "0A000", "client_encoding \"%s\" is not supported", value);

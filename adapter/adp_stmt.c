@@ -197,14 +197,20 @@ static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf,
 bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
 {
     adp_session *s = p->s;
-    if (st->is_local) {
-        if (s->txn == ADP_TXN_IDLE)
-            adp_notice(s, out, "WARNING", "25P01",
-                       "SET LOCAL can only be used in transaction blocks");
-        else
-            return pgw_errorf(p->err, "0A000", "SET LOCAL is not supported");
+    if (st->is_local && s->txn == ADP_TXN_IDLE) {
+        adp_notice(s, out, "WARNING", "25P01", "SET LOCAL can only be used in transaction blocks");
         pgw_be_write_command_complete(out, "SET");
         return true;
+    }
+    if (st->name[0]) {
+        /* SET LOCAL remembers the value to restore at COMMIT; a plain SET forgets that. */
+        pgw_error ignore;
+        int id = adp_setting_find(st->name, &ignore);
+        if (id >= 0 && st->is_local && !(s->local_mask & (1ull << id))) {
+            memcpy(s->local_saved.v[id], s->settings.v[id], ADP_SETTING_MAX);
+            s->local_mask |= 1ull << id;
+        } else if (id >= 0 && !st->is_local)
+            s->local_mask &= ~(1ull << id);
     }
     const char *tag = "SET";
     switch (st->kind) {

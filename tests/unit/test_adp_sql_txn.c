@@ -25,7 +25,7 @@ int main(void)
     EXPECT(s, "ROLLBACK", "N WARNING 25P01 there is no transaction in progress | C ROLLBACK [I]");
 
     /* a failed block */
-    EXPECT(s, "START TRANSACTION", "C BEGIN [T]");
+    EXPECT(s, "START TRANSACTION", "C START TRANSACTION [T]");
     EXPECT(s, "INSERT INTO tx VALUES (1)", "C INSERT 0 1 [T]");
     EXPECT(s, "INSERT INTO tx VALUES (1)",
            "E ERROR 23505 duplicate key value violates unique constraint \"tx_pkey\" "
@@ -92,6 +92,16 @@ int main(void)
     EXPECT(s, "SET application_name = 'x'; SELECT 1/0",
            "C SET | E ERROR 22012 division by zero [I]");
     EXPECT(s, "RESET application_name", "C RESET | S application_name= [I]");
+    EXPECT(s, "SET LOCAL application_name = 'l'",
+           "N WARNING 25P01 SET LOCAL can only be used in transaction blocks | C SET [I]");
+    EXPECT(s, "BEGIN; SET LOCAL application_name = 'l'; SHOW application_name",
+           "C BEGIN | C SET | T application_name:25:-1 | D l | C SHOW | S application_name=l [T]");
+    EXPECT(s, "COMMIT", "C COMMIT | S application_name= [I]");
+    EXPECT(s, "INSERT INTO tx VALUES (10), (11); INSERT INTO tx DEFAULT VALUES",
+           "C INSERT 0 2 | E ERROR 23502 null value in column \"a\" of relation \"tx\" violates "
+           "not-null constraint detail=Failing row contains (null). [I]");
+    EXPECT(s, "INSERT INTO tx VALUES (10), (11, 12)",
+           "E ERROR 42601 VALUES lists must all be the same length @30 [I]");
     EXPECT(s, "SET TIME ZONE 'utc'", "C SET [I]");
     EXPECT(s, "SET TIME ZONE 'Foo/Bar'",
            "E ERROR 22023 invalid value for parameter \"TimeZone\": \"Foo/Bar\" [I]");
