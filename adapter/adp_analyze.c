@@ -190,6 +190,17 @@ adp_expr *adp_require_bool(adp_pctx *p, adp_expr *e, const char *what, int loc)
     return NULL;
 }
 
+bool adp_bad_qualifier(adp_pctx *p, const char *qual, int loc)
+{
+    if (p->table && strcmp(qual, p->table->name) == 0) {
+        adp_perr(p, loc, "42P01", "invalid reference to FROM-clause entry for table \"%s\"", qual);
+        pgw_error_hint(p->err, "Perhaps you meant to reference the table alias \"%s\".",
+                       p->refname);
+        return false;
+    }
+    return adp_perr(p, loc, "42P01", "missing FROM-clause entry for table \"%s\"", qual);
+}
+
 static adp_expr *column_ref(adp_pctx *p, PgQuery__ColumnRef *cr)
 {
     const char *qual = NULL, *name;
@@ -208,7 +219,7 @@ static adp_expr *column_ref(adp_pctx *p, PgQuery__ColumnRef *cr)
         return NULL;
     }
     if (qual && (!p->table || strcmp(qual, p->refname) != 0)) {
-        adp_perr(p, cr->location, "42P01", "missing FROM-clause entry for table \"%s\"", qual);
+        adp_bad_qualifier(p, qual, cr->location);
         return NULL;
     }
     if (p->table)

@@ -27,6 +27,8 @@ bool adp_perr(adp_pctx *p, int loc, const char *sqlstate, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 adp_expr *adp_analyze(adp_pctx *p, PgQuery__Node *n);
+/* 42P01 for a column qualifier that names no FROM item (with PostgreSQL's alias hint). */
+bool adp_bad_qualifier(adp_pctx *p, const char *qual, int loc);
 /* Converts e to type `to` (explicit: CAST rules, else assignment rules); constants are
  * converted now, others get a cast node. `ctx` names the use for 42804 messages. */
 adp_expr *adp_coerce(adp_pctx *p, adp_expr *e, adp_type to, bool explicit_cast);

@@ -45,9 +45,8 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
         adp_perr(p, fc->location, "42803", "aggregate function calls cannot be nested");
         return NULL;
     }
-    if (fc->agg_distinct || fc->agg_filter || fc->n_agg_order || fc->agg_within_group) {
-        adp_perr(p, fc->location, "0A000",
-                 "DISTINCT, FILTER and ORDER BY in aggregates are not supported");
+    if (fc->agg_filter || fc->n_agg_order || fc->agg_within_group) {
+        adp_perr(p, fc->location, "0A000", "FILTER and ORDER BY in aggregates are not supported");
         return NULL;
     }
     adp_agg ag = {0};
@@ -101,6 +100,7 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
     }
     (void)names;
     ag.arg = arg;
+    ag.distinct = fc->agg_distinct;
     adp_select_plan *pl = p->aggs;
     if (pl->naggs == pl->capaggs) {
         int cap = pl->capaggs ? pl->capaggs * 2 : 8;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "adp_plan.h"
+#include "adp_value_ext.h"
 
 static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err);
 
@@ -80,6 +81,9 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
         }
         adp_type_id rt;
         out->isnull = false;
+        if (e->args[0]->type.id != e->args[1]->type.id)
+            return adp_value_arith_mixed((char)e->op, e->args[0]->type.id, e->args[1]->type.id, &a,
+                                         &b, ar, out, &rt, err);
         return adp_value_arith((char)e->op, e->optype.id, &a, &b, ar, out, &rt, err);
     }
     case ADP_E_NEG:

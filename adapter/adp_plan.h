@@ -75,6 +75,7 @@ typedef struct adp_agg {
     adp_agg_kind kind;
     adp_expr *arg; /* over the input row; NULL for count(*) */
     adp_type type; /* result type */
+    bool distinct;
 } adp_agg;
 
 /* One output column. Arena-owned with its plan. */

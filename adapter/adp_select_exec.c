@@ -1,5 +1,6 @@
 /* adp_select_exec: runs an adp_select_plan: scan, filter, group and aggregate, sort,
  * LIMIT/OFFSET, and writes the result messages. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,12 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl);
 typedef struct agg_state {
     int64_t count;
     bool has;
-    adp_value v;   /* min/max, numeric sum */
-    __int128 isum; /* integer sums */
-    double fsum;   /* float sums */
+    adp_value v;      /* min/max, numeric sum */
+    __int128 isum;    /* integer sums */
+    double fsum;      /* float sums (Sx) */
+    double fsxx;      /* float avg: Sxx, kept for PostgreSQL's overflow behaviour */
+    adp_value *dvals; /* DISTINCT inputs */
+    size_t nd, capd;
 } agg_state;
 
 /* One group of a grouped SELECT. Arena memory of the statement. */
@@ -69,6 +73,72 @@ static void set_numeric_text(adp_value *v, const char *s)
     v->u.s.len = (uint32_t)strlen(s);
 }
 
+/* Float sums overflow as float4pl/float8pl do: an infinite result from finite inputs. */
+static bool float_add(double *acc, double x, bool single, pgw_error *err)
+{
+    double prev = *acc;
+    *acc = single ? (double)(float)(prev + x) : prev + x;
+    if (isinf(*acc) && !isinf(prev) && !isinf(x))
+        return pgw_errorf(err, "22003", "value out of range: overflow");
+    return true;
+}
+
+/* avg over floats keeps N, Sx and Sxx (Youngs-Cramer) like float8_accum, including its
+ * overflow error when Sxx overflows on finite input. */
+static bool float_accum(agg_state *st, double x, pgw_error *err)
+{
+    double n = (double)st->count, prev = st->fsum;
+    st->fsum += x;
+    if (st->count > 1) {
+        double tmp = x * n - st->fsum;
+        st->fsxx += tmp * tmp / (n * (n - 1));
+        if (isinf(st->fsum) || isinf(st->fsxx)) {
+            if (!isinf(prev) && !isinf(x))
+                return pgw_errorf(err, "22003", "value out of range: overflow");
+            st->fsxx = NAN;
+        }
+    } else if (isnan(x) || isinf(x))
+        st->fsxx = NAN;
+    return true;
+}
+
+/* Adds one non-NULL input value to an aggregate's state. */
+static bool agg_accum(sel_run *r, const adp_agg *ag, agg_state *st, const adp_value *v,
+                      pgw_error *err)
+{
+    st->count++;
+    adp_type_id t = ag->arg->type.id;
+    switch (ag->kind) {
+    case ADP_AGG_SUM:
+    case ADP_AGG_AVG:
+        if (t == ADP_T_INT2 || t == ADP_T_INT4 || t == ADP_T_INT8)
+            st->isum += v->u.i;
+        else if (t == ADP_T_FLOAT4 || t == ADP_T_FLOAT8) {
+            bool ok = ag->kind == ADP_AGG_SUM ? float_add(&st->fsum, v->u.f, t == ADP_T_FLOAT4, err)
+                                              : float_accum(st, v->u.f, err);
+            if (!ok) return false;
+        } else if (!st->has)
+            st->v = *v;
+        else if (!adp_numeric_add(&st->v, v, &r->p->s->arena, &st->v, err))
+            return false;
+        st->has = true;
+        return true;
+    case ADP_AGG_MIN:
+    case ADP_AGG_MAX: {
+        if (!st->has) {
+            st->v = *v;
+            st->has = true;
+            return true;
+        }
+        int cmp = adp_value_cmp(t, v, &st->v);
+        if (ag->kind == ADP_AGG_MIN ? cmp < 0 : cmp > 0) st->v = *v;
+        return true;
+    }
+    default:
+        return true;
+    }
+}
+
 static bool agg_step(sel_run *r, const adp_agg *ag, agg_state *st, const adp_eval_ctx *c,
                      pgw_error *err)
 {
@@ -79,44 +149,40 @@ static bool agg_step(sel_run *r, const adp_agg *ag, agg_state *st, const adp_eva
     adp_value v;
     if (!adp_eval(ag->arg, c, &v, err)) return false;
     if (v.isnull) return true;
-    st->count++;
+    if (!ag->distinct) return agg_accum(r, ag, st, &v, err);
+    /* DISTINCT: collect now, sort and deduplicate when the group is finished. */
+    if (st->nd == st->capd) {
+        size_t cap = st->capd ? st->capd * 2 : 16;
+        adp_value *n = adp_arena_alloc(&r->p->s->arena, cap * sizeof *n);
+        if (st->nd) memcpy(n, st->dvals, st->nd * sizeof *n);
+        st->dvals = n;
+        st->capd = cap;
+    }
+    st->dvals[st->nd++] = v;
+    return true;
+}
+
+static int cmp_distinct(const void *a, const void *b, void *arg)
+{
+    return adp_value_cmp(*(const adp_type_id *)arg, a, b);
+}
+
+static bool agg_distinct_finish(sel_run *r, const adp_agg *ag, agg_state *st, pgw_error *err)
+{
     adp_type_id t = ag->arg->type.id;
-    switch (ag->kind) {
-    case ADP_AGG_SUM:
-    case ADP_AGG_AVG:
-        if (t == ADP_T_INT2 || t == ADP_T_INT4 || t == ADP_T_INT8)
-            st->isum += v.u.i;
-        else if (t == ADP_T_FLOAT4)
-            st->fsum =
-                ag->kind == ADP_AGG_SUM ? (double)(float)(st->fsum + v.u.f) : st->fsum + v.u.f;
-        else if (t == ADP_T_FLOAT8)
-            st->fsum += v.u.f;
-        else if (!st->has)
-            st->v = v;
-        else if (!adp_numeric_add(&st->v, &v, &r->p->s->arena, &st->v, err))
+    qsort_r(st->dvals, st->nd, sizeof *st->dvals, cmp_distinct, &t);
+    for (size_t i = 0; i < st->nd; i++)
+        if ((i == 0 || adp_value_cmp(t, &st->dvals[i - 1], &st->dvals[i]) != 0) &&
+            !agg_accum(r, ag, st, &st->dvals[i], err))
             return false;
-        st->has = true;
-        return true;
-    case ADP_AGG_MIN:
-    case ADP_AGG_MAX: {
-        if (!st->has) {
-            st->v = v;
-            st->has = true;
-            return true;
-        }
-        int cmp = adp_value_cmp(t, &v, &st->v);
-        if (ag->kind == ADP_AGG_MIN ? cmp < 0 : cmp > 0) st->v = v;
-        return true;
-    }
-    default:
-        return true;
-    }
+    return true;
 }
 
 static bool agg_final(sel_run *r, const adp_agg *ag, agg_state *st, adp_value *out, pgw_error *err)
 {
     adp_arena *a = &r->p->s->arena;
     memset(out, 0, sizeof *out);
+    if (ag->distinct && !agg_distinct_finish(r, ag, st, err)) return false;
     if (ag->kind == ADP_AGG_COUNT_STAR || ag->kind == ADP_AGG_COUNT) {
         out->u.i = st->count;
         return true;

@@ -52,9 +52,7 @@ static bool star_targets(adp_pctx *p, adp_select_plan *pl, int *cap, PgQuery__Co
         return adp_perr(p, cr->location, "42601", "SELECT * with no tables specified is not valid");
     if (cr->n_fields == 2) {
         const char *q = cr->fields[0]->string->sval;
-        if (strcmp(q, p->refname) != 0)
-            return adp_perr(p, cr->location, "42P01", "missing FROM-clause entry for table \"%s\"",
-                            q);
+        if (strcmp(q, p->refname) != 0) return adp_bad_qualifier(p, q, cr->location);
     }
     for (int i = 0; i < p->table->ncols; i++) {
         adp_expr *e = adp_expr_new(p, ADP_E_COL, p->table->cols[i].type, cr->location, 0);

@@ -38,7 +38,10 @@ int main(void)
     EXPECT(s, "SELECT x.value + 1 FROM t AS x WHERE x.id IS NULL AND value < 2",
            "T ?column?:23:-1 | D 2 | C SELECT 1 [I]");
     EXPECT(s, "SELECT t.value FROM t x",
-           "E ERROR 42P01 missing FROM-clause entry for table \"t\" @8 [I]");
+           "E ERROR 42P01 invalid reference to FROM-clause entry for table \"t\" @8 "
+           "hint=Perhaps you meant to reference the table alias \"x\". [I]");
+    EXPECT(s, "SELECT y.value FROM t x",
+           "E ERROR 42P01 missing FROM-clause entry for table \"y\" @8 [I]");
     EXPECT(s, "SELECT id, count(*) FROM t GROUP BY id ORDER BY id",
            "T id:25:-1,count:20:-1 | D hello,1 | D ~,3 | C SELECT 2 [I]");
     EXPECT(s, "SELECT id, value FROM t GROUP BY id",
@@ -46,6 +49,8 @@ int main(void)
            "aggregate function @12 [I]");
     EXPECT(s, "SELECT id, sum(value) FROM t GROUP BY 1 HAVING sum(value) > 5",
            "T id:25:-1,sum:20:-1 | D hello,42 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT count(DISTINCT id), count(DISTINCT value), sum(DISTINCT value % 2) FROM t",
+           "T count:20:-1,count:20:-1,sum:20:-1 | D 1,3,1 | C SELECT 1 [I]");
     EXPECT(s, "SELECT count(*) FROM t WHERE false", "T count:20:-1 | D 0 | C SELECT 1 [I]");
     EXPECT(s, "SELECT sum(value) FROM t WHERE false", "T sum:20:-1 | D ~ | C SELECT 1 [I]");
     EXPECT(s, "SELECT * FROM t WHERE count(*) > 1",
@@ -102,6 +107,13 @@ int main(void)
     EXPECT(s, "DROP TABLE IF EXISTS k",
            "N NOTICE 00000 table \"k\" does not exist, skipping | C DROP TABLE [I]");
     EXPECT(s, "SELECT * FROM t, t", "E ERROR 0A000 joins is not supported [I]");
+    EXPECT(s, "CREATE TABLE f (x float8, d date)", "C CREATE TABLE [I]");
+    EXPECT(s, "INSERT INTO f VALUES (1e308, '2000-02-28'), (1e308, '2000-02-29')",
+           "C INSERT 0 2 [I]");
+    EXPECT(s, "SELECT sum(x) FROM f", "E ERROR 22003 value out of range: overflow [I]");
+    EXPECT(s, "SELECT d + 1, d - 1, d - '2000-01-01'::date FROM f ORDER BY d DESC",
+           "T ?column?:1082:-1,?column?:1082:-1,?column?:23:-1 | D 2000-03-01,2000-02-28,59 | "
+           "D 2000-02-29,2000-02-27,58 | C SELECT 2 [I]");
     adp_session_free(s);
     adp_db_close(db);
     return finish();
