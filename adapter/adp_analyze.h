@@ -27,6 +27,13 @@ bool adp_perr(adp_pctx *p, int loc, const char *sqlstate, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 adp_expr *adp_analyze(adp_pctx *p, PgQuery__Node *n);
+adp_expr *adp_compare(adp_pctx *p, const char *op, adp_expr *l, adp_expr *r, int loc);
+adp_expr *adp_analyze_case(adp_pctx *p, PgQuery__CaseExpr *c);
+adp_expr *adp_analyze_coalesce(adp_pctx *p, PgQuery__CoalesceExpr *c);
+adp_expr *adp_analyze_minmax(adp_pctx *p, PgQuery__MinMaxExpr *m);
+adp_expr *adp_analyze_booltest(adp_pctx *p, PgQuery__BooleanTest *b);
+/* IS [NOT] DISTINCT FROM (kind: the A_Expr kind) and NULLIF. */
+adp_expr *adp_analyze_distinct(adp_pctx *p, int kind, adp_expr *l, adp_expr *r, int loc);
 /* 42P01 for a column qualifier that names no FROM item (with PostgreSQL's alias hint). */
 bool adp_bad_qualifier(adp_pctx *p, const char *qual, int loc);
 /* Converts e to type `to` (explicit: CAST rules, else assignment rules); constants are

@@ -45,8 +45,8 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
         adp_perr(p, fc->location, "42803", "aggregate function calls cannot be nested");
         return NULL;
     }
-    if (fc->agg_filter || fc->n_agg_order || fc->agg_within_group) {
-        adp_perr(p, fc->location, "0A000", "FILTER and ORDER BY in aggregates are not supported");
+    if (fc->n_agg_order || fc->agg_within_group) {
+        adp_perr(p, fc->location, "0A000", "ORDER BY in aggregates is not supported");
         return NULL;
     }
     adp_agg ag = {0};
@@ -79,6 +79,12 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
             ag.kind = ADP_AGG_COUNT;
             ag.type = (adp_type){ADP_T_INT8, -1};
         } else if (!strcmp(name, "sum") || !strcmp(name, "avg")) {
+            if (t == ADP_T_UNKNOWN) {
+                adp_perr(p, fc->location, "42725", "function %s(unknown) is not unique", name);
+                pgw_error_hint(p->err, "Could not choose a best candidate function. You might "
+                                       "need to add explicit type casts.");
+                return NULL;
+            }
             if (!adp_type_is_numeric(t)) {
                 no_such_function(p, fc, name, &arg, 1);
                 return NULL;
@@ -101,6 +107,14 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
     (void)names;
     ag.arg = arg;
     ag.distinct = fc->agg_distinct;
+    if (fc->agg_filter) {
+        p->in_agg = true;
+        adp_expr *f = adp_analyze(p, fc->agg_filter);
+        p->in_agg = false;
+        if (!f ||
+            !(ag.filter = adp_require_bool(p, f, "FILTER", adp_node_location(fc->agg_filter))))
+            return NULL;
+    }
     adp_select_plan *pl = p->aggs;
     if (pl->naggs == pl->capaggs) {
         int cap = pl->capaggs ? pl->capaggs * 2 : 8;
@@ -155,6 +169,7 @@ adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
         {"length", ADP_F_LENGTH, 1, ADP_T_INT4},
         {"char_length", ADP_F_LENGTH, 1, ADP_T_INT4},
         {"abs", ADP_F_ABS, 1, ADP_T_UNKNOWN},
+        {"current_setting", ADP_F_CURRENT_SETTING, 1, ADP_T_TEXT},
     };
     for (size_t f = 0; f < sizeof funcs / sizeof *funcs; f++) {
         if (strcmp(funcs[f].name, name) != 0 || funcs[f].nargs != n) continue;
@@ -209,6 +224,15 @@ static int figure(PgQuery__Node *n, const char **name)
     case PG_QUERY__NODE__NODE_COALESCE_EXPR:
         *name = "coalesce";
         return 2;
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+        *name = n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
+        return 2;
+    case PG_QUERY__NODE__NODE_A_EXPR:
+        if (n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) {
+            *name = "nullif";
+            return 2;
+        }
+        return 0;
     case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: {
         static const char *names[] = {"",
                                       "current_date",

@@ -1,5 +1,6 @@
 /* adp_eval: evaluating adp_expr trees over a row with SQL's NULL semantics. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "adp_plan.h"
@@ -190,6 +191,30 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
         return true;
     case ADP_E_FUNC:
         return eval_func(e, c, out, err);
+    case ADP_E_DISTINCT:
+        if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
+        out->isnull = false;
+        if (a.isnull || b.isnull)
+            out->u.b = a.isnull != b.isnull;
+        else
+            out->u.b = adp_value_cmp(e->optype.id, &a, &b) != 0;
+        out->u.b ^= e->flag;
+        return true;
+    case ADP_E_BOOLTEST:
+        if (!adp_eval(e->args[0], c, &a, err)) return false;
+        out->isnull = false;
+        out->u.b = e->op == 2 ? a.isnull : (!a.isnull && a.u.b == (e->op == 0));
+        out->u.b ^= e->flag;
+        return true;
+    case ADP_E_MINMAX:
+        out->isnull = true;
+        for (int i = 0; i < e->nargs; i++) {
+            if (!adp_eval(e->args[i], c, &a, err)) return false;
+            if (a.isnull) continue;
+            int cmp = out->isnull ? 1 : adp_value_cmp(e->optype.id, &a, out);
+            if (out->isnull || (e->op ? cmp > 0 : cmp < 0)) *out = a;
+        }
+        return true;
     }
     return pgw_errorf(err, "XX000", "unknown expression kind");
 }
@@ -252,6 +277,15 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
         for (uint32_t i = 0; i < a.u.s.len; i++)
             n += ((unsigned char)a.u.s.p[i] & 0xC0) != 0x80;
         out->u.i = n;
+        return true;
+    }
+    case ADP_F_CURRENT_SETTING: {
+        char name[ADP_SETTING_MAX];
+        snprintf(name, sizeof name, "%.*s", (int)a.u.s.len, a.u.s.p);
+        int id = adp_setting_find(name, err);
+        if (id < 0) return false;
+        const char *v = adp_arena_strdup(&s->arena, s->settings.v[id]);
+        set_text(out, v, strlen(v));
         return true;
     }
     case ADP_F_ABS: {

@@ -23,7 +23,10 @@ typedef enum adp_expr_kind {
     ADP_E_CONCAT,   /* text || anything */
     ADP_E_CASE,     /* args: when, then, when, then, ..., [else] (flag: has else) */
     ADP_E_COALESCE,
-    ADP_E_FUNC, /* op: adp_func_id */
+    ADP_E_FUNC,     /* op: adp_func_id */
+    ADP_E_DISTINCT, /* IS DISTINCT FROM (flag: IS NOT DISTINCT FROM); operands of optype */
+    ADP_E_BOOLTEST, /* op: 0 IS TRUE, 1 IS FALSE, 2 IS UNKNOWN; flag: NOT */
+    ADP_E_MINMAX,   /* op: 1 GREATEST, 0 LEAST; args of type optype */
 } adp_expr_kind;
 
 typedef enum adp_cmp_op {
@@ -45,6 +48,7 @@ typedef enum adp_func_id {
     ADP_F_UPPER,
     ADP_F_LENGTH,
     ADP_F_ABS,
+    ADP_F_CURRENT_SETTING,
 } adp_func_id;
 
 typedef enum adp_agg_kind {
@@ -73,8 +77,9 @@ typedef struct adp_expr {
 /* One aggregate of a grouped SELECT. Arena-owned with its plan. */
 typedef struct adp_agg {
     adp_agg_kind kind;
-    adp_expr *arg; /* over the input row; NULL for count(*) */
-    adp_type type; /* result type */
+    adp_expr *arg;    /* over the input row; NULL for count(*) */
+    adp_type type;    /* result type */
+    adp_expr *filter; /* FILTER (WHERE ...) over the input row, or NULL */
     bool distinct;
 } adp_agg;
 
@@ -109,6 +114,7 @@ typedef struct adp_select_plan {
     adp_target *targets; /* ncomputed entries; hidden ones have name NULL */
     int nsort;
     adp_sort_key *sort;
+    bool distinct; /* SELECT DISTINCT over the visible columns */
     int64_t limit; /* -1 for none */
     int64_t offset;
 } adp_select_plan;

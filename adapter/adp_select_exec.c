@@ -142,6 +142,11 @@ static bool agg_accum(sel_run *r, const adp_agg *ag, agg_state *st, const adp_va
 static bool agg_step(sel_run *r, const adp_agg *ag, agg_state *st, const adp_eval_ctx *c,
                      pgw_error *err)
 {
+    if (ag->filter) {
+        bool pass;
+        if (!adp_eval_qual(ag->filter, c, &pass, err)) return false;
+        if (!pass) return true;
+    }
     if (ag->kind == ADP_AGG_COUNT_STAR) {
         st->count++;
         return true;
@@ -335,6 +340,51 @@ static bool finish_groups(sel_run *r, pgw_error *err)
     return true;
 }
 
+static uint64_t row_hash(const adp_select_plan *pl, const adp_value *v)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < pl->ntargets; i++)
+        h = (h ^ (v[i].isnull ? 0x51ull : adp_value_hash(pl->targets[i].expr->type.id, &v[i]))) *
+            0x100000001B3ull;
+    return h;
+}
+
+static bool rows_equal(const adp_select_plan *pl, const adp_value *a, const adp_value *b)
+{
+    for (int i = 0; i < pl->ntargets; i++) {
+        if (a[i].isnull || b[i].isnull) {
+            if (a[i].isnull != b[i].isnull) return false;
+        } else if (adp_value_cmp(pl->targets[i].expr->type.id, &a[i], &b[i]) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* SELECT DISTINCT: keeps the first of equal rows (NULLs equal), in input order. */
+static void dedupe(sel_run *r)
+{
+    size_t nslots = 16;
+    while (nslots < r->nrows * 2)
+        nslots *= 2;
+    size_t *slots = calloc(nslots, sizeof *slots); /* row index + 1, 0 = empty */
+    if (!slots) abort();
+    size_t kept = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        size_t j = row_hash(r->pl, r->rows[i].v) & (nslots - 1);
+        bool dup = false;
+        for (; slots[j]; j = (j + 1) & (nslots - 1))
+            if (rows_equal(r->pl, r->rows[slots[j] - 1].v, r->rows[i].v)) {
+                dup = true;
+                break;
+            }
+        if (dup) continue;
+        r->rows[kept] = r->rows[i];
+        slots[j] = ++kept;
+    }
+    r->nrows = kept;
+    free(slots);
+}
+
 static int cmp_rows(const void *a, const void *b, void *arg)
 {
     const adp_select_plan *pl = arg;
@@ -370,6 +420,7 @@ bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
     }
     if (ok && pl->grouped) ok = finish_groups(&r, err);
     if (ok) {
+        if (pl->distinct) dedupe(&r);
         if (pl->nsort) qsort_r(r.rows, r.nrows, sizeof *r.rows, cmp_rows, (void *)pl);
         adp_write_row_description(p->s, out, pl->targets, pl->ntargets);
         size_t start = (size_t)pl->offset, n = 0;

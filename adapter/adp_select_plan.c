@@ -15,7 +15,9 @@ static bool check_shape(adp_pctx *p, PgQuery__SelectStmt *st)
     if (st->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return nope(p, -1, "UNION/INTERSECT/EXCEPT");
     if (st->n_values_lists) return nope(p, -1, "VALUES as a query");
     if (st->with_clause) return nope(p, st->with_clause->location, "WITH");
-    if (st->n_distinct_clause) return nope(p, -1, "SELECT DISTINCT");
+    if (st->n_distinct_clause && (st->n_distinct_clause > 1 ||
+                                  (st->distinct_clause[0] && st->distinct_clause[0]->node_case)))
+        return nope(p, -1, "SELECT DISTINCT ON");
     if (st->into_clause) return nope(p, -1, "SELECT INTO");
     if (st->n_window_clause) return nope(p, -1, "WINDOW");
     if (st->n_locking_clause) return nope(p, -1, "SELECT FOR UPDATE/SHARE");
@@ -170,6 +172,7 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
         add_target(p, pl, &cap, t);
     }
     pl->ntargets = pl->ncomputed;
+    pl->distinct = st->n_distinct_clause > 0;
     if (st->where_clause) {
         p->aggs = NULL;
         p->no_agg_ctx = "WHERE";
@@ -210,6 +213,10 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
                 return nope(p, sb->location, "ORDER BY USING");
             int k = resolve_item(p, pl, &cap, sb->node, true, pl->ntargets);
             if (k < 0) return false;
+            if (pl->distinct && k >= pl->ntargets)
+                return adp_perr(
+                    p, adp_node_location(sb->node), "42P10",
+                    "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
             bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
             bool nf = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
                       (desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);

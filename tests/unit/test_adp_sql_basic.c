@@ -57,6 +57,24 @@ int main(void)
     EXPECT(s, "select 1 = 'a'::text",
            "E ERROR 42883 operator does not exist: integer = text @10 hint=No operator matches "
            "the given name and argument types. You might need to add explicit type casts. [I]");
+    EXPECT(s, "select nullif(1, 1), nullif(1, 2), greatest(1, null, 3), least('b', 'a')",
+           "T nullif:23:-1,nullif:23:-1,greatest:23:-1,least:25:-1 | D ~,1,3,a | C SELECT 1 [I]");
+    EXPECT(s,
+           "select null is distinct from 1, null is not distinct from null, 1 is distinct from 1",
+           "T ?column?:16:-1,?column?:16:-1,?column?:16:-1 | D t,t,f | C SELECT 1 [I]");
+    EXPECT(
+        s,
+        "select null::bool is true, null::bool is not false, false is false, null::bool is unknown",
+        "T ?column?:16:-1,?column?:16:-1,?column?:16:-1,?column?:16:-1 | D f,t,t,t | C SELECT 1 "
+        "[I]");
+    EXPECT(s, "select current_setting('DateStyle')",
+           "T current_setting:25:-1 | D ISO, MDY | C SELECT 1 [I]");
+    EXPECT(s, "select avg('1')",
+           "E ERROR 42725 function avg(unknown) is not unique @8 hint=Could not choose a best "
+           "candidate function. You might need to add explicit type casts. [I]");
+    EXPECT(s, "select distinct 1, 'a'", "T ?column?:23:-1,?column?:25:-1 | D 1,a | C SELECT 1 [I]");
+    EXPECT(s, "select count(*) filter (where false), count(*)",
+           "T count:20:-1,count:20:-1 | D 0,1 | C SELECT 1 [I]");
     adp_session_free(s);
     adp_db_close(db);
     return finish();

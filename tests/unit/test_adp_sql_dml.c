@@ -51,6 +51,11 @@ int main(void)
            "T id:25:-1,sum:20:-1 | D hello,42 | C SELECT 1 [I]");
     EXPECT(s, "SELECT count(DISTINCT id), count(DISTINCT value), sum(DISTINCT value % 2) FROM t",
            "T count:20:-1,count:20:-1,sum:20:-1 | D 1,3,1 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT DISTINCT id FROM t ORDER BY id",
+           "T id:25:-1 | D hello | D ~ | C SELECT 2 [I]");
+    EXPECT(s, "SELECT DISTINCT id FROM t ORDER BY value",
+           "E ERROR 42P10 for SELECT DISTINCT, ORDER BY expressions must appear in select list @36 "
+           "[I]");
     EXPECT(s, "SELECT count(*) FROM t WHERE false", "T count:20:-1 | D 0 | C SELECT 1 [I]");
     EXPECT(s, "SELECT sum(value) FROM t WHERE false", "T sum:20:-1 | D ~ | C SELECT 1 [I]");
     EXPECT(s, "SELECT * FROM t WHERE count(*) > 1",
