@@ -35,7 +35,7 @@ static adp_index *new_index(adp_table *t, const char *name, bool unique, bool pr
     ix->unique = unique;
     ix->primary = primary;
     ix->ncols = ncols;
-    ix->cols = malloc((size_t)ncols * sizeof *ix->cols);
+    ix->cols = malloc((size_t)(ncols ? ncols : 1) * sizeof *ix->cols);
     if (!ix->cols) abort();
     memcpy(ix->cols, cols, (size_t)ncols * sizeof *cols);
     t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
@@ -89,6 +89,14 @@ static bool key_constraint(adp_pctx *p, adp_table *t, PgQuery__Constraint *c, in
     return true;
 }
 
+static bool has_function(const adp_expr *e)
+{
+    if (e->kind == ADP_E_FUNC) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_function(e->args[i])) return true;
+    return false;
+}
+
 static bool column_default(adp_pctx *p, adp_column *col, PgQuery__Node *raw)
 {
     adp_pctx q = *p;
@@ -97,8 +105,9 @@ static bool column_default(adp_pctx *p, adp_column *col, PgQuery__Node *raw)
     q.no_agg_ctx = "DEFAULT expressions";
     adp_expr *e = adp_analyze(&q, raw);
     if (!e || !(e = adp_coerce_assign(&q, e, col, adp_node_location(raw)))) return false;
-    if (e->kind != ADP_E_CONST && e->kind != ADP_E_CAST && e->kind != ADP_E_NEG &&
-        e->kind != ADP_E_ARITH)
+    /* Evaluated once here, which equals evaluating per row only without functions
+     * (now(), current_user ...). */
+    if (has_function(e))
         return adp_perr(p, adp_node_location(raw), "0A000",
                         "only constant DEFAULT expressions are supported");
     adp_value v;
@@ -396,6 +405,10 @@ bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_b
     if (*q == ';') q = skip_ws(q + 1);
     if (*q) return true;
     *handled = true;
+    if (s->txn == ADP_TXN_FAILED)
+        return pgw_errorf(err, "25P02",
+                          "current transaction is aborted, commands ignored until "
+                          "end of transaction block");
     adp_pctx p = {.s = s, .a = &s->arena, .sql = sql, .err = err};
     adp_db *db = s->db;
     pthread_rwlock_wrlock(&db->lock);

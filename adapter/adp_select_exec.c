@@ -175,7 +175,7 @@ static int cmp_distinct(const void *a, const void *b, void *arg)
 static bool agg_distinct_finish(sel_run *r, const adp_agg *ag, agg_state *st, pgw_error *err)
 {
     adp_type_id t = ag->arg->type.id;
-    qsort_r(st->dvals, st->nd, sizeof *st->dvals, cmp_distinct, &t);
+    if (st->nd > 1) qsort_r(st->dvals, st->nd, sizeof *st->dvals, cmp_distinct, &t);
     for (size_t i = 0; i < st->nd; i++)
         if ((i == 0 || adp_value_cmp(t, &st->dvals[i - 1], &st->dvals[i]) != 0) &&
             !agg_accum(r, ag, st, &st->dvals[i], err))
@@ -421,7 +421,8 @@ bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
     if (ok && pl->grouped) ok = finish_groups(&r, err);
     if (ok) {
         if (pl->distinct) dedupe(&r);
-        if (pl->nsort) qsort_r(r.rows, r.nrows, sizeof *r.rows, cmp_rows, (void *)pl);
+        if (pl->nsort && r.nrows > 1)
+            qsort_r(r.rows, r.nrows, sizeof *r.rows, cmp_rows, (void *)pl);
         adp_write_row_description(p->s, out, pl->targets, pl->ntargets);
         size_t start = (size_t)pl->offset, n = 0;
         for (size_t i = start; i < r.nrows && (pl->limit < 0 || n < (size_t)pl->limit); i++, n++)

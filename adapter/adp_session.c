@@ -269,7 +269,7 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
     pgw_error err;
     memset(&err, 0, sizeof err);
     size_t mark = out->len;
-    if (s->txn != ADP_TXN_FAILED && !adp_default_index_try(s, sql, &handled, out, &err)) {
+    if (!adp_default_index_try(s, sql, &handled, out, &err)) {
         fail(s, out, mark, &err);
         ok = false;
     } else if (handled) {

@@ -136,6 +136,15 @@ void adp_write_row_description(adp_session *s, pgw_buf *out, const adp_target *t
                                  .type_len = adp_type_len(ty.id),
                                  .type_mod = ty.typmod,
                                  .format = 0};
+        /* current_user, current_database() and current_schema() are of type name in
+         * PostgreSQL; their values print the same as text. */
+        const adp_expr *e = t[i].expr;
+        if (e->kind == ADP_E_FUNC &&
+            (e->op == ADP_F_CURRENT_USER || e->op == ADP_F_CURRENT_DATABASE ||
+             e->op == ADP_F_CURRENT_SCHEMA)) {
+            fd[i].type_oid = 19;
+            fd[i].type_len = 64;
+        }
     }
     pgw_be_write_row_description(out, n, fd);
 }

@@ -39,7 +39,7 @@ int main(void)
            "end, coalesce(null, 3)",
            "T case:25:-1,case:23:-1,coalesce:23:-1 | D b,20,3 | C SELECT 1 [I]");
     EXPECT(s, "select current_user, current_database(), current_schema()",
-           "T current_user:25:-1,current_database:25:-1,current_schema:25:-1 | D "
+           "T current_user:19:-1,current_database:19:-1,current_schema:19:-1 | D "
            "materialize,materialize,public | C SELECT 1 [I]");
     EXPECT_PREFIX(s, "select version()", "T version:25:-1 | D PostgreSQL 15.0 (pgpeek ");
     EXPECT_PREFIX(s, "select now(), current_timestamp",

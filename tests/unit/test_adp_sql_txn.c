@@ -139,7 +139,7 @@ int main(void)
     free(r);
     pgw_buf_free(&b);
     EXPECT(u, "SELECT current_user, session_user",
-           "T current_user:25:-1,session_user:25:-1 | D alice,alice | C SELECT 1 [I]");
+           "T current_user:19:-1,session_user:19:-1 | D alice,alice | C SELECT 1 [I]");
     EXPECT(u, "SET application_name = 'x'; RESET application_name", "C SET | C RESET [I]");
     EXPECT(u, "SHOW extra_float_digits", "T extra_float_digits:25:-1 | D 2 | C SHOW [I]");
     adp_session_free(u);
