@@ -85,6 +85,9 @@ void adp_cat_bury_table(adp_db *db, adp_table *t)
     for (size_t i = 0; i < t->nrows; i++)
         adp_row_free(t, t->rows[i]);
     t->nrows = 0;
+    /* Undo entries of other sessions may relink rows here later: start from empty hashes. */
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_clear(t->indexes[k]);
     if (db->ngrave == db->capgrave)
         db->graveyard = grow(db->graveyard, &db->capgrave, sizeof *db->graveyard);
     db->graveyard[db->ngrave++] = t;
@@ -98,10 +101,8 @@ void adp_table_free(adp_table *t)
     for (int i = 0; i < t->ncols; i++)
         if (t->cols[i].has_default) adp_value_free_heap(t->cols[i].type.id, &t->cols[i].defval);
     free(t->cols);
-    for (int i = 0; i < t->nindexes; i++) {
-        free(t->indexes[i]->cols);
-        free(t->indexes[i]);
-    }
+    for (int i = 0; i < t->nindexes; i++)
+        adp_index_free(t->indexes[i]);
     free(t->indexes);
     free(t);
 }
@@ -136,6 +137,8 @@ void adp_table_append(adp_table *t, adp_row *r)
     reserve_rows(t);
     r->seq = ++t->next_seq;
     t->rows[t->nrows++] = r;
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_add(t, t->indexes[k], r);
 }
 
 /* Rows stay sorted by seq, so binary search finds one. */
@@ -156,6 +159,8 @@ bool adp_table_unlink(adp_table *t, adp_row *r)
 {
     size_t i = lower_bound(t, r->seq);
     if (i >= t->nrows || t->rows[i] != r) return false;
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_remove(t, t->indexes[k], r);
     memmove(&t->rows[i], &t->rows[i + 1], (t->nrows - i - 1) * sizeof *t->rows);
     t->nrows--;
     return true;
@@ -168,23 +173,12 @@ void adp_table_relink(adp_table *t, adp_row *r)
     memmove(&t->rows[i + 1], &t->rows[i], (t->nrows - i) * sizeof *t->rows);
     t->rows[i] = r;
     t->nrows++;
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_add(t, t->indexes[k], r);
 }
 
 adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *vals,
                             const adp_row *self)
 {
-    for (int k = 0; k < ix->ncols; k++)
-        if (vals[ix->cols[k]].isnull) return NULL; /* NULLs are distinct, as PostgreSQL's default */
-    for (size_t i = 0; i < t->nrows; i++) {
-        adp_row *r = t->rows[i];
-        if (r == self) continue;
-        bool same = true;
-        for (int k = 0; k < ix->ncols && same; k++) {
-            int c = ix->cols[k];
-            same =
-                !r->vals[c].isnull && adp_value_cmp(t->cols[c].type.id, &r->vals[c], &vals[c]) == 0;
-        }
-        if (same) return r;
-    }
-    return NULL;
+    return adp_index_lookup(t, ix, vals, self);
 }

@@ -222,7 +222,7 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
     adp_index *ix = new_index(t, name, unique, false, n, cols);
     if (unique)
         for (size_t i = 0; i < t->nrows; i++)
-            if (adp_table_find_dup(t, ix, t->rows[i]->vals, t->rows[i])) {
+            if (adp_index_add(t, ix, t->rows[i])) {
                 char names[512], vals[512];
                 size_t a = 0, b = 0;
                 for (int c = 0; c < n; c++) {
@@ -235,8 +235,7 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
                                   : adp_value_out_cstr(p->a, t->cols[cols[c]].type, v, &p->s->fmt));
                 }
                 t->nindexes--;
-                free(ix->cols);
-                free(ix);
+                adp_index_free(ix);
                 pgw_errorf(p->err, "23505", "could not create unique index \"%s\"", name);
                 pgw_error_detail(p->err, "Key (%s)=(%s) is duplicated.", names, vals);
                 return false;

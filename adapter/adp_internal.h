@@ -22,14 +22,17 @@ typedef struct adp_column {
     adp_value defval; /* heap copy (adp_value_copy_heap) when has_default */
 } adp_column;
 
-/* An index recorded in the catalog; unique ones are enforced on write. Owned by its
- * table; immutable after creation. */
+typedef struct adp_ihash adp_ihash;
+
+/* An index recorded in the catalog; unique ones are enforced on write through `hash`.
+ * Owned by its table; guarded by db->lock. */
 typedef struct adp_index {
     char name[ADP_NAMEDATALEN];
     bool unique;
     bool primary;
     int ncols;
-    int *cols; /* column positions, heap */
+    int *cols;       /* column positions, heap */
+    adp_ihash *hash; /* unique indexes: live rows by key (adp_index.c) */
 } adp_index;
 
 /* A stored row: heap memory owned by its table while live, by an undo entry while
@@ -83,6 +86,16 @@ void adp_table_relink(adp_table *t, adp_row *r);
 /* Unique checks: true when vals collide with a live row other than `self` on index ix. */
 adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *vals,
                             const adp_row *self);
+
+/* --- unique index hashes (adp_index.c); callers hold db->lock --- */
+/* The live row other than `self` whose key equals vals' key, or NULL. */
+adp_row *adp_index_lookup(const adp_table *t, const adp_index *ix, const adp_value *vals,
+                          const adp_row *self);
+/* Indexes r; returns the conflicting row instead when its key is taken. */
+adp_row *adp_index_add(const adp_table *t, adp_index *ix, adp_row *r);
+void adp_index_remove(const adp_table *t, adp_index *ix, const adp_row *r);
+void adp_index_free(adp_index *ix);
+void adp_index_clear(adp_index *ix); /* drops every entry */
 
 /* --- undo log (adp_txn.c) --- */
 typedef enum adp_undo_kind {

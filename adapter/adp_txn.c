@@ -53,8 +53,7 @@ void adp_txn_rollback(adp_session *s)
             break;
         case ADP_UNDO_INDEX: {
             adp_index *ix = u->table->indexes[--u->table->nindexes];
-            free(ix->cols);
-            free(ix);
+            adp_index_free(ix);
             atomic_fetch_add(&db->catalog_version, 1);
             break;
         }

@@ -50,6 +50,19 @@ int main(void)
     EXPECT(s, "BEGIN; UPDATE tx SET a = 8; DELETE FROM tx; ROLLBACK; SELECT a FROM tx",
            "C BEGIN | C UPDATE 1 | C DELETE 1 | C ROLLBACK | T a:23:-1 | D 7 | C SELECT 1 [I]");
 
+    /* unique keys follow rollbacks */
+    EXPECT(s, "BEGIN; DELETE FROM tx; INSERT INTO tx VALUES (7); ROLLBACK",
+           "C BEGIN | C DELETE 1 | C INSERT 0 1 | C ROLLBACK [I]");
+    EXPECT(s, "INSERT INTO tx VALUES (7)",
+           "E ERROR 23505 duplicate key value violates unique constraint \"tx_pkey\" "
+           "detail=Key (a)=(7) already exists. [I]");
+    EXPECT(s, "BEGIN; INSERT INTO tx VALUES (100); UPDATE tx SET a = 101 WHERE a = 100; ROLLBACK",
+           "C BEGIN | C INSERT 0 1 | C UPDATE 1 | C ROLLBACK [I]");
+    EXPECT(s, "INSERT INTO tx VALUES (100), (101); DELETE FROM tx WHERE a >= 100",
+           "C INSERT 0 2 | C DELETE 2 [I]");
+    EXPECT(s, "UPDATE tx SET a = a + 1", "C UPDATE 1 [I]");
+    EXPECT(s, "UPDATE tx SET a = a - 1", "C UPDATE 1 [I]");
+
     /* implicit transactions of multi-statement strings */
     EXPECT(s, "INSERT INTO tx VALUES (1); INSERT INTO tx VALUES (1)",
            "C INSERT 0 1 | E ERROR 23505 duplicate key value violates unique constraint "
