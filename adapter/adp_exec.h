@@ -8,6 +8,8 @@
 /* Runs one parsed statement (not a transaction-control statement). */
 bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf *out,
                   pgw_error *err);
+/* A DefElem's boolean argument (BEGIN READ ONLY's option). */
+bool adp_defelem_true(PgQuery__DefElem *d);
 /* CREATE DEFAULT INDEX [IN CLUSTER c] ON t: recognized before libpg_query. Returns false
  * when `sql` is not that statement (then *handled is false). */
 bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_buf *out,

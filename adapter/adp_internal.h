@@ -138,6 +138,7 @@ struct adp_session {
     size_t nundo, capundo;
     int64_t stmt_now; /* now() of the current statement/transaction */
     bool now_fixed;   /* inside a block now() stays at the block's start */
+    bool read_only;   /* BEGIN READ ONLY / SET TRANSACTION READ ONLY in this block */
 };
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);

@@ -140,6 +140,7 @@ static void txn_end(adp_session *s, bool commit)
     }
     s->txn_settings_saved = false;
     s->local_mask = 0;
+    s->read_only = false;
     s->now_fixed = false;
     s->txn = ADP_TXN_IDLE;
 }
@@ -162,8 +163,10 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
         for (size_t i = 0; i < t->n_options; i++) {
             PgQuery__Node *o = t->options[i];
             if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-                strcmp(o->def_elem->defname, "transaction_read_only") == 0)
-                continue; /* read-only blocks behave the same for a correct client */
+                strcmp(o->def_elem->defname, "transaction_read_only") == 0) {
+                s->read_only = adp_defelem_true(o->def_elem);
+                continue;
+            }
             if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
                 strcmp(o->def_elem->defname, "transaction_isolation") == 0)
                 continue; /* every isolation level is served as strict serializable */

@@ -42,6 +42,36 @@ static const char *stmt_name(PgQuery__Node__NodeCase k)
     }
 }
 
+static const char *write_name(PgQuery__Node *n)
+{
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+        return "INSERT";
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        return "UPDATE";
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+        return "DELETE";
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+        return "CREATE TABLE";
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        return "CREATE INDEX";
+    default:
+        return "DROP TABLE";
+    }
+}
+
+bool adp_defelem_true(PgQuery__DefElem *d)
+{
+    PgQuery__Node *a = d->arg;
+    if (a && a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+        a->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+        return a->a_const->ival->ival != 0;
+    if (a && a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+        a->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL)
+        return a->a_const->boolval->boolval;
+    return true;
+}
+
 bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf *out,
                   pgw_error *err)
 {
@@ -60,6 +90,9 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_CREATE_STMT:
     case PG_QUERY__NODE__NODE_INDEX_STMT:
     case PG_QUERY__NODE__NODE_DROP_STMT:
+        if (s->read_only)
+            return pgw_errorf(err, "25006", "cannot execute %s in a read-only transaction",
+                              write_name(stmt));
         pthread_rwlock_wrlock(&db->lock);
         switch (stmt->node_case) {
         case PG_QUERY__NODE__NODE_INSERT_STMT:
@@ -252,7 +285,16 @@ bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
         break;
     case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI:
         /* SET TRANSACTION ... / SET SESSION CHARACTERISTICS: isolation is always strict
-         * serializable here, which satisfies every level a client can ask for. */
+         * serializable here, which satisfies every level a client can ask for. READ ONLY
+         * is honoured for the current block. */
+        if (strcmp(st->name, "TRANSACTION") == 0 && s->txn != ADP_TXN_IDLE)
+            for (size_t i = 0; i < st->n_args; i++)
+                if (st->args[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+                    strcmp(st->args[i]->def_elem->defname, "transaction_read_only") == 0)
+                    s->read_only = adp_defelem_true(st->args[i]->def_elem);
+        if (strcmp(st->name, "TRANSACTION") == 0 && s->txn == ADP_TXN_IDLE)
+            adp_notice(s, out, "WARNING", "25P01",
+                       "SET TRANSACTION can only be used in transaction blocks");
         break;
     default:
         return pgw_errorf(p->err, "0A000", "this form of SET is not supported");

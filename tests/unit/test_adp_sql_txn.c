@@ -50,6 +50,16 @@ int main(void)
     EXPECT(s, "BEGIN; UPDATE tx SET a = 8; DELETE FROM tx; ROLLBACK; SELECT a FROM tx",
            "C BEGIN | C UPDATE 1 | C DELETE 1 | C ROLLBACK | T a:23:-1 | D 7 | C SELECT 1 [I]");
 
+    /* read-only blocks */
+    EXPECT(s, "BEGIN READ ONLY; INSERT INTO tx VALUES (50)",
+           "C BEGIN | E ERROR 25006 cannot execute INSERT in a read-only transaction [E]");
+    EXPECT(s, "ROLLBACK; BEGIN; SET TRANSACTION READ ONLY; SELECT count(*) FROM tx; DROP TABLE tx",
+           "C ROLLBACK | C BEGIN | C SET | T count:20:-1 | D 1 | C SELECT 1 | E ERROR 25006 cannot "
+           "execute DROP TABLE in a read-only transaction [E]");
+    EXPECT(s, "ROLLBACK", "C ROLLBACK [I]");
+    EXPECT(s, "BEGIN READ WRITE; DELETE FROM tx WHERE a = 0; COMMIT",
+           "C BEGIN | C DELETE 0 | C COMMIT [I]");
+
     /* unique keys follow rollbacks */
     EXPECT(s, "BEGIN; DELETE FROM tx; INSERT INTO tx VALUES (7); ROLLBACK",
            "C BEGIN | C DELETE 1 | C INSERT 0 1 | C ROLLBACK [I]");
