@@ -221,12 +221,12 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
 {
     adp_index *ix = new_index(t, name, unique, false, n, cols);
     if (unique)
-        for (size_t i = 0; i < t->nrows; i++)
-            if (adp_index_add(t, ix, t->rows[i])) {
+        for (size_t i = 0; i < adp_table_count(t); i++)
+            if (adp_index_add(t, ix, adp_table_row(t, i))) {
                 char names[512], vals[512];
                 size_t a = 0, b = 0;
                 for (int c = 0; c < n; c++) {
-                    adp_value *v = &t->rows[i]->vals[cols[c]];
+                    adp_value *v = &adp_table_row(t, i)->vals[cols[c]];
                     a += (size_t)snprintf(names + a, sizeof names - a, "%s%s", c ? ", " : "",
                                           t->cols[cols[c]].name);
                     b += (size_t)snprintf(

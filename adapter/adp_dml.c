@@ -269,13 +269,13 @@ static bool plan_modify(adp_pctx *p, PgQuery__RangeVar *rv, PgQuery__WithClause 
 static bool matching_rows(adp_pctx *p, adp_modify_plan *pl, adp_row ***rows, size_t *n)
 {
     adp_table *t = pl->table;
-    *rows = adp_arena_alloc(p->a, (t->nrows ? t->nrows : 1) * sizeof **rows);
+    *rows = adp_arena_alloc(p->a, (adp_table_count(t) ? adp_table_count(t) : 1) * sizeof **rows);
     *n = 0;
-    for (size_t i = 0; i < t->nrows; i++) {
-        adp_eval_ctx c = {.s = p->s, .row = t->rows[i]->vals};
+    for (size_t i = 0; i < adp_table_count(t); i++) {
+        adp_eval_ctx c = {.s = p->s, .row = adp_table_row(t, i)->vals};
         bool pass = true;
         if (pl->where && !adp_eval_qual(pl->where, &c, &pass, p->err)) return false;
-        if (pass) (*rows)[(*n)++] = t->rows[i];
+        if (pass) (*rows)[(*n)++] = adp_table_row(t, i);
     }
     return true;
 }

@@ -77,6 +77,15 @@ void adp_cat_bury_table(adp_db *db, adp_table *t);   /* to the graveyard, rows f
 void adp_table_free(adp_table *t);
 adp_row *adp_row_new(const adp_table *t, const adp_value *vals); /* heap copies */
 void adp_row_free(const adp_table *t, adp_row *r);
+/* Scans go through these two, so that multiversion storage can replace the row array. */
+static inline size_t adp_table_count(const adp_table *t)
+{
+    return t->nrows;
+}
+static inline adp_row *adp_table_row(const adp_table *t, size_t i)
+{
+    return t->rows[i];
+}
 /* Appends a new row (its seq assigned). */
 void adp_table_append(adp_table *t, adp_row *r);
 /* Removes a row (by seq) from the live set without freeing it. */

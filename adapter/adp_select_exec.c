@@ -413,8 +413,8 @@ bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
     pgw_error *err = p->err;
     bool ok = true;
     if (pl->table) {
-        for (size_t i = 0; ok && i < pl->table->nrows; i++)
-            ok = input_row(&r, pl->table->rows[i]->vals, err);
+        for (size_t i = 0; ok && i < adp_table_count(pl->table); i++)
+            ok = input_row(&r, adp_table_row(pl->table, i)->vals, err);
     } else {
         ok = input_row(&r, NULL, err);
     }
