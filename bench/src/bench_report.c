@@ -5,7 +5,9 @@
 
 static const char *fmt_ns(char *buf, size_t n, double ns)
 {
-    if (ns < 1e6)
+    if (ns < 0)
+        snprintf(buf, n, "-");
+    else if (ns < 1e6)
         snprintf(buf, n, "%.1fus", ns / 1e3);
     else if (ns < 1e9)
         snprintf(buf, n, "%.2fms", ns / 1e6);
@@ -55,14 +57,16 @@ void bench_report_text(FILE *f, const bench_opts *o, const bench_result *r)
         const bench_job_result *jr = &r->jobs[j];
         const bench_hist *h = &jr->lat;
         char b[6][24];
-        fprintf(
-            f, "%-20.20s %5u %10llu %10.1f %9s %9s %9s %9s %9s %9s %7llu\n", jr->name, jr->conns,
-            (unsigned long long)jr->queries, jr->qps, fmt_ns(b[0], 24, bench_hist_mean(h)),
-            fmt_ns(b[1], 24, (double)bench_hist_percentile(h, 50)),
-            fmt_ns(b[2], 24, (double)bench_hist_percentile(h, 90)),
-            fmt_ns(b[3], 24, (double)bench_hist_percentile(h, 99)),
-            fmt_ns(b[4], 24, (double)bench_hist_percentile(h, 99.9)),
-            fmt_ns(b[5], 24, (double)h->max), (unsigned long long)bench_errors_total(&jr->errors));
+        double none = h->count ? 0 : -1; /* no successful query: no latency to show */
+        fprintf(f, "%-20.20s %5u %10llu %10.1f %9s %9s %9s %9s %9s %9s %7llu\n", jr->name,
+                jr->conns, (unsigned long long)jr->queries, jr->qps,
+                fmt_ns(b[0], 24, none < 0 ? none : bench_hist_mean(h)),
+                fmt_ns(b[1], 24, none < 0 ? none : (double)bench_hist_percentile(h, 50)),
+                fmt_ns(b[2], 24, none < 0 ? none : (double)bench_hist_percentile(h, 90)),
+                fmt_ns(b[3], 24, none < 0 ? none : (double)bench_hist_percentile(h, 99)),
+                fmt_ns(b[4], 24, none < 0 ? none : (double)bench_hist_percentile(h, 99.9)),
+                fmt_ns(b[5], 24, (double)h->max),
+                (unsigned long long)bench_errors_total(&jr->errors));
         errors_text(f, "error", &jr->errors);
         if (jr->conns_lost)
             fprintf(f, "  connections lost: %llu\n", (unsigned long long)jr->conns_lost);
