@@ -1,0 +1,74 @@
+/* pgpeekd: parse flags, start the server, wait for SIGINT/SIGTERM, stop, exit 0. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pgpeek.h"
+#include "srv_config.h"
+
+/* Written whole: a temp file renamed over the target, so a reader never sees half. */
+static bool write_port_file(const char *path, int port)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof tmp)
+        return false;
+    FILE *f = fopen(tmp, "w");
+    if (!f) return false;
+    bool ok = fprintf(f, "%d\n", port) > 0;
+    ok = fclose(f) == 0 && ok;
+    if (ok && rename(tmp, path) != 0) ok = false;
+    if (!ok) unlink(tmp);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    srv_options opts;
+    char err[512];
+    if (!srv_options_parse(&opts, argc, argv, err, sizeof err)) {
+        fprintf(stderr, "pgpeekd: %s\n%s", err, srv_options_usage);
+        srv_options_free(&opts);
+        return 2;
+    }
+    if (opts.help) {
+        fputs(srv_options_usage, stdout);
+        srv_options_free(&opts);
+        return 0;
+    }
+    /* Blocked before any thread starts, so every thread inherits the mask and the signals
+     * wait for sigwait below; SIGPIPE never kills us (sends use MSG_NOSIGNAL anyway). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    signal(SIGPIPE, SIG_IGN);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    pgpeek_server *s = pgpeek_start(&opts.cfg, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "pgpeekd: %s\n", err);
+        srv_options_free(&opts);
+        return 1;
+    }
+    int port = pgpeek_port(s);
+    if (opts.cfg.listen_port == 0) {
+        printf("%d\n", port);
+        fflush(stdout);
+    }
+    if (opts.port_file && !write_port_file(opts.port_file, port)) {
+        fprintf(stderr, "pgpeekd: cannot write port file \"%s\"\n", opts.port_file);
+        pgpeek_stop(s);
+        srv_options_free(&opts);
+        return 1;
+    }
+    fprintf(stderr, "pgpeekd %s: listening on %s:%d\n", PGPEEK_VERSION, opts.cfg.listen_host, port);
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
+        ;
+    fprintf(stderr, "pgpeekd: %s received, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    pgpeek_stop(s);
+    srv_options_free(&opts);
+    return 0;
+}

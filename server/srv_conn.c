@@ -1,0 +1,226 @@
+/* srv_conn: socket I/O for one client: one recv and one send per batch, EV_WRITE only for
+ * leftovers, backpressure, and freeing at a safe point. */
+#include "srv_conn.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pgw_log.h"
+#include "srv_server.h"
+#include "srv_worker.h"
+
+#define SRV_RECV_CHUNK (16 * 1024)
+/* Stop handling input while this much output waits; resume below half of it. */
+#define SRV_OUT_HIGH (1024 * 1024)
+/* Do not read more while this much complete input waits to be handled. */
+#define SRV_IN_BACKLOG (256 * 1024)
+/* Buffers grown past this are released when empty. */
+#define SRV_BUF_KEEP (1024 * 1024)
+/* A closing connection gets this long to take its last bytes. */
+#define SRV_LINGER_SECS 5
+
+static void conn_cb(evutil_socket_t fd, short what, void *arg);
+
+static void set_interest(srv_conn *c, short flags, const struct timeval *timeout)
+{
+    if (flags == c->ev_flags && !timeout) return;
+    event_del(c->ev);
+    event_assign(c->ev, c->w->base, c->fd, flags | EV_PERSIST, conn_cb, c);
+    if (flags || timeout) event_add(c->ev, timeout);
+    c->ev_flags = flags;
+}
+
+/* Unlinks the connection and queues it for the reap event. */
+static void conn_close(srv_conn *c)
+{
+    if (c->closed) return;
+    c->closed = true;
+    event_del(c->ev);
+    srv_worker *w = c->w;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        w->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    c->next = w->reap;
+    c->prev = NULL;
+    w->reap = c;
+    event_active(w->reap_ev, EV_READ, 0);
+}
+
+/* One send of everything pending. False when the peer is gone. */
+static bool conn_flush(srv_conn *c)
+{
+    pgw_buf *out = &c->pc.out;
+    c->send_blocked = false;
+    if (out->len == 0) return true;
+    if (out->failed) {
+        pgw_log(&c->pc, PGPEEK_LOG_ERROR, "out of memory for output");
+        return false;
+    }
+    ssize_t n = send(c->fd, out->data, out->len, MSG_NOSIGNAL);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+            c->send_blocked = true;
+            return true;
+        }
+        pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "send: %s", strerror(errno));
+        return false;
+    }
+    pgw_stat_add(&c->w->stats.bytes_sent, (uint64_t)n);
+    pgw_buf_consume(out, (size_t)n);
+    if (out->len > 0)
+        c->send_blocked = true;
+    else if (out->cap > SRV_BUF_KEEP)
+        pgw_buf_free(out);
+    return true;
+}
+
+/* One recv. False when the peer closed or failed. */
+static bool conn_recv(srv_conn *c)
+{
+    pgw_buf *in = &c->pc.in;
+    size_t want = SRV_RECV_CHUNK;
+    if (c->pc.in_need > in->len && c->pc.in_need - in->len > want) want = c->pc.in_need - in->len;
+    if (!pgw_buf_reserve(in, want)) {
+        pgw_log(&c->pc, PGPEEK_LOG_ERROR, "out of memory for input");
+        return false;
+    }
+    ssize_t n = recv(c->fd, in->data + in->len, in->cap - in->len, 0);
+    if (n > 0) {
+        in->len += (size_t)n;
+        pgw_stat_add(&c->w->stats.bytes_received, (uint64_t)n);
+        return true;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return true;
+    if (n == 0)
+        pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "client closed the connection");
+    else
+        pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "recv: %s", strerror(errno));
+    return false;
+}
+
+/* A closing connection: send what is left, then close; give the client a few seconds. */
+static void drive_closing(srv_conn *c)
+{
+    if (!conn_flush(c) || c->pc.out.len == 0) {
+        conn_close(c);
+        return;
+    }
+    struct timeval linger = {SRV_LINGER_SECS, 0};
+    set_interest(c, EV_WRITE, &linger);
+}
+
+/* Handles buffered input, flushes, and registers the interest that follows. */
+static void drive(srv_conn *c)
+{
+    pgw_conn_result r = PGW_CONN_WAIT;
+    if (c->pc.out.len < SRV_OUT_HIGH / 2) c->paused = false;
+    if (!c->paused) {
+        r = pgw_conn_process(&c->pc, SRV_OUT_HIGH);
+        if (c->pc.in.len == 0 && c->pc.in.cap > SRV_BUF_KEEP) pgw_buf_free(&c->pc.in);
+    }
+    if (r == PGW_CONN_CLOSE) {
+        drive_closing(c);
+        return;
+    }
+    if (!c->send_blocked && !conn_flush(c)) {
+        conn_close(c);
+        return;
+    }
+    if (c->pc.out.len >= SRV_OUT_HIGH) c->paused = true;
+    short flags = 0;
+    if (c->pc.out.len > 0) flags |= EV_WRITE;
+    if (!c->paused) flags |= EV_READ;
+    set_interest(c, flags, NULL);
+    if (r == PGW_CONN_YIELD && !c->paused)
+        event_active(c->ev, EV_READ, 0); /* come back after the other connections */
+}
+
+static void conn_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    srv_conn *c = arg;
+    if (c->closed) return;
+    if (c->pc.state == PGW_CONN_CLOSING) {
+        if (what & EV_TIMEOUT) {
+            pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "closing: client did not take its last bytes");
+            conn_close(c);
+            return;
+        }
+        drive_closing(c);
+        return;
+    }
+    if ((what & EV_WRITE) && !conn_flush(c)) {
+        conn_close(c);
+        return;
+    }
+    bool backlog = c->pc.in.len >= SRV_IN_BACKLOG && c->pc.in.len >= c->pc.in_need;
+    if ((what & EV_READ) && !c->paused && !backlog && !conn_recv(c)) {
+        conn_close(c);
+        return;
+    }
+    drive(c);
+}
+
+bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
+{
+    srv_conn *c = calloc(1, sizeof *c);
+    struct event *ev = c ? event_new(w->base, fd, EV_READ | EV_PERSIST, conn_cb, c) : NULL;
+    if (!ev || event_add(ev, NULL) != 0) {
+        if (ev) event_free(ev);
+        free(c);
+        close(fd);
+        return false;
+    }
+    char ident[128];
+    snprintf(ident, sizeof ident, "conn %llu %s", (unsigned long long)id, peer);
+    pgw_conn_init(&c->pc, &w->server->env, &w->stats, ident);
+    c->w = w;
+    c->fd = fd;
+    c->ev = ev;
+    c->ev_flags = EV_READ;
+    c->next = w->conns;
+    if (w->conns) w->conns->prev = c;
+    w->conns = c;
+    pgw_stat_add(&w->stats.conns_opened, 1);
+    pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "accepted on worker %d", w->index);
+    return true;
+}
+
+void srv_conn_goodbye(srv_conn *c)
+{
+    pgw_conn_shutdown(&c->pc);
+    (void)conn_flush(c);
+    conn_close(c);
+}
+
+/* Reads whatever the client already sent, so that close() does not answer it with a
+ * reset that could destroy our last message before the client reads it. */
+static void drain_input(int fd)
+{
+    char sink[4096];
+    for (int i = 0; i < 64; i++)
+        if (recv(fd, sink, sizeof sink, MSG_DONTWAIT) <= 0) break;
+}
+
+void srv_conn_reap(srv_worker *w)
+{
+    while (w->reap) {
+        srv_conn *c = w->reap;
+        w->reap = c->next;
+        event_free(c->ev);
+        shutdown(c->fd, SHUT_WR);
+        drain_input(c->fd);
+        close(c->fd);
+        pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "closed");
+        pgw_conn_destroy(&c->pc);
+        pgw_stat_add(&w->stats.conns_closed, 1);
+        free(c);
+    }
+}

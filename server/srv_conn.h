@@ -1,0 +1,39 @@
+/* srv_conn: a client socket driven by plain libevent events and our own buffers. */
+#ifndef SRV_CONN_H
+#define SRV_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pgw_conn.h"
+#include "srv_cancel.h"
+
+struct event;
+typedef struct srv_worker srv_worker;
+typedef struct srv_conn srv_conn;
+
+/* Owned by its worker thread, which alone touches it; freed only from the worker's reap
+ * event, never inside the connection's own callback. pc comes first so a pgw_conn* handed
+ * to the server's hooks converts back. */
+struct srv_conn {
+    pgw_conn pc;
+    srv_worker *w;
+    int fd;
+    struct event *ev;
+    short ev_flags;    /* the interest currently registered */
+    bool paused;       /* output past the high mark: not handling input */
+    bool send_blocked; /* the last send hit EAGAIN */
+    bool closed;       /* on the reap list */
+    srv_cancel_key key;
+    struct srv_conn *prev;
+    struct srv_conn *next;
+};
+
+/* Worker thread: adopts an accepted socket. False when out of memory (fd closed). */
+bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer);
+/* Worker thread, server stop: FATAL 57P01, a last flush, close. */
+void srv_conn_goodbye(srv_conn *c);
+/* Worker thread: frees connections on the reap list. */
+void srv_conn_reap(srv_worker *w);
+
+#endif

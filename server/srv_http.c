@@ -1,0 +1,153 @@
+/* srv_http: /health and /metrics. Off the hot path, so evhttp and evbuffers are fine. */
+#include "srv_http.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "pgw_log.h"
+#include "srv_metrics.h"
+#include "srv_net.h"
+#include "srv_server.h"
+
+/* Owned by the server; everything but stop_fd is used by the HTTP thread while it runs. */
+struct srv_http {
+    pgpeek_server *server;
+    struct event_base *base;
+    struct evhttp *http;
+    int stop_fd;
+    struct event *stop_ev;
+    pthread_t thread;
+    bool thread_started;
+};
+
+static void reply_text(struct evhttp_request *req, int code, const char *reason, const char *ctype,
+                       const char *body, size_t len)
+{
+    struct evbuffer *buf = evbuffer_new();
+    if (!buf) {
+        evhttp_send_error(req, 500, "out of memory");
+        return;
+    }
+    evbuffer_add(buf, body, len);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", ctype);
+    evhttp_send_reply(req, code, reason, buf);
+    evbuffer_free(buf);
+}
+
+static void request_cb(struct evhttp_request *req, void *arg)
+{
+    srv_http *h = arg;
+    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+        evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+        evhttp_send_error(req, 405, "Method Not Allowed");
+        return;
+    }
+    if (path && strcmp(path, "/health") == 0) {
+        reply_text(req, 200, "OK", "text/plain", "ok", 2);
+    } else if (path && strcmp(path, "/metrics") == 0) {
+        srv_metrics m;
+        pgw_buf out;
+        pgw_buf_init(&out);
+        srv_metrics_sum(h->server, &m);
+        srv_metrics_render(&m, &out);
+        if (out.failed)
+            evhttp_send_error(req, 500, "out of memory");
+        else
+            reply_text(req, 200, "OK", "text/plain; version=0.0.4", out.data, out.len);
+        pgw_buf_free(&out);
+    } else {
+        evhttp_send_error(req, 404, "Not Found");
+    }
+}
+
+static void stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    srv_http *h = arg;
+    event_base_loopbreak(h->base);
+}
+
+static void *http_main(void *arg)
+{
+    srv_http *h = arg;
+    sigset_t pipe_set;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
+    event_base_dispatch(h->base);
+    return NULL;
+}
+
+void srv_http_stop(srv_http *h)
+{
+    if (!h) return;
+    if (h->thread_started) {
+        uint64_t one = 1;
+        ssize_t n = write(h->stop_fd, &one, sizeof one);
+        (void)n;
+        pthread_join(h->thread, NULL);
+    }
+    if (h->http) evhttp_free(h->http);
+    if (h->stop_ev) event_free(h->stop_ev);
+    if (h->base) event_base_free(h->base);
+    if (h->stop_fd >= 0) close(h->stop_fd);
+    free(h);
+}
+
+srv_http *srv_http_start(pgpeek_server *s, int *bound_port, char *err, size_t errlen)
+{
+    srv_http *h = calloc(1, sizeof *h);
+    if (!h) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    h->server = s;
+    h->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    h->base = event_base_new();
+    h->http = h->base ? evhttp_new(h->base) : NULL;
+    if (h->stop_fd < 0 || !h->http) {
+        snprintf(err, errlen, "cannot set up the HTTP listener");
+        srv_http_stop(h);
+        return NULL;
+    }
+    h->stop_ev = event_new(h->base, h->stop_fd, EV_READ, stop_cb, h);
+    if (!h->stop_ev || event_add(h->stop_ev, NULL) != 0) {
+        snprintf(err, errlen, "cannot set up the HTTP listener");
+        srv_http_stop(h);
+        return NULL;
+    }
+    int fd = srv_net_listen(s->cfg.http_host, s->cfg.http_port, bound_port, err, errlen);
+    if (fd < 0) {
+        srv_http_stop(h);
+        return NULL;
+    }
+    if (!evhttp_accept_socket_with_handle(h->http, fd)) {
+        close(fd);
+        snprintf(err, errlen, "cannot accept HTTP connections");
+        srv_http_stop(h);
+        return NULL;
+    }
+    evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    evhttp_set_gencb(h->http, request_cb, h);
+    evhttp_set_timeout(h->http, 10);
+    int rc = pthread_create(&h->thread, NULL, http_main, h);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot start the HTTP thread: %s", strerror(rc));
+        srv_http_stop(h);
+        return NULL;
+    }
+    h->thread_started = true;
+    return h;
+}

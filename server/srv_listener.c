@@ -1,0 +1,113 @@
+/* srv_listener: a poll loop over the listening socket and a stop eventfd. */
+#include "srv_listener.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pgw_log.h"
+#include "srv_net.h"
+#include "srv_server.h"
+#include "srv_worker.h"
+
+/* Owned by the server; `next_*` fields belong to the listener thread. */
+struct srv_listener {
+    pgpeek_server *server;
+    int fd;
+    int stop_fd; /* eventfd written by srv_listener_stop */
+    pthread_t thread;
+    uint64_t next_id;
+    int next_worker;
+};
+
+static void hand_over(srv_listener *l, int fd, const struct sockaddr *peer_sa)
+{
+    pgpeek_server *s = l->server;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    char peer[64];
+    srv_net_format_addr(peer_sa, peer, sizeof peer);
+    srv_worker *w = &s->workers[l->next_worker];
+    l->next_worker = (l->next_worker + 1) % s->nworkers;
+    if (!srv_worker_notify_conn(w, fd, ++l->next_id, peer)) {
+        srv_log(s, PGPEEK_LOG_ERROR, "out of memory handing over a connection from %s", peer);
+        close(fd);
+    }
+}
+
+static void *listener_main(void *arg)
+{
+    srv_listener *l = arg;
+    sigset_t pipe_set;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
+    struct pollfd pfd[2] = {{.fd = l->fd, .events = POLLIN}, {.fd = l->stop_fd, .events = POLLIN}};
+    int timeout = -1;
+    for (;;) {
+        int n = poll(pfd, 2, timeout);
+        timeout = -1;
+        if (n < 0 && errno != EINTR) break;
+        if (pfd[1].revents) break;
+        for (;;) {
+            struct sockaddr_storage ss;
+            socklen_t len = sizeof ss;
+            int fd = accept4(l->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd >= 0) {
+                hand_over(l, fd, (struct sockaddr *)&ss);
+                continue;
+            }
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* Out of descriptors: back off instead of spinning on a ready socket. */
+                srv_log(l->server, PGPEEK_LOG_WARN, "accept: %s", strerror(errno));
+                timeout = 100;
+            }
+            break; /* EAGAIN, or an aborted connection: back to poll */
+        }
+    }
+    return NULL;
+}
+
+srv_listener *srv_listener_start(pgpeek_server *s, int listen_fd, char *err, size_t errlen)
+{
+    srv_listener *l = calloc(1, sizeof *l);
+    if (!l) {
+        close(listen_fd);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    l->server = s;
+    l->fd = listen_fd;
+    l->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    int rc = l->stop_fd < 0 ? errno : pthread_create(&l->thread, NULL, listener_main, l);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot start the listener: %s", strerror(rc));
+        if (l->stop_fd >= 0) close(l->stop_fd);
+        close(listen_fd);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+void srv_listener_stop(srv_listener *l)
+{
+    if (!l) return;
+    uint64_t one = 1;
+    ssize_t n = write(l->stop_fd, &one, sizeof one);
+    (void)n;
+    pthread_join(l->thread, NULL);
+    close(l->stop_fd);
+    close(l->fd);
+    free(l);
+}

@@ -1,0 +1,25 @@
+/* srv_metrics: summing the per-worker counters into Prometheus text. */
+#ifndef SRV_METRICS_H
+#define SRV_METRICS_H
+
+#include <stdint.h>
+
+#include "pgw_buf.h"
+
+typedef struct pgpeek_server pgpeek_server;
+
+/* A consistent-enough sum over workers: each counter is read once with a relaxed load. */
+typedef struct srv_metrics {
+    uint64_t connections_open;
+    uint64_t connections_total;
+    uint64_t queries_ok;
+    uint64_t queries_error;
+    uint64_t bytes_received;
+    uint64_t bytes_sent;
+} srv_metrics;
+
+void srv_metrics_sum(const pgpeek_server *s, srv_metrics *m);
+/* Appends the Prometheus text exposition of m. */
+void srv_metrics_render(const srv_metrics *m, pgw_buf *out);
+
+#endif

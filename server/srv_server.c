@@ -1,0 +1,231 @@
+/* srv_server: the embedded server API: start, ports, stop; and the connection hooks
+ * (admission, cancel keys) that pgwire calls. */
+#include "srv_server.h"
+
+#include <errno.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pgw_log.h"
+#include "srv_conn.h"
+#include "srv_http.h"
+#include "srv_listener.h"
+#include "srv_net.h"
+#include "srv_worker.h"
+
+#define SRV_MAX_WORKERS 256
+
+pgpeek_config pgpeek_config_default(void)
+{
+    pgpeek_config c = {
+        .listen_host = "127.0.0.1",
+        .listen_port = 6875,
+        .workers = 0,
+        .data_dir = NULL,
+        .max_connections = 100,
+        .http_host = "127.0.0.1",
+        .http_port = 6878,
+        .log_level = PGPEEK_LOG_WARN,
+        .max_message_size = 64u * 1024 * 1024,
+    };
+    return c;
+}
+
+static bool admit(void *ctx, pgw_conn *pc, pgw_error *err)
+{
+    pgpeek_server *s = ctx;
+    srv_conn *c = (srv_conn *)pc;
+    int n = atomic_fetch_add_explicit(&s->admitted, 1, memory_order_relaxed) + 1;
+    if (n > s->cfg.max_connections) {
+        atomic_fetch_sub_explicit(&s->admitted, 1, memory_order_relaxed);
+        return pgw_errorf(err, "53300", "sorry, too many clients already");
+    }
+    int32_t secret;
+    if (RAND_bytes((unsigned char *)&secret, sizeof secret) != 1) {
+        atomic_fetch_sub_explicit(&s->admitted, 1, memory_order_relaxed);
+        return pgw_errorf(err, "58000", "could not generate random cancel key");
+    }
+    pc->pid = atomic_fetch_add_explicit(&s->next_pid, 1, memory_order_relaxed);
+    pc->secret = secret;
+    c->key.pid = pc->pid;
+    c->key.secret = secret;
+    srv_cancel_add(&s->cancels, &c->key);
+    return true;
+}
+
+static void release(void *ctx, pgw_conn *pc)
+{
+    pgpeek_server *s = ctx;
+    srv_conn *c = (srv_conn *)pc;
+    srv_cancel_remove(&s->cancels, &c->key);
+    atomic_fetch_sub_explicit(&s->admitted, 1, memory_order_relaxed);
+}
+
+static void cancel(void *ctx, pgw_conn *from, int32_t pid, int32_t secret)
+{
+    pgpeek_server *s = ctx;
+    /* Statements run to completion inside one callback for now, so a matching key has
+     * nothing to interrupt; unknown keys are ignored silently, as PostgreSQL does. */
+    if (srv_cancel_match(&s->cancels, pid, secret))
+        pgw_log(from, PGPEEK_LOG_INFO, "cancel request for backend pid %d", (int)pid);
+    else
+        pgw_log(from, PGPEEK_LOG_DEBUG, "cancel request with an unknown key ignored");
+}
+
+static bool make_dirs(const char *path, char *err, size_t errlen)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        snprintf(err, errlen, "data directory path too long");
+        return false;
+    }
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == 0) {
+            char saved = *p;
+            *p = 0;
+            if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+                snprintf(err, errlen, "cannot create data directory \"%s\": %s", buf,
+                         strerror(errno));
+                return false;
+            }
+            *p = saved;
+            if (!saved) return true;
+        }
+    }
+}
+
+static bool copy_config(pgpeek_server *s, const pgpeek_config *cfg, char *err, size_t errlen)
+{
+    s->cfg = *cfg;
+    snprintf(s->listen_host, sizeof s->listen_host, "%s",
+             cfg->listen_host ? cfg->listen_host : "127.0.0.1");
+    snprintf(s->http_host, sizeof s->http_host, "%s",
+             cfg->http_host ? cfg->http_host : "127.0.0.1");
+    s->cfg.listen_host = s->listen_host;
+    s->cfg.http_host = s->http_host;
+    if (cfg->data_dir) {
+        s->data_dir = strdup(cfg->data_dir);
+        if (!s->data_dir) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+    }
+    s->cfg.data_dir = s->data_dir;
+    if (s->cfg.workers <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        s->cfg.workers = n > 0 ? (int)n : 1;
+    }
+    if (s->cfg.workers > SRV_MAX_WORKERS) s->cfg.workers = SRV_MAX_WORKERS;
+    if (cfg->listen_port < 0 || cfg->listen_port > 65535 || cfg->http_port < -1 ||
+        cfg->http_port > 65535) {
+        snprintf(err, errlen, "port out of range");
+        return false;
+    }
+    if (cfg->max_connections < 1) {
+        snprintf(err, errlen, "max_connections must be at least 1");
+        return false;
+    }
+    if (cfg->max_message_size < 64) {
+        snprintf(err, errlen, "max_message_size must be at least 64 bytes");
+        return false;
+    }
+    return true;
+}
+
+pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errlen)
+{
+    char scratch[1];
+    if (!errbuf || errlen == 0) {
+        errbuf = scratch;
+        errlen = sizeof scratch;
+    }
+    errbuf[0] = 0;
+    pgpeek_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    s->http_port = -1;
+    snprintf(s->ident, sizeof s->ident, "server");
+    atomic_init(&s->admitted, 0);
+    atomic_init(&s->next_pid, 1);
+    srv_cancel_init(&s->cancels);
+    s->cancels_ready = true;
+    if (!copy_config(s, cfg, errbuf, errlen)) goto fail;
+    if (s->data_dir && !make_dirs(s->data_dir, errbuf, errlen)) goto fail;
+    pgw_error perr;
+    pgw_error_clear(&perr);
+    s->db = adp_db_open(s->data_dir, &perr);
+    if (!s->db) {
+        snprintf(errbuf, errlen, "cannot open the database: %s", perr.message);
+        goto fail;
+    }
+    s->env = (pgw_conn_env){
+        .db = s->db,
+        .max_message_size = s->cfg.max_message_size,
+        .log_level = s->cfg.log_level,
+        .ctx = s,
+        .admit = admit,
+        .release = release,
+        .cancel = cancel,
+    };
+    int fd = srv_net_listen(s->listen_host, s->cfg.listen_port, &s->port, errbuf, errlen);
+    if (fd < 0) goto fail;
+    snprintf(s->ident, sizeof s->ident, "server %.32s:%d", s->listen_host, s->port);
+    s->workers = calloc((size_t)s->cfg.workers, sizeof *s->workers);
+    if (!s->workers) {
+        close(fd);
+        snprintf(errbuf, errlen, "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < s->cfg.workers; i++) {
+        s->nworkers = i + 1; /* so that a failure stops the partly started one too */
+        if (!srv_worker_start(&s->workers[i], s, i, errbuf, errlen)) {
+            close(fd);
+            goto fail;
+        }
+    }
+    s->listener = srv_listener_start(s, fd, errbuf, errlen);
+    if (!s->listener) goto fail;
+    if (s->cfg.http_port >= 0) {
+        s->http = srv_http_start(s, &s->http_port, errbuf, errlen);
+        if (!s->http) goto fail;
+    }
+    srv_log(s, PGPEEK_LOG_INFO, "listening with %d workers, HTTP port %d, data %s", s->nworkers,
+            s->http_port, s->data_dir ? s->data_dir : "in memory");
+    return s;
+fail:
+    pgpeek_stop(s);
+    return NULL;
+}
+
+int pgpeek_port(const pgpeek_server *s)
+{
+    return s->port;
+}
+
+int pgpeek_http_port(const pgpeek_server *s)
+{
+    return s->http ? s->http_port : -1;
+}
+
+void pgpeek_stop(pgpeek_server *s)
+{
+    if (!s) return;
+    /* Order: no new sockets, then every worker says goodbye to its clients and exits
+     * (statements run inside callbacks, so running ones finish first), then HTTP. */
+    srv_listener_stop(s->listener);
+    for (int i = 0; i < s->nworkers; i++)
+        srv_worker_stop(&s->workers[i]);
+    srv_http_stop(s->http);
+    if (s->db) adp_db_close(s->db);
+    if (s->cancels_ready) srv_cancel_destroy(&s->cancels);
+    srv_log(s, PGPEEK_LOG_INFO, "stopped");
+    free(s->workers);
+    free(s->data_dir);
+    free(s);
+}

@@ -1,0 +1,241 @@
+/* Framing after startup over real sockets: bad lengths, unknown types, truncation,
+ * pipelining, backpressure, clients leaving mid-message and mid-reply. */
+#include <pthread.h>
+
+#include "protocol/pt_client.h"
+
+#define MAX_MSG 4096
+
+static int port;
+
+static int ready_client(void)
+{
+    int fd = pt_connect(port);
+    char t[64];
+    CHECK(pt_startup(fd, t, sizeof t));
+    return fd;
+}
+
+/* Sends raw bytes after startup and expects one FATAL with sqlstate and message, then EOF. */
+static void expect_fatal(const char *bytes, size_t n, const char *sqlstate, const char *msg)
+{
+    int fd = ready_client();
+    CHECK(pt_send(fd, bytes, n));
+    pt_err e;
+    CHECK(pt_read_error(fd, &e));
+    CHECK_STR(e.severity, "FATAL");
+    CHECK_STR(e.sqlstate, sqlstate);
+    CHECK_STR(e.message, msg);
+    CHECK(pt_closed(fd));
+    close(fd);
+    CHECK(pt_select1(port));
+}
+
+static void test_bad_lengths(void)
+{
+    for (int len = 0; len < 4; len++) {
+        char m[5] = {'Q', 0, 0, 0, (char)len};
+        expect_fatal(m, 5, "08P01", "invalid message length");
+    }
+    char big[5] = {'Q'};
+    pt_put32(big + 1, MAX_MSG + 1);
+    expect_fatal(big, 5, "08P01", "invalid message length");
+    pt_put32(big + 1, 0x7fffffff);
+    expect_fatal(big, 5, "08P01", "invalid message length");
+    /* The maximum itself is fine: a Query of exactly MAX_MSG bytes. */
+    int fd = ready_client();
+    char *q = malloc(MAX_MSG + 1);
+    q[0] = 'Q';
+    pt_put32(q + 1, MAX_MSG);
+    memset(q + 5, ' ', MAX_MSG - 4);
+    memcpy(q + 5, "SELECT 1", 8);
+    q[MAX_MSG] = 0;
+    CHECK(pt_send(fd, q, MAX_MSG + 1));
+    free(q);
+    int rows = -1;
+    CHECK_INT(pt_until_ready(fd, &rows, NULL), 'I');
+    close(fd);
+}
+
+static void test_unknown_types(void)
+{
+    const char types[] = {'y', 'p', 0, (char)0xff, 'Z'};
+    for (size_t i = 0; i < sizeof types; i++) {
+        char m[5] = {types[i], 0, 0, 0, 4};
+        char msg[64];
+        snprintf(msg, sizeof msg, "invalid frontend message type %d", (unsigned char)types[i]);
+        expect_fatal(m, 5, "08P01", msg);
+    }
+}
+
+static void test_query_format_errors(void)
+{
+    int fd = ready_client();
+    /* No terminating NUL, then bytes after the NUL: ERROR 08P01, the session goes on. */
+    CHECK(pt_send(fd,
+                  "Q\0\0\0\x06"
+                  "ab",
+                  7));
+    pt_err e;
+    CHECK_INT(pt_until_ready(fd, NULL, &e), 'I');
+    CHECK_STR(e.sqlstate, "08P01");
+    CHECK_STR(e.message, "invalid string in message");
+    CHECK(pt_send(fd,
+                  "Q\0\0\0\x08"
+                  "a\0bc",
+                  9));
+    CHECK_INT(pt_until_ready(fd, NULL, &e), 'I');
+    CHECK_STR(e.message, "invalid message format");
+    char q[64];
+    size_t n = pt_query_msg(q, sizeof q, "SELECT 1");
+    CHECK(pt_send(fd, q, n));
+    int rows = 0;
+    CHECK_INT(pt_until_ready(fd, &rows, &e), 'I');
+    CHECK_INT(rows, 1);
+    close(fd);
+}
+
+static void test_extended_refused(void)
+{
+    int fd = ready_client();
+    const char parse[] = "P\0\0\0\x10"
+                         "\0SELECT 1\0\0\0";
+    CHECK(pt_send(fd, parse, sizeof parse - 1));
+    CHECK(pt_send(fd,
+                  "B\0\0\0\x04"
+                  "E\0\0\0\x04"
+                  "S\0\0\0\x04",
+                  15));
+    pt_err e;
+    CHECK_INT(pt_until_ready(fd, NULL, &e), 'I');
+    CHECK_STR(e.severity, "ERROR");
+    CHECK_STR(e.sqlstate, "0A000");
+    close(fd);
+}
+
+static void test_truncated(void)
+{
+    char q[64];
+    size_t n = pt_query_msg(q, sizeof q, "SELECT 1");
+    /* Byte by byte, across separate segments: still one answer. */
+    int fd = ready_client();
+    for (size_t i = 0; i < n; i++)
+        CHECK(pt_send(fd, q + i, 1));
+    int rows = 0;
+    CHECK_INT(pt_until_ready(fd, &rows, NULL), 'I');
+    CHECK_INT(rows, 1);
+    /* The client leaves in the middle of a message. */
+    CHECK(pt_send(fd, q, 7));
+    close(fd);
+    CHECK(pt_select1(port));
+    /* Or in the middle of a length word. */
+    fd = ready_client();
+    CHECK(pt_send(fd, q, 3));
+    close(fd);
+    CHECK(pt_select1(port));
+    /* Terminate closes without a reply. */
+    fd = ready_client();
+    CHECK(pt_send(fd, "X\0\0\0\x04", 5));
+    CHECK(pt_closed(fd));
+    close(fd);
+}
+
+static void test_pipelined(void)
+{
+    int fd = ready_client();
+    char q[64];
+    size_t n = pt_query_msg(q, sizeof q, "SELECT 1");
+    char *batch = malloc(n * 100);
+    for (int i = 0; i < 100; i++)
+        memcpy(batch + i * n, q, n);
+    CHECK(pt_send(fd, batch, n * 100));
+    free(batch);
+    int total = 0, ok = 0;
+    for (int i = 0; i < 100; i++) {
+        int rows = 0;
+        ok += pt_until_ready(fd, &rows, NULL) == 'I';
+        total += rows;
+    }
+    CHECK_INT(ok, 100);
+    CHECK_INT(total, 100);
+    close(fd);
+}
+
+typedef struct sender {
+    int fd;
+    int count;
+    bool ok;
+} sender;
+
+static void *send_queries(void *arg)
+{
+    sender *s = arg;
+    char q[64];
+    size_t n = pt_query_msg(q, sizeof q, "SELECT 1");
+    char *chunk = malloc(n * 1000);
+    for (int i = 0; i < 1000; i++)
+        memcpy(chunk + i * n, q, n);
+    s->ok = true;
+    for (int sent = 0; sent < s->count && s->ok; sent += 1000)
+        s->ok = pt_send(s->fd, chunk, n * 1000);
+    free(chunk);
+    return NULL;
+}
+
+/* Far more replies than socket buffers hold, read only after a while: backpressure must
+ * hold the rest back, and nothing may be lost. */
+static void test_backpressure(void)
+{
+    int fd = ready_client();
+    sender s = {fd, 100000, false};
+    pthread_t t;
+    pthread_create(&t, NULL, send_queries, &s);
+    /* Let the server fill its high mark before anyone reads. */
+    struct timespec pause = {0, 300 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    int ready = 0, rows_total = 0;
+    for (int i = 0; i < s.count; i++) {
+        int rows = 0;
+        if (pt_until_ready(fd, &rows, NULL) != 'I') break;
+        ready++;
+        rows_total += rows;
+    }
+    pthread_join(t, NULL);
+    CHECK(s.ok);
+    CHECK_INT(ready, s.count);
+    CHECK_INT(rows_total, s.count);
+    close(fd);
+}
+
+/* A client that asks for a lot and leaves without reading any of it. */
+static void test_leave_mid_reply(void)
+{
+    for (int round = 0; round < 3; round++) {
+        int fd = ready_client();
+        sender s = {fd, 50000, false};
+        /* Sends until the server stops reading (backpressure) or all is sent. */
+        struct timeval tv = {1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        send_queries(&s);
+        close(fd);
+        CHECK(pt_select1(port));
+    }
+}
+
+int main(void)
+{
+    pgpeek_config cfg = pt_config();
+    cfg.max_message_size = MAX_MSG;
+    pgpeek_server *s = pt_start(&cfg);
+    port = pgpeek_port(s);
+    test_bad_lengths();
+    test_unknown_types();
+    test_query_format_errors();
+    test_extended_refused();
+    test_truncated();
+    test_pipelined();
+    test_backpressure();
+    test_leave_mid_reply();
+    pgpeek_stop(s);
+    return pt_finish();
+}

@@ -1,0 +1,303 @@
+#!/usr/bin/python3
+"""Generates test_adp_value_cases.inc: expected outputs and errors observed on a real
+PostgreSQL 15 (see the SQL functions below; run against a scratch instance):
+  tests/unit/test_adp_value_gen.py 'host=/tmp/pgtypes port=55477 user=postgres' > tests/unit/test_adp_value_cases.inc
+"""
+import json
+import subprocess
+import sys
+
+FUNCS = r"""
+create or replace function t_cast(src text, txt text, dst text, mode text, tz text, efd int) returns text language plpgsql as $$
+declare r text;
+begin
+  perform set_config('TimeZone', tz, true);
+  perform set_config('extra_float_digits', efd::text, true);
+  if mode = 'e' then
+    if src = 'unknown' then execute format('select (%L::%s)::text', txt, dst) into r;
+    else execute format('select ((%L::%s)::%s)::text', txt, src, dst) into r; end if;
+  else
+    drop table if exists tt_assign;
+    execute format('create temp table tt_assign (c %s)', dst);
+    if src = 'unknown' then execute format('insert into tt_assign values (%L)', txt);
+    else execute format('insert into tt_assign values (%L::%s)', txt, src); end if;
+    select c::text into r from tt_assign;
+  end if;
+  return coalesce(r, 'NULL');
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
+create or replace function t_op(lt text, l text, op text, rt text, r text) returns text language plpgsql as $$
+declare res text; lx text; rx text;
+begin
+  perform set_config('extra_float_digits', '1', true);
+  lx := case when lt = 'unknown' then quote_literal(l) else format('%L::%s', l, lt) end;
+  rx := case when rt = 'unknown' then quote_literal(r) else format('%L::%s', r, rt) end;
+  execute format('select (%s %s %s)::text || ''|'' || pg_typeof(%s %s %s)::text', lx, op, rx, lx, op, rx) into res;
+  return res;
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
+create or replace function t_cmp(t text, a text, b text) returns text language plpgsql as $$
+declare res text;
+begin
+  execute format('select case when %L::%s < %L::%s then -1 when %L::%s > %L::%s then 1 when %L::%s = %L::%s then 0 else 99 end', a,t,b,t,a,t,b,t,a,t,b,t) into res;
+  return res;
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
+set client_min_messages = warning;
+"""
+
+TZ = {'UTC': 0, 'UTC-5:30': 19800, 'UTC+8': -28800, 'UTC-2': 7200}
+
+# (source type, input, target type, mode e=explicit cast a=assignment, TimeZone, extra_float_digits)
+CASTS = []
+
+
+def c(src, txt, dst, mode='e', tz='UTC', efd=1):
+    CASTS.append((src, txt, dst, mode, tz, efd))
+
+
+def inputs(dst, vals, mode='e', tz='UTC', efd=1):
+    for v in vals:
+        c('unknown', v, dst, mode, tz, efd)
+
+
+inputs('bool', ['t', 'f', 'true', 'FALSE', ' yes ', 'no', 'on', 'off', 'of', '1', '0', 'y', 'n',
+                'tr', 'o', 'x', '', '  t  ', 'truee', '2', 'On'])
+inputs('int2', ['0', '32767', '-32768', '32768', '-32769', ' 12 ', '+5', 'abc', '', '1.5', '1e3',
+                '- 1', '0012'])
+inputs('int4', ['0', '42', '-42', '2147483647', '-2147483648', '2147483648', '99999999999',
+                ' 7 ', '+7', '7 x', 'abc', '', ' ', '-', '12345678901234567890123', '\t9\n'])
+inputs('int8', ['9223372036854775807', '-9223372036854775808', '9223372036854775808',
+                '-9223372036854775809', '123', 'x1'])
+FLOATS = ['0', '-0', '1', '-1', '0.1', '1.5', '100000', '1000000', '1e15', '1e16', '1e17',
+          '123456789012345.6', '1234567890123456.7', '0.0001', '0.00001', '1.5e-5', '1e-4',
+          '3.141592653589793', '2.718281828459045', '1e100', '1.7976931348623157e308',
+          '5e-324', '2.2250738585072014e-308', '1e308', '1e309', '1e-400', 'NaN', 'nan',
+          'Infinity', '-Infinity', 'inf', '-inf', '+inf', ' 1.25 ', 'abc', '', '1.5x',
+          '123456', '1234567', '12345678', '0.3', '9007199254740993', '4.35', '0.000123',
+          '1e22', '1e21', '123e-7', '-1.5e300', '33.3333333333333333', '2e-5', '1.0',
+          '100', '1e2', '0x10', '7e-05']
+inputs('float8', FLOATS)
+inputs('float4', FLOATS + ['3.4028235e38', '3.5e38', '1e-46', '1.4e-45', '16777217',
+                           '0.1', '1.1', '3.1415927', '1e6', '999999', '9999999'])
+for efd in (0, -3, 3, 2):
+    for v in ['0.1', '1e16', '123456789012345.6', '3.141592653589793', '1e-5', '-0', 'NaN',
+              '100000', '1e15', '2.5']:
+        c('unknown', v, 'float8', 'e', 'UTC', efd)
+        c('unknown', v, 'float4', 'e', 'UTC', efd)
+inputs('numeric', ['0', '-0', '1', '-1.50', '1.5e3', '1.5e-3', '  12.3400  ', '.5', '5.',
+                   '-.5', '0.000', '-0.000', 'NaN', 'nan', 'Infinity', '-Infinity', 'inf',
+                   '+inf', 'abc', '', '1e', '1e1001', '1e1000', '1.2.3', '- 1', '+1.0',
+                   '123456789012345678901234567890.123456789', '00012.500', '1E+2', '1e-2',
+                   '0e5'])
+inputs('numeric(5,2)', ['1', '1.005', '-1.005', '999.994', '999.995', '123.456', '-999.999',
+                        '0.001', 'NaN', 'Infinity', '1e2', '0.004'])
+inputs('numeric(2,2)', ['0.5', '0.995', '0.994', '1'])
+inputs('numeric(3)', ['999', '999.5', '-999.4', '1000', '12.5'])
+inputs('numeric(2,-3)', ['12345', '99499', '99500', '-12500'])
+inputs('numeric(3,5)', ['0.001', '0.00123', '0.01'])
+inputs('text', ['', 'hello', ' spaced ', 'ünïcödé'])
+inputs('varchar', ['abc', ''])
+inputs('varchar(3)', ['abc', 'abcd', 'ab  ', 'abc   ', 'ünï', 'ünïc', 'ab'])
+inputs('varchar(3)', ['abc', 'abcd', 'abc   ', 'ab  ', 'ünïc', 'abc d'], 'a')
+inputs('bytea', ['\\x', '', '\\x4142', '\\x41 42\n43', '\\x414', '\\x4g', '\\xZZ', 'abc',
+                 'a\\\\b', 'a\\001b', 'a\\q', 'a\\4', 'a\\400', '\\X41', 'é'])
+inputs('date', ['2024-01-02', '2024-1-2', ' 2024-01-02 ', '2024-01-02 03:04:05',
+                '2024-01-02T03:04:05Z', '20240102', '01/02/2024', '1/2/24', '0001-01-01',
+                '0001-01-01 BC', '0044-03-15 BC', '4714-11-24 BC', '4714-11-23 BC',
+                '5874897-12-31', '5874898-01-01', '2024-02-29', '2023-02-29', '2024-13-01',
+                '2024-00-10', '2024-01-32', 'infinity', '-infinity', 'epoch', 'abc', '',
+                '2024-01', '10000-01-01', '999-01-01', '2024-01-02 AD', '2024-01-02 xyz',
+                '2024-01-02 25:00', '1', '12', '31', '123', '1234567', '12345678901', '240102'])
+TS = ['2024-01-02 03:04:05', '2024-01-02 03:04:05.123', '2024-01-02 03:04:05.120000',
+      '2024-01-02T03:04:05', '2024-01-02 03:04:05.5', '2024-01-02 03:04', '2024-01-02',
+      '2024-01-02 03:04:05+02', '2024-01-02 03:04:05 +02:00', '2024-01-02 03:04:05-0530',
+      '2024-01-02 03:04:05Z', '2024-01-02 03:04:05 UTC', '2024-01-02 03:04:05.1234565',
+      '2024-01-02 03:04:05.9999995', '2024-01-02 24:00:00', '2024-01-02 23:59:60',
+      '2024-01-02 25:00', '2024-01-02 03:60', '2024-01-02 03:04:05 BC',
+      '0001-01-01 00:00:00 BC', '294276-12-31 23:59:59.999999', '294277-01-01 00:00:00',
+      '4714-11-24 00:00:00 BC', '4714-11-23 23:59:59 BC', 'infinity', '-infinity', 'epoch',
+      'abc', '', '2024-01-02 03:04:05 foo', '2024-01-02 3:4:5', '1999-12-31 23:59:59.000001',
+      '1970-01-01 00:00:00', '1969-12-31 23:59:59.5', '2024-01-02 03:04:05+05:30:15',
+      '2024-01-02 03:04:05+16']
+inputs('timestamp', TS)
+for tz in TZ:
+    inputs('timestamptz', TS, 'e', tz)
+    for v in ['2024-01-02', '2024-01-02 12:00:00', 'infinity']:
+        c('date', v, 'timestamptz', 'e', tz)
+        c('timestamp', v, 'timestamptz', 'e', tz)
+    for v in ['2024-01-02 00:30:00+00', '2024-01-02 23:30:00+00']:
+        c('timestamptz', v, 'date', 'e', tz)
+        c('timestamptz', v, 'timestamp', 'e', tz)
+        c('timestamptz', v, 'text', 'e', tz)
+inputs('timestamp(0)', ['2024-01-02 03:04:05.5', '2024-01-02 03:04:05.4', '1960-01-02 03:04:05.5'])
+inputs('timestamp(3)', ['2024-01-02 03:04:05.12345', '2024-01-02 03:04:05.1235'])
+# casts between types
+for v in ['0', '1', '-7', '32767', '40000', '2147483648']:
+    for dst in ['int2', 'int4', 'bool', 'float4', 'float8', 'numeric', 'text', 'varchar(2)',
+                'date', 'bytea']:
+        c('int8' if v == '2147483648' else 'int4', v, dst)
+        c('int8' if v == '2147483648' else 'int4', v, dst, 'a')
+for v in ['1.5', '2.5', '-2.5', '0.5', '-0.5', '3.5', '1e10', '-0', 'NaN', 'Infinity',
+          '1e20', '0.1', '1.5e-5', '123456789.123', '32767.4', '32767.5', '-32768.5',
+          '2147483647.4', '9.2233720368547758e18']:
+    for src in ['float8', 'float4']:
+        for dst in ['int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'text', 'bool']:
+            c(src, v, dst)
+    for dst in ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric(5,1)', 'text']:
+        c('numeric', v, dst)
+c('float8', '1e39', 'float4')
+c('float8', '1e-50', 'float4')
+c('float8', '-1e39', 'float4')
+c('numeric', '1e400', 'float8')
+for v in ['t', 'f']:
+    for dst in ['int4', 'int8', 'text', 'varchar(3)', 'numeric']:
+        c('bool', v, dst)
+        c('bool', v, dst, 'a')
+for v in ['hello', '42', ' 42 ', 't']:
+    for dst in ['int4', 'bool', 'numeric', 'varchar(2)', 'bytea', 'date']:
+        c('text', v, dst)
+        c('text', v, dst, 'a')
+c('bytea', '\\x0001ff', 'text')
+c('bytea', '\\x0001ff', 'text', 'a')
+c('bytea', '\\x0001ff', 'int4')
+for v in ['2024-01-02', 'infinity', '0001-01-01 BC']:
+    for dst in ['timestamp', 'timestamptz', 'text', 'int4']:
+        c('date', v, dst)
+for v in ['2024-01-02 03:04:05.5', '-infinity', '1999-12-31 23:59:59']:
+    for dst in ['date', 'timestamptz', 'text', 'varchar(4)']:
+        c('timestamp', v, dst)
+        c('timestamp', v, dst, 'a')
+c('date', '5874897-12-31', 'timestamp')
+c('numeric', '12.345', 'numeric(4,2)')
+c('numeric', '12.345', 'numeric(4,2)', 'a')
+c('numeric', '123.345', 'numeric(4,2)', 'a')
+c('int4', '123', 'numeric(4,2)')
+c('float8', '1.25', 'numeric(3,1)')
+c('varchar(5)', 'abcde', 'varchar(3)')
+c('varchar(5)', 'abcde', 'varchar(3)', 'a')
+c('text', 'abc  ', 'varchar(3)', 'a')
+
+OPS = []
+
+
+def op(lt, l, o, rt, r):
+    OPS.append((lt, l, o, rt, r))
+
+
+for o in '+-*/%':
+    for lt, rt, l, r in [('int4', 'int4', '7', '2'), ('int4', 'int4', '-7', '2'),
+                         ('int4', 'int4', '7', '-2'), ('int4', 'int4', '7', '0'),
+                         ('int4', 'int4', '2147483647', '1'), ('int4', 'int4', '-2147483648', '-1'),
+                         ('int2', 'int2', '32767', '1'), ('int2', 'int2', '-32768', '-1'),
+                         ('int2', 'int4', '100', '7'), ('int8', 'int4', '9223372036854775807', '2'),
+                         ('int8', 'int8', '-9223372036854775808', '-1'), ('int2', 'int8', '5', '3'),
+                         ('int4', 'numeric', '7', '2'), ('int4', 'float8', '7', '2'),
+                         ('int4', 'float4', '7', '2'), ('float4', 'numeric', '1.5', '2.25'),
+                         ('float4', 'float4', '0.1', '0.2'), ('float8', 'float8', '0.1', '0.2'),
+                         ('float8', 'float8', '1e308', '10'), ('float8', 'float8', '1e-308', '1e10'),
+                         ('float8', 'float8', '1', '0'), ('float8', 'float8', 'NaN', '0'),
+                         ('float8', 'float8', '0', '0'), ('float8', 'float8', 'Infinity', '1'),
+                         ('float8', 'float8', 'Infinity', '-Infinity'),
+                         ('float4', 'float4', '3e38', '10'), ('float4', 'float8', '0.1', '0.2'),
+                         ('numeric', 'numeric', '1', '3'), ('numeric', 'numeric', '10', '3'),
+                         ('numeric', 'numeric', '2', '3'), ('numeric', 'numeric', '1.10', '2.2'),
+                         ('numeric', 'numeric', '2.5', '1.25'), ('numeric', 'numeric', '7.5', '2'),
+                         ('numeric', 'numeric', '-7.5', '2'), ('numeric', 'numeric', '1e100', '7'),
+                         ('numeric', 'numeric', '0.001', '7'), ('numeric', 'numeric', '1', '0'),
+                         ('numeric', 'numeric', '123456789', '0.0003'),
+                         ('numeric', 'numeric', '0.0000123', '98765.4321'),
+                         ('numeric', 'numeric', '9999', '9999'), ('numeric', 'numeric', '1', '9999'),
+                         ('numeric', 'numeric', '-1', '3'), ('numeric', 'numeric', '2', '-3'),
+                         ('numeric', 'numeric', '0', '3.5'), ('numeric', 'numeric', '1.000', '3'),
+                         ('numeric', 'numeric', '12345.678', '-0.01'),
+                         ('numeric', 'numeric', 'NaN', '1'), ('numeric', 'numeric', 'Infinity', '2'),
+                         ('numeric', 'numeric', 'Infinity', '-Infinity'),
+                         ('numeric', 'numeric', 'Infinity', '0'), ('numeric', 'numeric', '5', 'Infinity'),
+                         ('numeric', 'numeric', '-Infinity', '-Infinity'),
+                         ('int8', 'numeric', '9223372036854775807', '2'),
+                         ('unknown', 'int4', '5', '3'), ('int4', 'unknown', '5', '3'),
+                         ('unknown', 'unknown', '5', '3'), ('text', 'int4', '5', '3'),
+                         ('bool', 'bool', 't', 't'), ('date', 'int4', '2024-01-31', '1'),
+                         ('date', 'int2', '2024-03-01', '1'), ('int4', 'date', '1', '2024-02-28'),
+                         ('date', 'date', '2024-03-01', '2024-02-01'), ('date', 'int8', '2024-01-01', '1'),
+                         ('date', 'unknown', '2024-01-01', '1'),
+                         ('date', 'int4', 'infinity', '5'), ('date', 'date', 'infinity', '2024-01-01'),
+                         ('date', 'int4', '5874897-12-31', '1'),
+                         ('timestamp', 'int4', '2024-01-01', '1'),
+                         ('numeric', 'float8', '1.5', '2')]:
+        op(lt, l, o, rt, r)
+for lt, rt in [('text', 'text'), ('text', 'varchar'), ('unknown', 'unknown'), ('text', 'int4'),
+               ('bytea', 'bytea'), ('int4', 'unknown'), ('bool', 'unknown')]:
+    op(lt, 'ab', '||', rt, 'cd')
+
+CMPS = []
+for t, vals in [('numeric', ['1.0', '1.00', '1', '-1', 'NaN', 'Infinity', '-Infinity', '0.5', '-0.000', '0',
+                             '12345678901234567890.1', '1e-30']),
+                ('float8', ['0', '-0', '1', 'NaN', 'Infinity', '-Infinity', '1e-300']),
+                ('float4', ['0', '-0', 'NaN', '1.5']),
+                ('text', ['a', 'b', 'ab', '', 'B', 'é']),
+                ('bytea', ['\\x00', '\\x', '\\x0000', '\\xff']),
+                ('bool', ['t', 'f']),
+                ('int8', ['-9223372036854775808', '0', '9223372036854775807']),
+                ('date', ['2024-01-01', 'infinity', '-infinity', '0001-01-01 BC']),
+                ('timestamp', ['2024-01-01', 'infinity', '2024-01-01 00:00:00.000001'])]:
+    for a in vals:
+        for b in vals:
+            CMPS.append((t, a, b))
+
+
+def sqlq(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def run(conninfo):
+    parts = []
+    for (src, txt, dst, mode, tz, efd) in CASTS:
+        parts.append("t_cast(%s,%s,%s,%s,%s,%d)" % (sqlq(src), sqlq(txt), sqlq(dst), sqlq(mode), sqlq(tz), efd))
+    for (lt, l, o, rt, r) in OPS:
+        parts.append("t_op(%s,%s,%s,%s,%s)" % (sqlq(lt), sqlq(l), sqlq(o), sqlq(rt), sqlq(r)))
+    for (t, a, b) in CMPS:
+        parts.append("t_cmp(%s,%s,%s)" % (sqlq(t), sqlq(a), sqlq(b)))
+    q = FUNCS + "select json_agg(x order by n) from (values " + ",".join(
+        "(%d,%s)" % (i, p) for i, p in enumerate(parts)) + ") v(n, x);\n"
+    out = subprocess.run(["psql", conninfo, "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1"], input=q,
+                         capture_output=True, text=True, check=True).stdout
+    line = [l for l in out.splitlines() if l.startswith("[")][0]
+    return json.loads(line)
+
+
+def cstr(s):
+    out = '"'
+    for ch in s.encode('utf-8'):
+        if ch == 0x22 or ch == 0x5c:
+            out += '\\' + chr(ch)
+        elif 0x20 <= ch < 0x7f:
+            out += chr(ch)
+        else:
+            out += '\\%03o' % ch
+    return out + '"'
+
+
+def main():
+    res = run(sys.argv[1])
+    k = 0
+    print("/* Generated by test_adp_value_gen.py from PostgreSQL 15; do not edit. */")
+    print("static const cast_case cast_cases[] = {")
+    for (src, txt, dst, mode, tz, efd) in CASTS:
+        print("    {%s, %s, %s, '%s', %d, %d, %s}," % (cstr(src), cstr(txt), cstr(dst), mode, TZ[tz], efd, cstr(res[k])))
+        k += 1
+    print("};")
+    print("static const op_case op_cases[] = {")
+    for (lt, l, o, rt, r) in OPS:
+        print("    {%s, %s, %s, %s, %s, %s}," % (cstr(lt), cstr(l), cstr(o), cstr(rt), cstr(r), cstr(res[k])))
+        k += 1
+    print("};")
+    print("static const cmp_case cmp_cases[] = {")
+    for (t, a, b) in CMPS:
+        print("    {%s, %s, %s, %s}," % (cstr(t), cstr(a), cstr(b), cstr(res[k])))
+        k += 1
+    print("};")
+
+
+main()
