@@ -23,6 +23,9 @@ typedef struct neg_case {
 typedef struct avg_case {
     const char *type, *vals, *expect; /* "avg|sum" */
 } avg_case;
+typedef struct send_case {
+    const char *type, *v, *expect; /* "hex of typsend|text" */
+} send_case;
 typedef struct cmp_case {
     const char *type, *a, *b, *expect;
 } cmp_case;
@@ -371,6 +374,90 @@ static void test_timezones(void)
     }
 }
 
+/* Binary send matches PostgreSQL's typsend byte for byte; receive reads it back. */
+static void run_send_cases(adp_arena *a)
+{
+    adp_fmt fmt = {1, 0, true};
+    for (size_t i = 0; i < sizeof send_cases / sizeof send_cases[0]; i++) {
+        const send_case *c = &send_cases[i];
+        pgw_error err = {0};
+        adp_type t;
+        adp_value v, back;
+        char what[200], detail[900];
+        snprintf(what, sizeof what, "send %s '%s'", c->type, c->v);
+        if (!make_value(a, c->type, c->v, &t, &v, &err)) {
+            check(false, what, err.message);
+            continue;
+        }
+        pgw_buf b;
+        pgw_buf_init(&b);
+        adp_value_send(&b, t, &v);
+        char *hex = adp_arena_alloc(a, 2 * b.len + 1);
+        for (size_t k = 0; k < b.len; k++)
+            snprintf(hex + 2 * k, 3, "%02x", (unsigned char)b.data[k]);
+        hex[2 * b.len] = 0;
+        bool ok = adp_value_recv(t, b.data, b.len, a, &back, &err);
+        const char *got = adp_arena_sprintf(a, "%s|%s", hex, render(a, ok, t, &back, &fmt, &err));
+        pgw_buf_free(&b);
+        snprintf(detail, sizeof detail, "got [%s] want [%s]", got, c->expect);
+        check(strcmp(got, c->expect) == 0, what, detail);
+    }
+}
+
+static void test_recv_errors(adp_arena *a)
+{
+    static const struct {
+        adp_type_id t;
+        const char *bytes;
+        size_t len;
+        const char *state, *msg;
+    } cases[] = {
+        {ADP_T_INT4, "\0\0\1", 3, "08P01", "insufficient data left in message"},
+        {ADP_T_INT4, "\0\0\0\1\0", 5, "22P03", "incorrect binary data format"},
+        {ADP_T_INT8, "\0\0\0\1", 4, "08P01", "insufficient data left in message"},
+        {ADP_T_BOOL, "", 0, "08P01", "insufficient data left in message"},
+        {ADP_T_NUMERIC, "\0\0\0\0\x12\x34\0\0", 8, "22P03",
+         "invalid sign in external \"numeric\" value"},
+        {ADP_T_NUMERIC, "\0\0\0\0\0\0\x40\0", 8, "22P03",
+         "invalid scale in external \"numeric\" value"},
+        {ADP_T_NUMERIC, "\0\1\0\0\0\0\0\0\x27\x10", 10, "22P03",
+         "invalid digit in external \"numeric\" value"},
+        {ADP_T_NUMERIC, "\0\1\0\0\0\0\0", 7, "08P01", "insufficient data left in message"},
+        {ADP_T_TEXT, "\xc3\x28", 2, "22021",
+         "invalid byte sequence for encoding \"UTF8\": 0xc3 0x28"},
+        {ADP_T_TEXT, "a\0", 2, "22021", "invalid byte sequence for encoding \"UTF8\": 0x00"},
+        {ADP_T_TEXT, "\xed\xa0\x80", 3, "22021",
+         "invalid byte sequence for encoding \"UTF8\": 0xed 0xa0 0x80"},
+        {ADP_T_DATE, "\x7f\xff\xff\xfe", 4, "22008", "date out of range"},
+        {ADP_T_TIMESTAMP, "\x7f\xff\xff\xff\xff\xff\xff\xfe", 8, "22008", "timestamp out of range"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pgw_error err = {0};
+        adp_value v;
+        bool ok =
+            adp_value_recv((adp_type){cases[i].t, -1}, cases[i].bytes, cases[i].len, a, &v, &err);
+        char detail[700];
+        snprintf(detail, sizeof detail, "%s %s", err.sqlstate, err.message);
+        check(!ok && strcmp(err.sqlstate, cases[i].state) == 0 &&
+                  strcmp(err.message, cases[i].msg) == 0,
+              cases[i].msg, detail);
+    }
+    /* digits hidden by the scale are cut off; the typmod applies */
+    pgw_error err = {0};
+    adp_value v;
+    const char num[] = {0, 2, 0, 0, 0, 0, 0, 1, 0, 12, 0x0d, 0x48}; /* 12.3400, scale 1 */
+    check(adp_value_recv((adp_type){ADP_T_NUMERIC, -1}, num, sizeof num, a, &v, &err) &&
+              v.u.s.len == 4 && memcmp(v.u.s.p, "12.3", 4) == 0,
+          "numeric recv truncates to its scale", "");
+    check(!adp_value_recv((adp_type){ADP_T_NUMERIC, ((3 << 16) | 2) + 4}, num, sizeof num, a, &v,
+                          &err) &&
+              strcmp(err.sqlstate, "22003") == 0,
+          "numeric recv typmod", err.message);
+    check(!adp_value_recv((adp_type){ADP_T_VARCHAR, 6}, "abc", 3, a, &v, &err) &&
+              strcmp(err.sqlstate, "22001") == 0,
+          "varchar recv typmod", err.message);
+}
+
 static void test_api(adp_arena *a)
 {
     char buf[64];
@@ -568,6 +655,9 @@ int main(void)
     run_avg_cases(&a);
     adp_arena_reset(&a);
     test_numeric_cmp_random(&a);
+    adp_arena_reset(&a);
+    run_send_cases(&a);
+    test_recv_errors(&a);
     adp_arena_free(&a);
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
