@@ -1,6 +1,5 @@
 /* adp_value_binary: PostgreSQL's binary wire format (the typsend/typreceive functions) for
  * every supported type, for Bind parameters and binary result columns. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
