@@ -119,6 +119,7 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
         mpz_set_str(n->v, digits, 10);
         if (neg) mpz_neg(n->v, n->v);
         long ds = frac - exp10;
+        if (ds < 0 && mpz_sgn(n->v) == 0) ds = 0; /* zero stays zero at any exponent */
         if (ds > 16383 || ds < -131073) {
             if (digits != stack) free(digits);
             return pgw_errorf(err, "22003", "value overflows numeric format");
