@@ -38,7 +38,8 @@ bool adp_utf8_verify(const char *s, size_t len, pgw_error *err);
 /* The TimeZone setting: accepts what PostgreSQL accepts for zones with a fixed offset
  * (UTC, numbers of hours, POSIX "UTC+8", "Etc/GMT-5", fixed-offset tz names such as
  * Asia/Kolkata); *east is seconds east of UTC (adp_fmt.tz_offset_secs), `display` what
- * SHOW TimeZone prints. 22023 otherwise, including zones with daylight saving time. */
+ * SHOW TimeZone prints. A tz database zone with daylight saving time (America/New_York):
+ * 0A000; anything else PostgreSQL would reject: 22023. */
 bool adp_timezone_parse(const char *val, int32_t *east, char *display, size_t cap, pgw_error *err);
 
 #endif

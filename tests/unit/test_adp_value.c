@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "adp_value.h"
 #include "adp_value_ext.h"
@@ -363,7 +364,14 @@ static void test_timezones(void)
         check(ok && east == ok_cases[i].east && strcmp(disp, ok_cases[i].display) == 0,
               ok_cases[i].val, detail);
     }
-    static const char *const bad[] = {"Z", "foo", "PST8PDT", "UTC-5:30:15", ""};
+    int32_t e0;
+    char d0[64];
+    pgw_error e0err = {0};
+    if (access("/usr/share/zoneinfo/America/New_York", R_OK) == 0)
+        check(!adp_timezone_parse("America/New_York", &e0, d0, sizeof d0, &e0err) &&
+                  strcmp(e0err.sqlstate, "0A000") == 0,
+              "DST zone", e0err.message);
+    static const char *const bad[] = {"Z", "foo", "UTC-5:30:15", "", "../../etc/passwd"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int32_t east;
         char disp[64];
