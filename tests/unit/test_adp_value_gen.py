@@ -226,6 +226,9 @@ c('float8', '1.25', 'numeric(3,1)')
 c('varchar(5)', 'abcde', 'varchar(3)')
 c('varchar(5)', 'abcde', 'varchar(3)', 'a')
 c('text', 'abc  ', 'varchar(3)', 'a')
+c('numeric(3,1)', '1.5', 'date')
+c('varchar(3)', 'abc', 'int4', 'a')
+c('bytea', '\\x00', 'varchar(3)')
 
 OPS = []
 
