@@ -16,6 +16,10 @@ bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_b
                            pgw_error *err);
 
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out);
+bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl);
+/* Runs a planned SELECT into arena rows of pl->ncomputed values (visible columns first),
+ * after DISTINCT, ORDER BY, OFFSET and LIMIT. */
+bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***rows, size_t *n);
 bool adp_exec_insert(adp_pctx *p, PgQuery__InsertStmt *st, pgw_buf *out);
 bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out);
 bool adp_exec_delete(adp_pctx *p, PgQuery__DeleteStmt *st, pgw_buf *out);

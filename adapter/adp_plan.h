@@ -129,7 +129,10 @@ typedef struct adp_returning {
 typedef struct adp_insert_plan {
     adp_table *table;
     int nrows;
-    adp_expr ***rows; /* nrows x table->ncols */
+    adp_expr ***rows;               /* nrows x table->ncols (VALUES) */
+    struct adp_select_plan *select; /* INSERT ... SELECT: targets coerced to the columns */
+    int ncols;
+    int *cols; /* INSERT ... SELECT: the column each select target goes to */
     adp_returning ret;
 } adp_insert_plan;
 

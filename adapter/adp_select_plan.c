@@ -231,7 +231,7 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
     }
     for (int i = 0; i < pl->ncomputed; i++) {
         adp_expr *e = pl->targets[i].expr;
-        if (e->type.id == ADP_T_UNKNOWN &&
+        if (e->type.id == ADP_T_UNKNOWN && !(p->keep_unknown && i < pl->ntargets) &&
             !(pl->targets[i].expr = adp_coerce(p, e, (adp_type){ADP_T_TEXT, -1}, false)))
             return false;
     }
