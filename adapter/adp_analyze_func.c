@@ -130,6 +130,105 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
     return e;
 }
 
+/* PostgreSQL functions pgpeek lacks: "not supported" is the truthful answer for them. */
+static bool known_elsewhere(const char *name)
+{
+    static const char *names[] = {"extract",
+                                  "date_part",
+                                  "date_trunc",
+                                  "round",
+                                  "trunc",
+                                  "floor",
+                                  "ceil",
+                                  "ceiling",
+                                  "sqrt",
+                                  "power",
+                                  "pow",
+                                  "exp",
+                                  "ln",
+                                  "log",
+                                  "mod",
+                                  "sign",
+                                  "random",
+                                  "substring",
+                                  "substr",
+                                  "position",
+                                  "strpos",
+                                  "trim",
+                                  "btrim",
+                                  "ltrim",
+                                  "rtrim",
+                                  "replace",
+                                  "concat",
+                                  "concat_ws",
+                                  "left",
+                                  "right",
+                                  "lpad",
+                                  "rpad",
+                                  "repeat",
+                                  "reverse",
+                                  "split_part",
+                                  "initcap",
+                                  "octet_length",
+                                  "bit_length",
+                                  "md5",
+                                  "to_char",
+                                  "to_date",
+                                  "to_timestamp",
+                                  "to_number",
+                                  "age",
+                                  "clock_timestamp",
+                                  "statement_timestamp",
+                                  "timeofday",
+                                  "make_date",
+                                  "generate_series",
+                                  "array_agg",
+                                  "string_agg",
+                                  "bool_and",
+                                  "bool_or",
+                                  "every",
+                                  "stddev",
+                                  "stddev_pop",
+                                  "stddev_samp",
+                                  "variance",
+                                  "var_pop",
+                                  "var_samp",
+                                  "json_agg",
+                                  "jsonb_agg",
+                                  "row_number",
+                                  "rank",
+                                  "dense_rank",
+                                  "lag",
+                                  "lead",
+                                  "format",
+                                  "pg_typeof",
+                                  "nextval",
+                                  "currval",
+                                  "setval",
+                                  "encode",
+                                  "decode",
+                                  "gen_random_uuid",
+                                  "set_config",
+                                  "pg_backend_pid",
+                                  "has_table_privilege",
+                                  "obj_description",
+                                  "format_type",
+                                  "pg_get_userbyid",
+                                  "quote_ident",
+                                  "quote_literal",
+                                  "regexp_replace",
+                                  "regexp_match",
+                                  "regexp_matches",
+                                  "ascii",
+                                  "chr",
+                                  "width_bucket",
+                                  "greatest",
+                                  "least"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(names[i], name) == 0) return true;
+    return false;
+}
+
 adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
 {
     if (fc->n_funcname == 2 && strcmp(strval(fc->funcname[0]), "pg_catalog") != 0) {
@@ -186,6 +285,10 @@ adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
         for (int i = 0; i < n; i++)
             e->args[i] = args[i];
         return e;
+    }
+    if (known_elsewhere(name)) {
+        adp_perr(p, fc->location, "0A000", "function %s is not supported", name);
+        return NULL;
     }
     no_such_function(p, fc, name, args, n);
     return NULL;
