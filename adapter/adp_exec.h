@@ -5,6 +5,14 @@
 
 #include "adp_analyze.h"
 
+/* Parses a NUL-terminated query (len bytes) through the session's parse-tree cache.
+ * NULL with err set (42601 and libpg_query's position) on a syntax error. Give the tree
+ * back with adp_parse_release. */
+PgQuery__ParseResult *adp_parse(adp_session *s, const char *sql, size_t len, bool *cached,
+                                pgw_error *err);
+void adp_parse_release(PgQuery__ParseResult *tree, bool cached);
+void adp_parse_cache_free(adp_session *s);
+
 /* Runs one parsed statement (not a transaction-control statement). */
 bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf *out,
                   pgw_error *err);

@@ -239,6 +239,7 @@ static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf,
 bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
 {
     adp_session *s = p->s;
+    adp_session_save_settings(s);
     if (st->is_local && s->txn == ADP_TXN_IDLE) {
         adp_notice(s, out, "WARNING", "25P01", "SET LOCAL can only be used in transaction blocks");
         pgw_be_write_command_complete(out, "SET");
