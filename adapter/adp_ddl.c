@@ -249,7 +249,10 @@ bool adp_exec_create_index(adp_pctx *p, PgQuery__IndexStmt *st, pgw_buf *out)
 {
     if (!check_schema(p, st->relation)) return false;
     adp_table *t = adp_resolve_table(p, st->relation);
-    if (!t) return false;
+    if (!t) {
+        p->err->position = 0; /* PostgreSQL reports no position here */
+        return false;
+    }
     if (st->where_clause || st->n_index_including_params || st->concurrent)
         return pgw_errorf(p->err, "0A000",
                           "partial, covering and concurrent indexes are not supported");
