@@ -27,7 +27,7 @@ typedef struct group {
     agg_state *st;
 } group;
 
-/* A result row before sorting: the computed values and the input order. */
+/* A result row before sorting: computed values (arena) and the input order. */
 typedef struct out_row {
     adp_value *v;
     size_t ord;
