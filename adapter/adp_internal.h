@@ -148,10 +148,11 @@ struct adp_session {
     adp_txn_state txn;
     adp_undo *undo;
     size_t nundo, capundo;
-    int64_t stmt_now;   /* now() of the current statement/transaction */
-    bool now_fixed;     /* inside a block now() stays at the block's start */
-    bool read_only;     /* BEGIN READ ONLY / SET TRANSACTION READ ONLY in this block */
-    adp_pcache *pcache; /* parse trees of recent query texts (adp_parse.c) */
+    int64_t stmt_now;       /* now() of the current statement/transaction */
+    bool now_fixed;         /* inside a block now() stays at the block's start */
+    bool read_only;         /* BEGIN READ ONLY / SET TRANSACTION READ ONLY in this block */
+    bool in_implicit_block; /* running a query string of several statements */
+    adp_pcache *pcache;     /* parse trees of recent query texts (adp_parse.c) */
 };
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);

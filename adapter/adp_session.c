@@ -238,6 +238,7 @@ static void fail(adp_session *s, pgw_buf *out, size_t mark, pgw_error *err)
 
 static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr, pgw_buf *out)
 {
+    s->in_implicit_block = pr->n_stmts > 1;
     for (size_t i = 0; i < pr->n_stmts; i++) {
         PgQuery__Node *stmt = pr->stmts[i]->stmt;
         pgw_error err;

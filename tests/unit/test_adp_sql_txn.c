@@ -125,6 +125,11 @@ int main(void)
            "not-null constraint detail=Failing row contains (null). [I]");
     EXPECT(s, "INSERT INTO tx VALUES (10), (11, 12)",
            "E ERROR 42601 VALUES lists must all be the same length @30 [I]");
+    EXPECT(s, "SET application_name = 'p'; DISCARD ALL",
+           "C SET | E ERROR 25001 DISCARD ALL cannot run inside a transaction block [I]");
+    EXPECT(s, "SET application_name = 'p'", "C SET | S application_name=p [I]");
+    EXPECT(s, "DISCARD ALL", "C DISCARD ALL | S application_name= [I]");
+    EXPECT(s, "SET ROLE x", "E ERROR 0A000 SET ROLE is not supported [I]");
     EXPECT(s, "SET TIME ZONE 'utc'", "C SET [I]");
     EXPECT(s, "SET TIME ZONE 'Foo/Bar'",
            "E ERROR 22023 invalid value for parameter \"TimeZone\": \"Foo/Bar\" [I]");
