@@ -49,6 +49,7 @@ typedef enum adp_func_id {
     ADP_F_LENGTH,
     ADP_F_ABS,
     ADP_F_CURRENT_SETTING,
+    ADP_F_ROUND,
 } adp_func_id;
 
 typedef enum adp_agg_kind {
