@@ -245,6 +245,7 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
                 return false;
             }
     adp_undo_push(p->s, ADP_UNDO_INDEX, t, NULL);
+    p->s->undo[p->s->nundo - 1].index = ix;
     atomic_fetch_add(&p->s->db->catalog_version, 1);
     return true;
 }

@@ -120,6 +120,7 @@ typedef struct adp_undo {
     adp_undo_kind kind;
     adp_table *table;
     adp_row *row;
+    adp_index *index; /* ADP_UNDO_INDEX */
 } adp_undo;
 
 typedef enum adp_txn_state {

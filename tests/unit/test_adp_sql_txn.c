@@ -50,6 +50,18 @@ int main(void)
     EXPECT(s, "BEGIN; UPDATE tx SET a = 8; DELETE FROM tx; ROLLBACK; SELECT a FROM tx",
            "C BEGIN | C UPDATE 1 | C DELETE 1 | C ROLLBACK | T a:23:-1 | D 7 | C SELECT 1 [I]");
 
+    /* an index created in a rolled-back block is gone */
+    EXPECT(s,
+           "CREATE TABLE ix (a int); BEGIN; CREATE UNIQUE INDEX ix_a ON ix (a); INSERT INTO ix "
+           "VALUES (1)",
+           "C CREATE TABLE | C BEGIN | C CREATE INDEX | C INSERT 0 1 [T]");
+    EXPECT(s, "INSERT INTO ix VALUES (1)",
+           "E ERROR 23505 duplicate key value violates unique constraint \"ix_a\" detail=Key "
+           "(a)=(1) already exists. [E]");
+    EXPECT(s,
+           "ROLLBACK; INSERT INTO ix VALUES (1), (1); CREATE INDEX ix_a ON ix (a); DROP TABLE ix",
+           "C ROLLBACK | C INSERT 0 2 | C CREATE INDEX | C DROP TABLE [I]");
+
     /* read-only blocks */
     EXPECT(s, "BEGIN READ ONLY; INSERT INTO tx VALUES (50)",
            "C BEGIN | E ERROR 25006 cannot execute INSERT in a read-only transaction [E]");
