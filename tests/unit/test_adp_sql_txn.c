@@ -51,10 +51,9 @@ int main(void)
            "C BEGIN | C UPDATE 1 | C DELETE 1 | C ROLLBACK | T a:23:-1 | D 7 | C SELECT 1 [I]");
 
     /* an index created in a rolled-back block is gone */
-    EXPECT(s,
-           "CREATE TABLE ix (a int); BEGIN; CREATE UNIQUE INDEX ix_a ON ix (a); INSERT INTO ix "
-           "VALUES (1)",
-           "C CREATE TABLE | C BEGIN | C CREATE INDEX | C INSERT 0 1 [T]");
+    EXPECT(s, "CREATE TABLE ix (a int)", "C CREATE TABLE [I]");
+    EXPECT(s, "BEGIN; CREATE UNIQUE INDEX ix_a ON ix (a); INSERT INTO ix VALUES (1)",
+           "C BEGIN | C CREATE INDEX | C INSERT 0 1 [T]");
     EXPECT(s, "INSERT INTO ix VALUES (1)",
            "E ERROR 23505 duplicate key value violates unique constraint \"ix_a\" detail=Key "
            "(a)=(1) already exists. [E]");
