@@ -74,6 +74,22 @@ bool adp_ts_to_date(int64_t us, bool tz, const adp_fmt *fmt, int64_t *out, pgw_e
 bool adp_ts_convert(int64_t us, bool from_tz, bool to_tz, const adp_fmt *fmt, int64_t *out,
                     pgw_error *err);
 
+/* Date/time input fields as decoded (adp_datetime_parse.c). Stack data. */
+typedef struct adp_dt_parts {
+    int64_t year; /* astronomical (1 BC = 0) once decoded */
+    int mon, mday, hour, min, sec;
+    int64_t usec;
+    bool has_date, has_time, has_tz, bc, month_named;
+    int year_digits;
+    int32_t tz;  /* seconds east of UTC */
+    int special; /* 1 infinity, -1 -infinity, 2 epoch, 3 now, 4 today, 5 tomorrow, 6 yesterday */
+} adp_dt_parts;
+enum { ADP_DT_OK, ADP_DT_SYNTAX, ADP_DT_FIELD, ADP_DT_FIELD_MD, ADP_DT_TZ };
+int adp_dt_parse(const char *s, size_t len, adp_dt_parts *p);
+int64_t adp_days_from_civil(int64_t y, int m, int d); /* days since 2000-01-01 */
+void adp_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+int adp_days_in_month(int64_t y, int m);
+
 /* --- bytea (adp_bytea.c) --- */
 bool adp_bytea_in(const char *s, size_t len, adp_arena *a, adp_value *out, pgw_error *err);
 void adp_bytea_out(pgw_buf *b, const adp_value *v);

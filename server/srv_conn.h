@@ -20,10 +20,12 @@ struct srv_conn {
     srv_worker *w;
     int fd;
     struct event *ev;
-    short ev_flags;    /* the interest currently registered */
-    bool paused;       /* output past the high mark: not handling input */
-    bool send_blocked; /* the last send hit EAGAIN */
-    bool closed;       /* on the reap list */
+    short ev_flags;      /* the interest currently registered */
+    bool paused;         /* output past the high mark: not handling input */
+    bool send_blocked;   /* the last send hit EAGAIN */
+    bool closed;         /* on the reap list */
+    bool startup_timer;  /* the event carries the startup deadline */
+    int64_t accepted_at; /* seconds, for the startup deadline */
     srv_cancel_key key;
     struct srv_conn *prev;
     struct srv_conn *next;

@@ -176,10 +176,43 @@ static void *send_queries(void *arg)
     for (int i = 0; i < 1000; i++)
         memcpy(chunk + i * n, q, n);
     s->ok = true;
-    for (int sent = 0; sent < s->count && s->ok; sent += 1000)
-        s->ok = pt_send(s->fd, chunk, n * 1000);
+    for (int sent = 0; sent < s->count && s->ok; sent += 1000) {
+        int k = s->count - sent < 1000 ? s->count - sent : 1000;
+        s->ok = pt_send(s->fd, chunk, n * (size_t)k);
+    }
     free(chunk);
     return NULL;
+}
+
+/* A client that sends its queries and then shuts down its sending side still gets every
+ * answer before the server closes, as from PostgreSQL; also when the replies are far more
+ * than the socket buffers hold. */
+static void *send_then_half_close(void *arg)
+{
+    sender *s = arg;
+    send_queries(s);
+    s->ok = pt_send(s->fd, "Q\0\0", 3) && s->ok; /* and an incomplete one, dropped */
+    shutdown(s->fd, SHUT_WR);
+    return NULL;
+}
+
+static void test_half_close(void)
+{
+    int counts[] = {3, 30000};
+    for (int k = 0; k < 2; k++) {
+        int fd = ready_client();
+        sender s = {fd, counts[k], false};
+        pthread_t t;
+        pthread_create(&t, NULL, send_then_half_close, &s);
+        int ready = 0;
+        for (int i = 0; i < counts[k]; i++)
+            if (pt_until_ready(fd, NULL, NULL) == 'I') ready++;
+        pthread_join(t, NULL);
+        CHECK(s.ok);
+        CHECK_INT(ready, counts[k]);
+        CHECK(pt_closed(fd));
+        close(fd);
+    }
 }
 
 /* Far more replies than socket buffers hold, read only after a while: backpressure must
@@ -214,7 +247,7 @@ static void test_leave_mid_reply(void)
         int fd = ready_client();
         sender s = {fd, 50000, false};
         /* Sends until the server stops reading (backpressure) or all is sent. */
-        struct timeval tv = {1, 0};
+        struct timeval tv = {0, 200 * 1000};
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         send_queries(&s);
         close(fd);
@@ -234,6 +267,7 @@ int main(void)
     test_extended_refused();
     test_truncated();
     test_pipelined();
+    test_half_close();
     test_backpressure();
     test_leave_mid_reply();
     pgpeek_stop(s);

@@ -181,6 +181,15 @@ static void test_two_servers(void)
     char err[256] = "";
     CHECK(pgpeek_start(&clash, err, sizeof err) == NULL);
     CHECK(strstr(err, "cannot listen") != NULL);
+    /* The HTTP port taken: fails after the workers and listener started; all undone. */
+    int fds_before = pt_count_fds();
+    clash = cfg;
+    clash.http_port = pgpeek_http_port(a);
+    err[0] = 0;
+    CHECK(pgpeek_start(&clash, err, sizeof err) == NULL);
+    CHECK(strstr(err, "cannot listen") != NULL);
+    CHECK_INT(pt_count_fds(), fds_before);
+    CHECK(pt_select1(pgpeek_port(a)));
     pgpeek_stop(a);
 }
 

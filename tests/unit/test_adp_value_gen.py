@@ -13,7 +13,7 @@ declare r text;
 begin
   perform set_config('TimeZone', tz, true);
   perform set_config('extra_float_digits', efd::text, true);
-  if mode = 'e' then
+  if mode in ('e', 'f') then
     if src = 'unknown' then execute format('select (%L::%s)::text', txt, dst) into r;
     else execute format('select ((%L::%s)::%s)::text', txt, src, dst) into r; end if;
   else
@@ -43,12 +43,28 @@ begin
   return res;
 exception when others then return '!' || sqlstate || ':' || sqlerrm;
 end $$;
+create or replace function t_neg(t text, v text) returns text language plpgsql as $$
+declare res text;
+begin
+  perform set_config('extra_float_digits', '1', true);
+  execute format('select (-(%L::%s))::text', v, t) into res;
+  return res;
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
+create or replace function t_avg(t text, vals text) returns text language plpgsql as $$
+declare res text;
+begin
+  execute format('select avg(x::%s)::text || ''|'' || sum(x::%s)::text from unnest(string_to_array(%L, '','')) x', t, t, vals) into res;
+  return res;
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
 set client_min_messages = warning;
 """
 
 TZ = {'UTC': 0, 'UTC-5:30': 19800, 'UTC+8': -28800, 'UTC-2': 7200}
 
-# (source type, input, target type, mode e=explicit cast a=assignment, TimeZone, extra_float_digits)
+# (source type, input, target type, mode e=explicit cast a=assignment f=explicit cast of
+# fuzz input, TimeZone, extra_float_digits)
 CASTS = []
 
 
@@ -108,7 +124,8 @@ inputs('date', ['2024-01-02', '2024-1-2', ' 2024-01-02 ', '2024-01-02 03:04:05',
                 '5874897-12-31', '5874898-01-01', '2024-02-29', '2023-02-29', '2024-13-01',
                 '2024-00-10', '2024-01-32', 'infinity', '-infinity', 'epoch', 'abc', '',
                 '2024-01', '10000-01-01', '999-01-01', '2024-01-02 AD', '2024-01-02 xyz',
-                '2024-01-02 25:00', '1', '12', '31', '123', '1234567', '12345678901', '240102'])
+                '2024-01-02 25:00', '1', '12', '31', '123', '1234567', '12345678901', '240102',
+                'Jan 8 1999', '8 Jan 1999', 'J2451187', '1999.008', '1/8/99', 'Feb 29 2023'])
 TS = ['2024-01-02 03:04:05', '2024-01-02 03:04:05.123', '2024-01-02 03:04:05.120000',
       '2024-01-02T03:04:05', '2024-01-02 03:04:05.5', '2024-01-02 03:04', '2024-01-02',
       '2024-01-02 03:04:05+02', '2024-01-02 03:04:05 +02:00', '2024-01-02 03:04:05-0530',
@@ -120,6 +137,22 @@ TS = ['2024-01-02 03:04:05', '2024-01-02 03:04:05.123', '2024-01-02 03:04:05.120
       'abc', '', '2024-01-02 03:04:05 foo', '2024-01-02 3:4:5', '1999-12-31 23:59:59.000001',
       '1970-01-01 00:00:00', '1969-12-31 23:59:59.5', '2024-01-02 03:04:05+05:30:15',
       '2024-01-02 03:04:05+16']
+TS += ['January 8, 1999', 'Jan 8 1999', '8 Jan 1999', '1999-Jan-08', 'Jan-08-1999', '08-Jan-1999',
+       '99-Jan-08', '1999/01/08', '1/8/1999', '1999.01.08', 'Friday January 8 1999',
+       'Fri Jan 08 04:05:06 1999 PST', 'Jan 8 1999 4:05 PM', '1999-01-08 04:05 am',
+       '1999-01-08 12:05 am', '1999-01-08 12:05 pm', '1999-01-08 13:05 pm',
+       '1999-01-08 04:05:06 EST', '1999-01-08 04:05:06 est', '1999-01-08 04:05:06 CET',
+       '1999-01-08 04:05:06 UTC+3', '1999-01-08 04:05:06 GMT-2', '1999-01-08 allballs',
+       '1999-01-08 04:05:06.7+02:30', '1999-01-08T04:05:06.7Z', '19990108T040506',
+       '1999-01-08 040506', '1999-01-08 04:05:06 -8', ' infinity ', 'Infinity', '+infinity',
+       '1999-01-08 04:05:06 zulu', '1999-01-08 04:05:06 IST', '1999-01-08 04:05:06 JST',
+       '1999-01-08 04:05:06 AEST', '1999-01-08 04:05:06+00 BC', '1999-01-08,04:05:06',
+       'J2451187', '1999.008', '99-01-08', '08-01-99', '8.1.1999', '1999 Jan 8',
+       '1999-01-8 4:5:6', '2024-01-02 03:04:05.123456789', '2024-01-02 03:04:05.',
+       '2024-1-02t3:04', 'Sept 3 2024', 'September 3 2024', 'Sep 31 2024', 'Foo 3 2024',
+       '2024-01-02 03:04:05 XYZ', '2024-01-02 03:04:05 PST PST', 'Jan 2024', '2024-01-02 5',
+       '2024-01-02 1:2:3:4', '12:00 2024-01-02', '2024-02-30 10:00', 'Feb 29 2023',
+       '2024-01-02 03:04:05.5 am', 'Jan/08/1999', 'Jan-8']
 inputs('timestamp', TS)
 for tz in TZ:
     inputs('timestamptz', TS, 'e', tz)
@@ -231,6 +264,95 @@ for lt, rt in [('text', 'text'), ('text', 'varchar'), ('unknown', 'unknown'), ('
                ('bytea', 'bytea'), ('int4', 'unknown'), ('bool', 'unknown')]:
     op(lt, 'ab', '||', rt, 'cd')
 
+# Random values (fixed seed): shortest float output and numeric scales over many shapes.
+import random
+import struct
+rng = random.Random(15)
+for _ in range(400):
+    bits = rng.getrandbits(64)
+    d = struct.unpack('<d', struct.pack('<Q', bits))[0]
+    if d != d or d in (float('inf'), float('-inf')):
+        continue
+    c('unknown', repr(d), 'float8')
+for _ in range(300):
+    bits = rng.getrandbits(32)
+    f = struct.unpack('<f', struct.pack('<I', bits))[0]
+    if f != f or f in (float('inf'), float('-inf')):
+        continue
+    c('unknown', '%.9g' % f, 'float4')
+for _ in range(200):
+    v = rng.randint(-10**6, 10**6) / 10 ** rng.randint(0, 9)
+    c('unknown', repr(v), 'float8')
+    c('unknown', repr(v), 'float4')
+    c('float8', repr(v), 'numeric')
+    c('float4', repr(v), 'numeric')
+
+# Random short strings into every input function: same value or same error.
+FUZZ = {
+    'int4': '0123456789 +-x.',
+    'int8': '0123456789 +-',
+    'float8': '0123456789 +-.eEinfaNI',
+    'float4': '0123456789 +-.eE',
+    'numeric': '0123456789 +-.eEnaN',
+    'bool': 'tfyesnoO01 rul',
+    'bytea': '\\x0123456789abcdefgABC ',
+    'date': '0123456789-/ .:JanFebBCad',
+    'timestamp': '0123456789-/ .:+TZpmPSt',
+    'timestamptz': '0123456789-/ .:+TZpmPSt',
+}
+for t, chars in FUZZ.items():
+    for _ in range(120):
+        n = rng.randint(0, 12)
+        c('unknown', ''.join(rng.choice(chars) for _ in range(n)), t, 'f')
+for _ in range(150):
+    y, m, d = rng.randint(1, 3000), rng.randint(1, 13), rng.randint(1, 31)
+    hh, mi, ss = rng.randint(0, 24), rng.randint(0, 60), rng.randint(0, 60)
+    sep = rng.choice(['-', '/', '.'])
+    txt = rng.choice(['%04d%s%02d%s%02d' % (y, sep, m, sep, d), '%d/%d/%04d' % (m, d, y)])
+    if rng.random() < 0.7:
+        txt += rng.choice([' ', 'T']) + '%d:%02d:%02d' % (hh, mi, ss)
+        if rng.random() < 0.5:
+            txt += '.%d' % rng.randint(0, 10 ** rng.randint(1, 9))
+    if rng.random() < 0.3:
+        txt += rng.choice(['+', '-']) + '%02d' % rng.randint(0, 16) + rng.choice(['', ':30', '45'])
+    if rng.random() < 0.1:
+        txt += ' BC'
+    c('unknown', txt, rng.choice(['date', 'timestamp', 'timestamptz']), 'e',
+      rng.choice(list(TZ)))
+
+
+def rnum():
+    digits = str(rng.randint(0, 10 ** rng.randint(1, 25)))
+    scale = rng.randint(0, 12)
+    if scale >= len(digits):
+        digits = '0' * (scale - len(digits) + 1) + digits
+    txt = digits[:len(digits) - scale] + ('.' + digits[len(digits) - scale:] if scale else '')
+    return ('-' if rng.random() < 0.3 else '') + txt
+
+
+for _ in range(250):
+    o = rng.choice('+-*/%')
+    op('numeric', rnum(), o, 'numeric', rnum())
+
+NEGS = []
+for t, vals in [('int2', ['5', '-32768', '0']), ('int4', ['7', '-2147483648', '2147483647']),
+                ('int8', ['-9223372036854775808', '1']),
+                ('float8', ['0', '-0', '1.5', 'NaN', 'Infinity', '-Infinity']),
+                ('float4', ['0', '2.5']),
+                ('numeric', ['0', '0.00', '-0.00', '1.50', '-1.50', 'NaN', 'Infinity', '-Infinity']),
+                ('text', ['a']), ('date', ['2024-01-01']), ('bool', ['t'])]:
+    for v in vals:
+        NEGS.append((t, v))
+AVGS = []
+for t, vals in [('int4', '1,2'), ('int4', '1,2,2'), ('int4', '5'), ('int4', '-1,-2,-2'),
+                ('int4', '2147483647,2147483647'), ('int8', '9223372036854775807,1'),
+                ('numeric', '1.10,2.205'), ('numeric', '1,2,2'), ('numeric', '0.001,0.002,0.002'),
+                ('numeric', '12345678901234567890,1'), ('numeric', '1e-20,3e-20,1e-20'),
+                ('numeric', '100,200'), ('numeric', '0,0,0'), ('numeric', 'NaN,1'),
+                ('numeric', 'Infinity,1'), ('numeric', 'Infinity,-Infinity'),
+                ('int2', '1,2,4'), ('numeric', '9999,9998,9999')]:
+    AVGS.append((t, vals))
+
 CMPS = []
 for t, vals in [('numeric', ['1.0', '1.00', '1', '-1', 'NaN', 'Infinity', '-Infinity', '0.5', '-0.000', '0',
                              '12345678901234567890.1', '1e-30']),
@@ -257,6 +379,10 @@ def run(conninfo):
         parts.append("t_cast(%s,%s,%s,%s,%s,%d)" % (sqlq(src), sqlq(txt), sqlq(dst), sqlq(mode), sqlq(tz), efd))
     for (lt, l, o, rt, r) in OPS:
         parts.append("t_op(%s,%s,%s,%s,%s)" % (sqlq(lt), sqlq(l), sqlq(o), sqlq(rt), sqlq(r)))
+    for (t, v) in NEGS:
+        parts.append("t_neg(%s,%s)" % (sqlq(t), sqlq(v)))
+    for (t, v) in AVGS:
+        parts.append("t_avg(%s,%s)" % (sqlq(t), sqlq(v)))
     for (t, a, b) in CMPS:
         parts.append("t_cmp(%s,%s,%s)" % (sqlq(t), sqlq(a), sqlq(b)))
     q = FUNCS + "select json_agg(x order by n) from (values " + ",".join(
@@ -291,6 +417,16 @@ def main():
     print("static const op_case op_cases[] = {")
     for (lt, l, o, rt, r) in OPS:
         print("    {%s, %s, %s, %s, %s, %s}," % (cstr(lt), cstr(l), cstr(o), cstr(rt), cstr(r), cstr(res[k])))
+        k += 1
+    print("};")
+    print("static const neg_case neg_cases[] = {")
+    for (t, v) in NEGS:
+        print("    {%s, %s, %s}," % (cstr(t), cstr(v), cstr(res[k])))
+        k += 1
+    print("};")
+    print("static const avg_case avg_cases[] = {")
+    for (t, v) in AVGS:
+        print("    {%s, %s, %s}," % (cstr(t), cstr(v), cstr(res[k])))
         k += 1
     print("};")
     print("static const cmp_case cmp_cases[] = {")

@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""compare_report: turns bench/compare's measurements into <base>.md, <base>.json and a
+gnuplot script (<base>.gp) that draws <base>.png. Standard library only.
+
+usage: compare_report.py WORKDIR OUT_BASE
+"""
+import glob
+import json
+import os
+import sys
+
+SERVERS = [("pgpeek", "pgpeek"), ("pg", "PostgreSQL 15")]
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def fmt_us(v):
+    if v is None:
+        return "-"
+    if v < 1000:
+        return f"{v:.0f}us"
+    return f"{v / 1000:.2f}ms"
+
+
+def fmt_num(v, digits=0):
+    if v is None:
+        return "-"
+    return f"{v:,.{digits}f}"
+
+
+def errors_text(job):
+    if not job or not job["errors"]:
+        return "0"
+    parts = [f'{e["count"]:,} {e["sqlstate"]}' for e in job["errors"]]
+    return f'{job["errors_total"]:,} ({", ".join(parts)})'
+
+
+def main():
+    work, base = sys.argv[1], sys.argv[2]
+    machine = {}
+    with open(os.path.join(work, "machine.txt")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("=")
+            machine[k] = v
+
+    sweep = {}
+    for path in glob.glob(os.path.join(work, "json", "sweep-*.json")):
+        _, server, mode, conns = os.path.basename(path)[:-5].split("-")
+        doc = load(path)
+        if doc:
+            sweep[(server, mode, int(conns))] = doc
+    conns_list = sorted({k[2] for k in sweep})
+    modes = [m for m in ("simple", "extended", "prepared") if any(k[1] == m for k in sweep)]
+
+    def job(server, mode, conns):
+        doc = sweep.get((server, mode, conns))
+        return doc["jobs"][0] if doc and doc.get("jobs") else None
+
+    cpu = {(d["server"], d["conns"]): d for d in
+           filter(None, (load(p) for p in glob.glob(os.path.join(work, "json", "cpu-*.json"))))}
+    cg = {(d["server"], d["conns"]): d for d in
+          filter(None, (load(p) for p in glob.glob(os.path.join(work, "json", "cg-*.json"))))}
+    client = {d["server"]: d for d in
+              filter(None, (load(p) for p in glob.glob(os.path.join(work, "json", "clientcpu-*.json"))))}
+
+    md = []
+    md.append(f'# pgpeek vs PostgreSQL 15: SELECT * FROM t ({machine.get("date", "")})\n')
+    md.append(f'Machine: {machine.get("nproc")} CPUs, {machine.get("cpu")}, kernel '
+              f'{machine.get("kernel")}, {machine.get("os")}; {machine.get("postgres")}; '
+              f'pgpeek commit {machine.get("commit")}.\n')
+    md.append(f'Command: `{machine.get("command")}` ({machine.get("point_seconds")} s per point '
+              f'after {machine.get("warmup")} s warm-up, {machine.get("threads")} client thread(s), '
+              f'all connections opened before the clock; servers alternate at every point). '
+              f'Total run time {machine.get("elapsed_s")} s.\n')
+    md.append("Client and servers share the same CPUs, so absolute numbers are for comparison "
+              "within this run only; instruction counts are the stable figure.\n")
+
+    md.append("## Throughput and latency\n")
+    md.append("| conns | mode | pgpeek QPS | PostgreSQL QPS | pgpeek p50 / p99 | PostgreSQL p50 / p99 "
+              "| pgpeek errors | PostgreSQL errors |")
+    md.append("|---:|---|---:|---:|---:|---:|---|---|")
+    for c in conns_list:
+        for m in modes:
+            a, b = job("pgpeek", m, c), job("pg", m, c)
+
+            def lat(j):
+                if not j or not j["latency_us"]["count"]:
+                    return "-"
+                return f'{fmt_us(j["latency_us"]["p50"])} / {fmt_us(j["latency_us"]["p99"])}'
+
+            md.append(f'| {c} | {m} | {fmt_num(a and a["qps"])} | {fmt_num(b and b["qps"])} | '
+                      f'{lat(a)} | {lat(b)} | {errors_text(a)} | {errors_text(b)} |')
+    md.append("")
+    md.append("Errors are counted by SQLSTATE, not hidden: a mode the server does not support "
+              "shows up there with zero QPS.\n")
+
+    md.append("## Server CPU per query (/proc/PID/stat, simple mode)\n")
+    md.append(f'Fixed-count runs of {next(iter(cpu.values()))["queries"] if cpu else "-"} queries; '
+              "a run of one query per connection is subtracted so connection setup does not count. "
+              "PostgreSQL: postmaster, its live children and its reaped backends.\n")
+    md.append("| conns | pgpeek us/query | PostgreSQL us/query |")
+    md.append("|---:|---:|---:|")
+    for c in sorted({k[1] for k in cpu}):
+        a, b = cpu.get(("pgpeek", c)), cpu.get(("pg", c))
+        md.append(f'| {c} | {fmt_num(a and a["cpu_us_per_query"], 1)} | '
+                  f'{fmt_num(b and b["cpu_us_per_query"], 1)} |')
+    md.append("")
+
+    md.append("## Instructions per query (valgrind --tool=callgrind, simple mode)\n")
+    if cg:
+        md.append("Difference of two runs under callgrind (one query per connection, and "
+                  f'{next(iter(cg.values()))["queries"]} queries), whole server process tree '
+                  "(PostgreSQL: postmaster under --trace-children=yes, all backends and "
+                  "background processes).\n")
+        md.append("| conns | pgpeek Ir/query | PostgreSQL Ir/query |")
+        md.append("|---:|---:|---:|")
+        for c in sorted({k[1] for k in cg}):
+            a, b = cg.get(("pgpeek", c)), cg.get(("pg", c))
+            md.append(f'| {c} | {fmt_num(a and a["ir_per_query"])} | {fmt_num(b and b["ir_per_query"])} |')
+    else:
+        md.append("Not measured in this run (SKIP_CALLGRIND=1).")
+    md.append("")
+
+    md.append("## Client cost: pgpeek-bench vs pgbench (16 connections, simple, same duration)\n")
+    md.append("CPU of the whole client process (user + sys, /usr/bin/time) divided by the queries "
+              "it completed. pgpeek-bench also reports its own figure over the measured window.\n")
+    md.append("| against | client | queries | QPS | CPU s | us/query | own report us/query |")
+    md.append("|---|---|---:|---:|---:|---:|---:|")
+    for server, label in SERVERS:
+        d = client.get(server)
+        if not d:
+            continue
+        p, b = d["pgbench"], d["pgpeek_bench"]
+        note = "" if p["ok"] else " (failed: " + " / ".join(p["tail"]).replace("|", "/") + ")"
+        md.append(f'| {label} | pgbench{note} | {fmt_num(p["queries"])} | {fmt_num(p["tps"])} | '
+                  f'{fmt_num(p["cpu_s"], 2)} | {fmt_num(p["cpu_us_per_query"], 2)} | - |')
+        md.append(f'| {label} | pgpeek-bench | {fmt_num(b["queries"])} | {fmt_num(b["qps"])} | '
+                  f'{fmt_num(b["cpu_s"], 2)} | {fmt_num(b["cpu_us_per_query"], 2)} | '
+                  f'{fmt_num(b["own_cpu_us_per_query"], 2)} |')
+    md.append("")
+    md.append(f"![QPS and p99 latency]({os.path.basename(base)}.png)\n")
+
+    with open(base + ".md", "w") as f:
+        f.write("\n".join(md))
+
+    doc = {
+        "machine": machine,
+        "sweep": [{"server": k[0], "mode": k[1], "conns": k[2], "result": v}
+                  for k, v in sorted(sweep.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0]))],
+        "server_cpu": list(cpu.values()),
+        "callgrind": list(cg.values()),
+        "client_cpu": list(client.values()),
+    }
+    with open(base + ".json", "w") as f:
+        json.dump(doc, f, indent=1)
+
+    # gnuplot data: one row per connection count, QPS and p99 (ms) per series
+    series = [(s, m) for s, _ in SERVERS for m in modes]
+    with open(base + ".dat", "w") as f:
+        f.write("# conns " + " ".join(f"{s}-{m}-qps {s}-{m}-p99ms" for s, m in series) + "\n")
+        for c in conns_list:
+            row = [str(c)]
+            for s, m in series:
+                j = job(s, m, c)
+                ok = j and j["queries"] > 0
+                row.append(f'{j["qps"]:.1f}' if ok else "?")
+                row.append(f'{j["latency_us"]["p99"] / 1000:.4f}' if ok else "?")
+            f.write(" ".join(row) + "\n")
+    names = dict(SERVERS)
+    qps_plots, p99_plots = [], []
+    for i, (s, m) in enumerate(series):
+        title = f"{names[s]} {m}"
+        style = "lp lw 2 pt 7" if s == "pgpeek" else "lp lw 2 pt 5 dt 2"
+        qps_plots.append(f"'{base}.dat' using 1:{2 + 2 * i} with {style} title '{title}'")
+        p99_plots.append(f"'{base}.dat' using 1:{3 + 2 * i} with {style} title '{title}'")
+    with open(base + ".gp", "w") as f:
+        f.write(f"""set terminal pngcairo size 1200,500 font ',10'
+set output '{base}.png'
+set datafile missing '?'
+set multiplot layout 1,2 title 'SELECT * FROM t, {machine.get("nproc")} CPUs ({machine.get("cpu")}), {machine.get("date")}'
+set logscale x 2
+set xlabel 'connections'
+set key top left
+set grid
+set ylabel 'queries per second'
+set yrange [0:*]
+plot {", ".join(qps_plots)}
+set ylabel 'p99 latency (ms)'
+set logscale y 10
+set yrange [*:*]
+plot {", ".join(p99_plots)}
+unset multiplot
+""")
+
+
+if __name__ == "__main__":
+    main()
