@@ -126,6 +126,7 @@ typedef struct orc_stats {
     uint64_t batches;                       /* backing calls made for read_ts */
     uint64_t batch_tickets;                 /* read_ts callers answered by batches (sum) */
     uint64_t batch_max;                     /* most callers answered by one batch */
+    uint64_t max_reads_in_flight;           /* most read batches in flight at once */
     uint64_t reads, writes, peeks, applies; /* calls answered, by op */
     uint64_t failed;                        /* calls answered with an error */
     uint64_t wait_ns;                       /* sum over answered calls: submit -> answer posted */

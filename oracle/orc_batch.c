@@ -120,6 +120,10 @@ void orc_pump(orc *o)
             c->next = o->reads_in_flight;
             o->reads_in_flight = c;
             o->n_reads_in_flight++;
+            if ((uint64_t)o->n_reads_in_flight >
+                atomic_load_explicit(&o->st.max_reads_in_flight, memory_order_relaxed))
+                atomic_store_explicit(&o->st.max_reads_in_flight, (uint64_t)o->n_reads_in_flight,
+                                      memory_order_relaxed);
             o->be.start(o, c);
         }
     } while (o->repump);

@@ -343,6 +343,7 @@ void orc_get_stats(orc *o, orc_stats *st)
     st->batches = LOAD(batches);
     st->batch_tickets = LOAD(batch_tickets);
     st->batch_max = LOAD(batch_max);
+    st->max_reads_in_flight = LOAD(max_reads_in_flight);
     st->reads = LOAD(reads);
     st->writes = LOAD(writes);
     st->peeks = LOAD(peeks);

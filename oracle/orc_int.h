@@ -39,7 +39,7 @@ typedef struct orc_backend {
 /* Stats: written only by the oracle thread (load + store, no read-modify-write),
  * read by orc_get_stats from any thread. */
 typedef struct orc_counters {
-    _Atomic uint64_t backing_calls, batches, batch_tickets, batch_max;
+    _Atomic uint64_t backing_calls, batches, batch_tickets, batch_max, max_reads_in_flight;
     _Atomic uint64_t reads, writes, peeks, applies, failed;
     _Atomic uint64_t wait_ns, backing_ns, reconnects, retries;
 } orc_counters;
