@@ -77,8 +77,9 @@ orc_config orc_config_default(void);
  * its state file before returning; the shared backend connects in the background (calls
  * wait for it, up to timeout_ms). NULL with a message in err on failure. */
 orc *orc_open(const orc_config *cfg, char *err, size_t errlen);
-/* Fails every call still waiting, stops the thread and frees everything. Inboxes must
- * be freed first or after, on their own threads; no call may be issued concurrently. */
+/* Fails every call still waiting, stops the thread and frees everything. Inboxes may be
+ * freed before or after (on their own threads), not concurrently; no call may be issued
+ * concurrently. */
 void orc_close(orc *o);
 
 /* The per-caller-thread delivery queue: create it once on the thread that runs `base`

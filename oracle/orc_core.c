@@ -206,6 +206,7 @@ void orc_close(orc *o)
         wake(o);
         pthread_join(o->thread, NULL);
     }
+    orc_inboxes_detach(o);
     orc_free(o);
 }
 

@@ -105,6 +105,8 @@ void orc_calls_free(orc *o);
  * here when it has no inbox: the blocking conveniences). */
 void orc_deliver(orc *o, orc_req *r, bool ok, uint64_t ts, const char *err);
 uint64_t orc_inbox_fast_reads(orc *o);
+/* At close: inboxes freed later must not touch the oracle. */
+void orc_inboxes_detach(orc *o);
 
 /* backends */
 bool orc_local_init(orc *o, char *err, size_t errlen);
