@@ -142,6 +142,28 @@ static void test_database_restart(void)
     orc_close(o);
 }
 
+/* A server that is not there: calls fail with libpq's reason after the timeout. */
+static void test_unreachable(void)
+{
+    char err[256], url[300];
+    snprintf(url, sizeof url, "postgresql://postgres@/postgres?host=%s/nonexistent&port=5432",
+             pg.dir);
+    orc_config cfg = orc_config_default();
+    cfg.url = url;
+    cfg.timeout_ms = 300;
+    cfg.backoff_max_ms = 50;
+    orc *o = orc_open(&cfg, err, sizeof err);
+    CHECK(o != NULL);
+    if (!o) return;
+    uint64_t ts = 7;
+    err[0] = 0;
+    CHECK(!orc_call_wait(o, ORC_OP_WRITE, 0, &ts, err, sizeof err));
+    CHECK_INT(ts, 0);
+    CHECK(strstr(err, "did not answer within 300 ms") != NULL);
+    CHECK(strstr(err, "nonexistent") != NULL); /* libpq's message names the socket */
+    orc_close(o);
+}
+
 static bool strict_read(orc *o, orc_inbox *in, struct event_base *base, uint64_t *ts)
 {
     orc_req req;
@@ -218,6 +240,7 @@ int main(void)
     PT_RUN(test_kill_reconnect);
     PT_RUN(test_safety_rule);
     PT_RUN(test_database_restart);
+    PT_RUN(test_unreachable);
     tu_pg_stop(&pg);
     return pt_finish();
 }
