@@ -189,6 +189,9 @@ static void test_config_errors(void)
     cfg.url = "mysql://x";
     CHECK(orc_open(&cfg, err, sizeof err) == NULL);
     CHECK(strstr(err, "postgres://") != NULL);
+    cfg.url = "postgres://host/db?bogus_option=1";
+    CHECK(orc_open(&cfg, err, sizeof err) == NULL);
+    CHECK(strstr(err, "bogus_option") != NULL);
     cfg = orc_config_default();
     cfg.max_in_flight = 17;
     CHECK(orc_open(&cfg, err, sizeof err) == NULL);

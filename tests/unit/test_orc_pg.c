@@ -142,6 +142,37 @@ static void test_database_restart(void)
     orc_close(o);
 }
 
+/* A statement that hangs (the row locked by another session) is abandoned after the
+ * timeout and the call fails: the oracle never answers without the database's word.
+ * Once the lock is gone, timestamps continue above everything handed out. */
+static void test_hung_statement(void)
+{
+    char err[256];
+    orc *o = open_pg("hung", 500, err);
+    CHECK(o != NULL);
+    if (!o) return;
+    uint64_t w1, w2, r;
+    CHECK(orc_call_wait(o, ORC_OP_WRITE, 0, &w1, err, sizeof err));
+    PGconn *locker = PQconnectdb(pg.url);
+    PQclear(PQexec(locker, "BEGIN"));
+    PGresult *res = PQexec(locker, "SELECT write_ts FROM timestamp_oracle WHERE timeline = "
+                                   "'hung' FOR UPDATE");
+    CHECK(PQresultStatus(res) == PGRES_TUPLES_OK);
+    PQclear(res);
+    err[0] = 0;
+    w2 = 1;
+    CHECK(!orc_call_wait(o, ORC_OP_WRITE, 0, &w2, err, sizeof err));
+    CHECK_INT(w2, 0);
+    CHECK(strstr(err, "timed out") != NULL);
+    /* Reads take no row lock: they still work. */
+    CHECK(orc_call_wait(o, ORC_OP_READ, 0, &r, err, sizeof err));
+    PQclear(PQexec(locker, "COMMIT"));
+    PQfinish(locker);
+    CHECK(orc_call_wait(o, ORC_OP_WRITE, 0, &w2, err, sizeof err));
+    CHECK(w2 > w1);
+    orc_close(o);
+}
+
 /* A server that is not there: calls fail with libpq's reason after the timeout. */
 static void test_unreachable(void)
 {
@@ -240,6 +271,7 @@ int main(void)
     PT_RUN(test_kill_reconnect);
     PT_RUN(test_safety_rule);
     PT_RUN(test_database_restart);
+    PT_RUN(test_hung_statement);
     PT_RUN(test_unreachable);
     tu_pg_stop(&pg);
     return pt_finish();
