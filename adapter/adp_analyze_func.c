@@ -35,7 +35,6 @@ static bool orderable(adp_type_id t)
 
 static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
 {
-    static const char *names[] = {"count", "count", "sum", "avg", "min", "max"};
     if (!p->aggs) {
         adp_perr(p, fc->location, "42803", "aggregate functions are not allowed in %s",
                  p->no_agg_ctx);
@@ -104,7 +103,6 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
             ag.type.typmod = -1;
         }
     }
-    (void)names;
     ag.arg = arg;
     ag.distinct = fc->agg_distinct;
     if (fc->agg_filter) {

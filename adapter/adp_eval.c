@@ -313,7 +313,6 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
         return true;
     }
     case ADP_F_ABS: {
-        adp_value zero = {0};
         if (e->type.id == ADP_T_NUMERIC) {
             if (a.u.s.len && a.u.s.p[0] == '-')
                 set_text(out, a.u.s.p + 1, a.u.s.len - 1);
@@ -321,10 +320,11 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
                 *out = a;
             return true;
         }
-        bool neg =
-            (e->type.id == ADP_T_FLOAT4 || e->type.id == ADP_T_FLOAT8) ? a.u.f < 0 : a.u.i < 0;
-        (void)zero;
-        if (!neg) {
+        if (e->type.id == ADP_T_FLOAT4 || e->type.id == ADP_T_FLOAT8) {
+            out->u.f = fabs(a.u.f);
+            return true;
+        }
+        if (a.u.i >= 0) {
             *out = a;
             return true;
         }
