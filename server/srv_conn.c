@@ -48,6 +48,15 @@ static void conn_close(srv_conn *c)
     c->closed = true;
     event_del(c->ev);
     srv_worker *w = c->w;
+    if (c->yielded) {
+        for (srv_conn **p = &w->yielded; *p; p = &(*p)->yield_next) {
+            if (*p == c) {
+                *p = c->yield_next;
+                break;
+            }
+        }
+        c->yielded = false;
+    }
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -134,6 +143,23 @@ static void drive_eof(srv_conn *c)
     drive_closing(c);
 }
 
+/* Comes back to a connection that used up its budget only after the worker polled again,
+ * so that its neighbours (and new sockets) get their turn first. An event_active here would
+ * not do: libevent runs newly activated events before it polls again. */
+static void yield(srv_conn *c)
+{
+    srv_worker *w = c->w;
+    if (!c->yielded) {
+        c->yielded = true;
+        c->yield_next = w->yielded;
+        w->yielded = c;
+    }
+    static const struct timeval now = {0, 0};
+    if (!evtimer_pending(w->yield_ev, NULL)) evtimer_add(w->yield_ev, &now);
+}
+
+static void drive(srv_conn *c);
+
 /* Handles buffered input, flushes, and registers the interest that follows. */
 static void drive(srv_conn *c)
 {
@@ -160,8 +186,19 @@ static void drive(srv_conn *c)
     bool deadline_done = c->startup_timer && !starting;
     c->startup_timer = starting;
     set_interest(c, flags, starting ? &startup_timeout : NULL, deadline_done);
-    if (r == PGW_CONN_YIELD && !c->paused)
-        event_active(c->ev, EV_READ, 0); /* come back after the other connections */
+    if (r == PGW_CONN_YIELD && !c->paused) yield(c);
+}
+
+void srv_conn_resume_yielded(srv_worker *w)
+{
+    srv_conn *c = w->yielded;
+    w->yielded = NULL;
+    while (c) {
+        srv_conn *next = c->yield_next;
+        c->yielded = false;
+        if (!c->closed && c->pc.state != PGW_CONN_CLOSING) drive(c);
+        c = next;
+    }
 }
 
 static bool startup_expired(srv_conn *c)

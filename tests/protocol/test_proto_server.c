@@ -233,10 +233,10 @@ static void test_no_fd_leak(void)
 
 int main(void)
 {
-    test_max_connections();
-    test_http();
-    test_shutdown();
-    test_two_servers();
-    test_no_fd_leak();
+    PT_RUN(test_max_connections);
+    PT_RUN(test_http);
+    PT_RUN(test_shutdown);
+    PT_RUN(test_two_servers);
+    PT_RUN(test_no_fd_leak);
     return pt_finish();
 }

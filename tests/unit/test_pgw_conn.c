@@ -317,8 +317,8 @@ int main(void)
         db,         1u << 20,   getenv("PT_LOG") ? PGPEEK_LOG_DEBUG : PGPEEK_LOG_ERROR,
         NULL,       fake_admit, fake_release,
         fake_cancel};
-    test_startup();
-    test_messages();
+    PT_RUN(test_startup);
+    PT_RUN(test_messages);
     adp_db_close(db);
     return pt_finish();
 }
