@@ -232,6 +232,7 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
 {
     adp_session *s = c->s;
     adp_value a = {0};
+    if (e->op >= ADP_F_SUBSTR) return adp_eval_text(e, c, out, err);
     if (e->nargs) {
         if (!adp_eval(e->args[0], c, &a, err)) return false;
         if (a.isnull) {
@@ -330,6 +331,8 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
         }
         return adp_value_neg(e->type.id, &a, &s->arena, out, err);
     }
+    default:
+        break; /* string functions were dispatched above */
     }
     return pgw_errorf(err, "XX000", "unknown function");
 }
