@@ -90,7 +90,7 @@ int main(void)
            "E ERROR 22011 negative substring length not allowed [I]");
     /* the parse-tree cache: repeats, evictions and errors give the same answers */
     for (int round = 0; round < 2; round++)
-        for (int i = 0; i < 80; i++) {
+        for (int i = 0; i < 40; i++) {
             char q[64], want[128];
             snprintf(q, sizeof q, "select %d + 1", i);
             snprintf(want, sizeof want, "T ?column?:23:-1 | D %d | C SELECT 1 [I]", i + 1);
