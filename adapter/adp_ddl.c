@@ -340,6 +340,28 @@ bool adp_exec_drop(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out)
     return true;
 }
 
+bool adp_exec_truncate(adp_pctx *p, PgQuery__TruncateStmt *st, pgw_buf *out)
+{
+    adp_table *found[st->n_relations ? st->n_relations : 1];
+    for (size_t i = 0; i < st->n_relations; i++) {
+        if (!(found[i] = adp_resolve_table(p, st->relations[i]->range_var))) {
+            p->err->position = 0; /* PostgreSQL reports no position here */
+            return false;
+        }
+    }
+    /* Every row goes to the undo log, so TRUNCATE rolls back like DELETE. */
+    for (size_t i = 0; i < st->n_relations; i++) {
+        adp_table *t = found[i];
+        while (adp_table_count(t)) {
+            adp_row *r = adp_table_row(t, adp_table_count(t) - 1);
+            adp_table_unlink(t, r);
+            adp_undo_push(p->s, ADP_UNDO_DELETE, t, r);
+        }
+    }
+    pgw_be_write_command_complete(out, "TRUNCATE TABLE");
+    return true;
+}
+
 /* --- CREATE DEFAULT INDEX [IN CLUSTER c] ON t: Materialize syntax, not in the grammar --- */
 
 static const char *skip_ws(const char *s)

@@ -31,8 +31,7 @@ static const char *stmt_name(PgQuery__Node__NodeCase k)
         return "CREATE SCHEMA";
     case PG_QUERY__NODE__NODE_CREATEDB_STMT:
         return "CREATE DATABASE";
-    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
-        return "TRUNCATE";
+
     case PG_QUERY__NODE__NODE_GRANT_STMT:
         return "GRANT";
     case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
@@ -55,6 +54,8 @@ static const char *write_name(PgQuery__Node *n)
         return "CREATE TABLE";
     case PG_QUERY__NODE__NODE_INDEX_STMT:
         return "CREATE INDEX";
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+        return "TRUNCATE TABLE";
     default:
         return "DROP TABLE";
     }
@@ -107,6 +108,7 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_CREATE_STMT:
     case PG_QUERY__NODE__NODE_INDEX_STMT:
     case PG_QUERY__NODE__NODE_DROP_STMT:
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
         if (s->read_only)
             return pgw_errorf(err, "25006", "cannot execute %s in a read-only transaction",
                               write_name(stmt));
@@ -126,6 +128,9 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
             break;
         case PG_QUERY__NODE__NODE_INDEX_STMT:
             ok = adp_exec_create_index(&p, stmt->index_stmt, out);
+            break;
+        case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+            ok = adp_exec_truncate(&p, stmt->truncate_stmt, out);
             break;
         default:
             ok = adp_exec_drop(&p, stmt->drop_stmt, out);

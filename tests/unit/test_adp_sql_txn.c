@@ -61,6 +61,12 @@ int main(void)
            "ROLLBACK; INSERT INTO ix VALUES (1), (1); CREATE INDEX ix_a ON ix (a); DROP TABLE ix",
            "C ROLLBACK | C INSERT 0 2 | C CREATE INDEX | C DROP TABLE [I]");
 
+    /* TRUNCATE rolls back like DELETE */
+    EXPECT(s, "BEGIN; TRUNCATE tx; SELECT count(*) FROM tx; ROLLBACK; SELECT count(*) FROM tx",
+           "C BEGIN | C TRUNCATE TABLE | T count:20:-1 | D 0 | C SELECT 1 | C ROLLBACK | "
+           "T count:20:-1 | D 1 | C SELECT 1 [I]");
+    EXPECT(s, "TRUNCATE nosuch", "E ERROR 42P01 relation \"nosuch\" does not exist [I]");
+
     /* read-only blocks */
     EXPECT(s, "BEGIN READ ONLY; INSERT INTO tx VALUES (50)",
            "C BEGIN | E ERROR 25006 cannot execute INSERT in a read-only transaction [E]");
