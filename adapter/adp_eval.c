@@ -153,8 +153,11 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
     case ADP_E_LIKE:
         if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
         out->isnull = a.isnull || b.isnull;
-        if (!out->isnull)
-            out->u.b = adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op) != e->flag;
+        if (out->isnull) return true;
+        for (uint32_t i = 0; i < b.u.s.len; i++)
+            if (b.u.s.p[i] == '\\' && ++i == b.u.s.len)
+                return pgw_errorf(err, "22025", "LIKE pattern must not end with escape character");
+        out->u.b = adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op) != e->flag;
         return true;
     case ADP_E_CONCAT: {
         if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;

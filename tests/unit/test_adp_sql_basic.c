@@ -88,6 +88,10 @@ int main(void)
         "right:25:-1,repeat:25:-1,reverse:25:-1 | D éll,3,aXaX,a1,a,hé,b,abab,éh | C SELECT 1 [I]");
     EXPECT(s, "select substr('x', 1, -1)",
            "E ERROR 22011 negative substring length not allowed [I]");
+    EXPECT(s, "select 'a%' like 'a\\%', 'ab' like 'a\\%', 'é' like '_'",
+           "T ?column?:16:-1,?column?:16:-1,?column?:16:-1 | D t,f,t | C SELECT 1 [I]");
+    EXPECT(s, "select 'a' like 'a\\'",
+           "E ERROR 22025 LIKE pattern must not end with escape character [I]");
     /* the parse-tree cache: repeats, evictions and errors give the same answers */
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < 40; i++) {
