@@ -56,6 +56,8 @@ static const char *write_name(PgQuery__Node *n)
         return "CREATE INDEX";
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
         return "TRUNCATE TABLE";
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+        return "CREATE TABLE AS";
     default:
         return "DROP TABLE";
     }
@@ -109,6 +111,7 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_INDEX_STMT:
     case PG_QUERY__NODE__NODE_DROP_STMT:
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
         if (s->read_only)
             return pgw_errorf(err, "25006", "cannot execute %s in a read-only transaction",
                               write_name(stmt));
@@ -131,6 +134,9 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
             break;
         case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
             ok = adp_exec_truncate(&p, stmt->truncate_stmt, out);
+            break;
+        case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+            ok = adp_exec_create_table_as(&p, stmt->create_table_as_stmt, out);
             break;
         default:
             ok = adp_exec_drop(&p, stmt->drop_stmt, out);

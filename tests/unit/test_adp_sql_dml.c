@@ -122,6 +122,14 @@ int main(void)
     EXPECT(s, "INSERT INTO s1 SELECT '3', 'x', 'y'",
            "E ERROR 42601 INSERT has more expressions than target columns @33 [I]");
     EXPECT(s, "SELECT count(*) FROM s1", "T count:20:-1 | D 2 | C SELECT 1 [I]");
+    EXPECT(s, "CREATE TABLE s2 AS SELECT a, b::varchar(4) AS v, a * 2 AS d FROM s1 ORDER BY a DESC",
+           "C SELECT 2 [I]");
+    EXPECT(s, "SELECT * FROM s2",
+           "T a:23:-1,v:1043:8,d:23:-1 | D 2,d,4 | D 1,one,2 | C SELECT 2 [I]");
+    EXPECT(s, "CREATE TABLE s3 (x) AS SELECT 1 WITH NO DATA; SELECT * FROM s3",
+           "C CREATE TABLE AS | T x:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "CREATE TABLE s4 AS SELECT 1, 2",
+           "E ERROR 42701 column \"?column?\" specified more than once [I]");
     EXPECT(s, "CREATE TABLE f (x float8, d date)", "C CREATE TABLE [I]");
     EXPECT(s, "INSERT INTO f VALUES (1e308, '2000-02-28'), (1e308, '2000-02-29')",
            "C INSERT 0 2 [I]");
