@@ -59,7 +59,8 @@ static const char *write_name(PgQuery__Node *n)
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
         return "CREATE TABLE AS";
     default:
-        return "DROP TABLE";
+        return n->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX ? "DROP INDEX"
+                                                                                : "DROP TABLE";
     }
 }
 
