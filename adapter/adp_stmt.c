@@ -172,7 +172,14 @@ adp_table *adp_resolve_table(adp_pctx *p, PgQuery__RangeVar *rv)
         adp_perr(p, rv->location, "3F000", "schema \"%s\" does not exist", rv->schemaname);
         return NULL;
     }
-    if (!t) {
+    bool system = strcmp(rv->schemaname, "pg_catalog") == 0 ||
+                  strcmp(rv->schemaname, "information_schema") == 0 ||
+                  (!rv->schemaname[0] && strncmp(rv->relname, "pg_", 3) == 0);
+    if (!t && system) {
+        /* PostgreSQL has these; saying they do not exist would mislead. */
+        adp_perr(p, rv->location, "0A000", "system catalog \"%s%s%s\" is not supported",
+                 rv->schemaname, rv->schemaname[0] ? "." : "", rv->relname);
+    } else if (!t) {
         if (rv->schemaname[0])
             adp_perr(p, rv->location, "42P01", "relation \"%s.%s\" does not exist", rv->schemaname,
                      rv->relname);

@@ -111,7 +111,9 @@ int main(void)
     EXPECT(s, "DROP TABLE k", "E ERROR 42P01 table \"k\" does not exist [I]");
     EXPECT(s, "DROP TABLE IF EXISTS k",
            "N NOTICE 00000 table \"k\" does not exist, skipping | C DROP TABLE [I]");
-    EXPECT(s, "SELECT * FROM t, t", "E ERROR 0A000 joins is not supported [I]");
+    EXPECT(s, "SELECT * FROM t, t", "E ERROR 0A000 joins are not supported [I]");
+    EXPECT(s, "SELECT * FROM pg_catalog.pg_class",
+           "E ERROR 0A000 system catalog \"pg_catalog.pg_class\" is not supported @15 [I]");
     EXPECT(s, "CREATE TABLE s1 (a int PRIMARY KEY, b text DEFAULT 'd')", "C CREATE TABLE [I]");
     EXPECT(s, "INSERT INTO s1 SELECT 1, 'one'", "C INSERT 0 1 [I]");
     EXPECT(s, "INSERT INTO s1 (a) SELECT a + 1 FROM s1 RETURNING *",
