@@ -33,6 +33,11 @@ int main(int argc, char **argv)
         srv_options_free(&opts);
         return 2;
     }
+    if (opts.version) {
+        printf("pgpeekd (pgpeek) %s\n", PGPEEK_VERSION);
+        srv_options_free(&opts);
+        return 0;
+    }
     if (opts.help) {
         fputs(srv_options_usage, stdout);
         srv_options_free(&opts);
