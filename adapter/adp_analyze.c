@@ -62,6 +62,8 @@ static adp_expr *column_ref(adp_pctx *p, PgQuery__ColumnRef *cr)
             }
     if (qual)
         adp_perr(p, cr->location, "42703", "column %s.%s does not exist", qual, name);
+    else if (p->table && strcmp(name, p->refname) == 0)
+        adp_perr(p, cr->location, "0A000", "whole-row references are not supported");
     else
         adp_perr(p, cr->location, "42703", "column \"%s\" does not exist", name);
     return NULL;

@@ -18,6 +18,7 @@ typedef struct adp_pctx {
     adp_select_plan *aggs;  /* where aggregates go; NULL where they are not allowed */
     const char *no_agg_ctx; /* "WHERE", "GROUP BY", ... for the error message */
     bool in_agg;
+    bool keep_unknown; /* INSERT ... SELECT: leave unknown targets for the column types */
     pgw_error *err;
 } adp_pctx;
 

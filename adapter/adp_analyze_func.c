@@ -130,6 +130,131 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
     return e;
 }
 
+/* PostgreSQL functions pgpeek lacks: "not supported" is the truthful answer for them. */
+static bool known_elsewhere(const char *name)
+{
+    static const char *names[] = {"extract",
+                                  "date_part",
+                                  "date_trunc",
+                                  "trunc",
+                                  "floor",
+                                  "ceil",
+                                  "ceiling",
+                                  "sqrt",
+                                  "power",
+                                  "pow",
+                                  "exp",
+                                  "ln",
+                                  "log",
+                                  "mod",
+                                  "sign",
+                                  "random",
+                                  "substring",
+                                  "substr",
+                                  "position",
+                                  "strpos",
+                                  "trim",
+                                  "btrim",
+                                  "ltrim",
+                                  "rtrim",
+                                  "replace",
+                                  "concat",
+                                  "concat_ws",
+                                  "left",
+                                  "right",
+                                  "lpad",
+                                  "rpad",
+                                  "repeat",
+                                  "reverse",
+                                  "split_part",
+                                  "initcap",
+                                  "octet_length",
+                                  "bit_length",
+                                  "md5",
+                                  "to_char",
+                                  "to_date",
+                                  "to_timestamp",
+                                  "to_number",
+                                  "age",
+                                  "clock_timestamp",
+                                  "statement_timestamp",
+                                  "timeofday",
+                                  "make_date",
+                                  "generate_series",
+                                  "array_agg",
+                                  "string_agg",
+                                  "bool_and",
+                                  "bool_or",
+                                  "every",
+                                  "stddev",
+                                  "stddev_pop",
+                                  "stddev_samp",
+                                  "variance",
+                                  "var_pop",
+                                  "var_samp",
+                                  "json_agg",
+                                  "jsonb_agg",
+                                  "row_number",
+                                  "rank",
+                                  "dense_rank",
+                                  "lag",
+                                  "lead",
+                                  "format",
+                                  "pg_typeof",
+                                  "nextval",
+                                  "currval",
+                                  "setval",
+                                  "encode",
+                                  "decode",
+                                  "gen_random_uuid",
+                                  "set_config",
+                                  "pg_backend_pid",
+                                  "has_table_privilege",
+                                  "obj_description",
+                                  "format_type",
+                                  "pg_get_userbyid",
+                                  "quote_ident",
+                                  "quote_literal",
+                                  "regexp_replace",
+                                  "regexp_match",
+                                  "regexp_matches",
+                                  "like_escape",
+                                  "timezone",
+                                  "overlay",
+                                  "similar_escape",
+                                  "similar_to_escape",
+                                  "pg_sleep",
+                                  "ascii",
+                                  "chr",
+                                  "width_bucket",
+                                  "greatest",
+                                  "least"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(names[i], name) == 0) return true;
+    return false;
+}
+
+/* round(numeric [, int]) and round(float8), resolved as PostgreSQL does (an unknown
+ * literal goes to float8, the preferred numeric type; integers to numeric). */
+static adp_expr *round_call(adp_pctx *p, PgQuery__FuncCall *fc, adp_expr **args, int n)
+{
+    adp_type_id t = args[0]->type.id;
+    bool fl = t == ADP_T_FLOAT4 || t == ADP_T_FLOAT8 || (t == ADP_T_UNKNOWN && n == 1);
+    adp_type to = {fl ? ADP_T_FLOAT8 : ADP_T_NUMERIC, -1};
+    adp_type_id t1 = n == 2 ? args[1]->type.id : ADP_T_INT4;
+    if ((!adp_type_is_numeric(t) && t != ADP_T_UNKNOWN) || (fl && n == 2) ||
+        (t1 != ADP_T_INT2 && t1 != ADP_T_INT4 && t1 != ADP_T_UNKNOWN)) {
+        no_such_function(p, fc, "round", args, n);
+        return NULL;
+    }
+    adp_expr *e = adp_expr_new(p, ADP_E_FUNC, to, fc->location, n);
+    e->op = ADP_F_ROUND;
+    if (!(e->args[0] = adp_coerce(p, args[0], to, false))) return NULL;
+    if (n == 2 && !(e->args[1] = adp_coerce(p, args[1], (adp_type){ADP_T_INT4, -1}, false)))
+        return NULL;
+    return e;
+}
+
 adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
 {
     if (fc->n_funcname == 2 && strcmp(strval(fc->funcname[0]), "pg_catalog") != 0) {
@@ -171,6 +296,7 @@ adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
         {"abs", ADP_F_ABS, 1, ADP_T_UNKNOWN},
         {"current_setting", ADP_F_CURRENT_SETTING, 1, ADP_T_TEXT},
     };
+    if (!strcmp(name, "round") && (n == 1 || n == 2)) return round_call(p, fc, args, n);
     for (size_t f = 0; f < sizeof funcs / sizeof *funcs; f++) {
         if (strcmp(funcs[f].name, name) != 0 || funcs[f].nargs != n) continue;
         adp_expr *e = adp_expr_new(p, ADP_E_FUNC, (adp_type){funcs[f].result, -1}, fc->location, n);
@@ -186,6 +312,10 @@ adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
         for (int i = 0; i < n; i++)
             e->args[i] = args[i];
         return e;
+    }
+    if (known_elsewhere(name)) {
+        adp_perr(p, fc->location, "0A000", "function %s is not supported", name);
+        return NULL;
     }
     no_such_function(p, fc, name, args, n);
     return NULL;

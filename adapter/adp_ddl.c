@@ -49,6 +49,10 @@ static bool key_constraint(adp_pctx *p, adp_table *t, PgQuery__Constraint *c, in
 {
     bool primary = c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
     int n = c->n_keys ? (int)c->n_keys : 1;
+    if (c->nulls_not_distinct || c->n_including || c->initdeferred || c->where_clause)
+        return adp_perr(
+            p, c->location, "0A000",
+            "NULLS NOT DISTINCT, INCLUDE, WHERE and deferred checking of keys are not supported");
     int cols[64];
     if (n > 64)
         return adp_perr(p, c->location, "54011", "cannot use more than 32 columns in an index");
@@ -241,6 +245,7 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
                 return false;
             }
     adp_undo_push(p->s, ADP_UNDO_INDEX, t, NULL);
+    p->s->undo[p->s->nundo - 1].index = ix;
     atomic_fetch_add(&p->s->db->catalog_version, 1);
     return true;
 }
@@ -249,10 +254,15 @@ bool adp_exec_create_index(adp_pctx *p, PgQuery__IndexStmt *st, pgw_buf *out)
 {
     if (!check_schema(p, st->relation)) return false;
     adp_table *t = adp_resolve_table(p, st->relation);
-    if (!t) return false;
-    if (st->where_clause || st->n_index_including_params || st->concurrent)
-        return pgw_errorf(p->err, "0A000",
-                          "partial, covering and concurrent indexes are not supported");
+    if (!t) {
+        p->err->position = 0; /* PostgreSQL reports no position here */
+        return false;
+    }
+    if (st->where_clause || st->n_index_including_params || st->concurrent ||
+        st->nulls_not_distinct)
+        return pgw_errorf(
+            p->err, "0A000",
+            "partial, covering, concurrent and NULLS NOT DISTINCT indexes are not supported");
     if (st->access_method[0] && strcmp(st->access_method, "btree") != 0 &&
         strcmp(st->access_method, "hash") != 0)
         return pgw_errorf(p->err, "0A000", "index access method \"%s\" is not supported",

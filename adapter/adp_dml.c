@@ -163,10 +163,20 @@ static bool plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *p
         return adp_perr(p, st->on_conflict_clause->location, "0A000",
                         "ON CONFLICT is not supported");
     PgQuery__SelectStmt *sel = st->select_stmt ? st->select_stmt->select_stmt : NULL;
-    if (sel && !sel->n_values_lists)
-        return pgw_errorf(p->err, "0A000", "INSERT ... SELECT is not supported");
+    if (sel && !sel->n_values_lists) {
+        /* INSERT ... SELECT: its own FROM scope; unknown literals take the column types. */
+        adp_pctx sp = *p;
+        sp.table = NULL;
+        sp.refname = NULL;
+        sp.keep_unknown = true;
+        pl->select = adp_arena_zalloc(p->a, sizeof *pl->select);
+        if (!adp_plan_select(&sp, sel, pl->select)) return false;
+        sel = NULL;
+    }
     /* DEFAULT VALUES has no select: one row of defaults. */
-    int nvals = sel ? (int)sel->values_lists[0]->list->n_items : 0;
+    int nvals = pl->select ? pl->select->ntargets
+                : sel      ? (int)sel->values_lists[0]->list->n_items
+                           : 0;
     for (size_t r = 1; sel && r < sel->n_values_lists; r++) {
         PgQuery__List *l = sel->values_lists[r]->list;
         if ((int)l->n_items != nvals)
@@ -174,11 +184,13 @@ static bool plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *p
                             "VALUES lists must all be the same length");
     }
     int ncols = st->n_cols ? (int)st->n_cols : nvals;
-    if (nvals > (st->n_cols ? ncols : t->ncols))
-        return adp_perr(
-            p, adp_node_location(sel->values_lists[0]->list->items[st->n_cols ? ncols : t->ncols]),
-            "42601", "INSERT has more expressions than target columns");
-    if (sel && nvals < ncols)
+    int limit = st->n_cols ? ncols : t->ncols;
+    if (nvals > limit)
+        return adp_perr(p,
+                        pl->select ? pl->select->targets[limit].expr->location
+                                   : adp_node_location(sel->values_lists[0]->list->items[limit]),
+                        "42601", "INSERT has more expressions than target columns");
+    if ((sel || pl->select) && nvals < ncols)
         return adp_perr(p, st->cols[nvals]->res_target->location, "42601",
                         "INSERT has more target columns than expressions");
     int *cols = adp_arena_alloc(p->a, (size_t)(ncols ? ncols : 1) * sizeof *cols);
@@ -197,6 +209,16 @@ static bool plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *p
             if (cols[k] == cols[i])
                 return adp_perr(p, rt->location, "42701", "column \"%s\" specified more than once",
                                 rt->name);
+    }
+    if (pl->select) {
+        for (int i = 0; i < ncols; i++) {
+            adp_expr *e = pl->select->targets[i].expr;
+            if (!(e = adp_coerce_assign(p, e, &t->cols[cols[i]], e->location))) return false;
+            pl->select->targets[i].expr = e;
+        }
+        pl->cols = cols;
+        pl->ncols = ncols;
+        return plan_returning(p, st->returning_list, st->n_returning_list, &pl->ret);
     }
     pl->nrows = sel ? (int)sel->n_values_lists : 1;
     pl->rows = adp_arena_alloc(p->a, (size_t)pl->nrows * sizeof *pl->rows);
@@ -235,9 +257,22 @@ bool adp_exec_insert(adp_pctx *p, PgQuery__InsertStmt *st, pgw_buf *out)
     begin_returning(p, &pl.ret, out);
     adp_value vals[t->ncols ? t->ncols : 1];
     adp_eval_ctx c = {.s = p->s};
+    adp_value **src = NULL;
+    size_t nsrc = 0;
+    if (pl.select) {
+        /* Every source row is read before the first is stored (INSERT INTO t SELECT .. t). */
+        if (!adp_select_collect(p, pl.select, &src, &nsrc)) return false;
+        pl.nrows = (int)nsrc;
+    }
     for (int r = 0; r < pl.nrows; r++) {
-        for (int i = 0; i < t->ncols; i++)
-            if (!adp_eval(pl.rows[r][i], &c, &vals[i], p->err)) return false;
+        if (src) {
+            for (int i = 0; i < t->ncols; i++)
+                vals[i] = t->cols[i].has_default ? t->cols[i].defval : (adp_value){.isnull = true};
+            for (int i = 0; i < pl.ncols; i++)
+                vals[pl.cols[i]] = src[r][i];
+        } else
+            for (int i = 0; i < t->ncols; i++)
+                if (!adp_eval(pl.rows[r][i], &c, &vals[i], p->err)) return false;
         if (!check_row(p, t, vals, NULL)) return false;
         adp_row *row = adp_row_new(t, vals);
         adp_table_append(t, row);

@@ -1,5 +1,6 @@
 /* adp_eval: evaluating adp_expr trees over a row with SQL's NULL semantics. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -278,6 +279,29 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
             n += ((unsigned char)a.u.s.p[i] & 0xC0) != 0x80;
         out->u.i = n;
         return true;
+    }
+    case ADP_F_ROUND: {
+        if (e->type.id == ADP_T_FLOAT8) {
+            out->u.f = rint(a.u.f); /* half to even, as PostgreSQL's dround */
+            return true;
+        }
+        int64_t scale = 0;
+        if (e->nargs == 2) {
+            adp_value sv;
+            if (!adp_eval(e->args[1], c, &sv, err)) return false;
+            if (sv.isnull) {
+                out->isnull = true;
+                return true;
+            }
+            scale = sv.u.i;
+        }
+        if (scale < 0 || scale > 1000)
+            return pgw_errorf(err, "0A000",
+                              "round() with a scale outside 0 .. 1000 is not supported");
+        /* numeric rounding is the cast to numeric(1000, scale): half away from zero */
+        adp_type to = {ADP_T_NUMERIC, (int32_t)(((1000 << 16) | scale) + 4)};
+        return adp_value_cast(&a, (adp_type){ADP_T_NUMERIC, -1}, to, true, &s->fmt, &s->arena, out,
+                              err);
     }
     case ADP_F_CURRENT_SETTING: {
         char name[ADP_SETTING_MAX];

@@ -5,6 +5,14 @@
 
 #include "adp_analyze.h"
 
+/* Parses a NUL-terminated query (len bytes) through the session's parse-tree cache.
+ * NULL with err set (42601 and libpg_query's position) on a syntax error. Give the tree
+ * back with adp_parse_release. */
+PgQuery__ParseResult *adp_parse(adp_session *s, const char *sql, size_t len, bool *cached,
+                                pgw_error *err);
+void adp_parse_release(PgQuery__ParseResult *tree, bool cached);
+void adp_parse_cache_free(adp_session *s);
+
 /* Runs one parsed statement (not a transaction-control statement). */
 bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf *out,
                   pgw_error *err);
@@ -16,6 +24,10 @@ bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_b
                            pgw_error *err);
 
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out);
+bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl);
+/* Runs a planned SELECT into arena rows of pl->ncomputed values (visible columns first),
+ * after DISTINCT, ORDER BY, OFFSET and LIMIT. */
+bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***rows, size_t *n);
 bool adp_exec_insert(adp_pctx *p, PgQuery__InsertStmt *st, pgw_buf *out);
 bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out);
 bool adp_exec_delete(adp_pctx *p, PgQuery__DeleteStmt *st, pgw_buf *out);

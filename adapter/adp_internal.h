@@ -120,6 +120,7 @@ typedef struct adp_undo {
     adp_undo_kind kind;
     adp_table *table;
     adp_row *row;
+    adp_index *index; /* ADP_UNDO_INDEX */
 } adp_undo;
 
 typedef enum adp_txn_state {
@@ -127,6 +128,8 @@ typedef enum adp_txn_state {
     ADP_TXN_BLOCK,  /* inside BEGIN ... */
     ADP_TXN_FAILED, /* a statement failed inside a block */
 } adp_txn_state;
+
+typedef struct adp_pcache adp_pcache;
 
 /* A session: one client connection, used only by its worker thread. */
 struct adp_session {
@@ -142,12 +145,15 @@ struct adp_session {
     uint64_t local_mask;      /* settings changed by SET LOCAL in this block */
     adp_settings local_saved; /* their values before SET LOCAL, restored at COMMIT */
     adp_fmt fmt;
+    bool settings_dirty; /* settings may differ from `reported` (set by adp_session_sync_fmt) */
     adp_txn_state txn;
     adp_undo *undo;
     size_t nundo, capundo;
-    int64_t stmt_now; /* now() of the current statement/transaction */
-    bool now_fixed;   /* inside a block now() stays at the block's start */
-    bool read_only;   /* BEGIN READ ONLY / SET TRANSACTION READ ONLY in this block */
+    int64_t stmt_now;       /* now() of the current statement/transaction */
+    bool now_fixed;         /* inside a block now() stays at the block's start */
+    bool read_only;         /* BEGIN READ ONLY / SET TRANSACTION READ ONLY in this block */
+    bool in_implicit_block; /* running a query string of several statements */
+    adp_pcache *pcache;     /* parse trees of recent query texts (adp_parse.c) */
 };
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);
@@ -155,6 +161,8 @@ void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
 void adp_txn_commit(adp_session *s);
 void adp_txn_rollback(adp_session *s);
 
+/* Called before a statement changes settings: ROLLBACK restores what was saved. */
+void adp_session_save_settings(adp_session *s);
 /* Refreshes s->fmt from the settings. */
 void adp_session_sync_fmt(adp_session *s);
 

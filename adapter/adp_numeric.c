@@ -34,7 +34,7 @@ static bool bad_syntax(const char *s, size_t len, pgw_error *err)
 }
 
 /* PostgreSQL's storage limits: 131072 digits before the point, 16383 after. */
-static bool check_format(const adp_num *n, pgw_error *err)
+bool adp_num_check_format(const adp_num *n, pgw_error *err)
 {
     if (n->kind != ADP_NUM_FINITE) return true;
     bool over = n->dscale > 16383;
@@ -119,6 +119,7 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
         mpz_set_str(n->v, digits, 10);
         if (neg) mpz_neg(n->v, n->v);
         long ds = frac - exp10;
+        if (ds < 0 && mpz_sgn(n->v) == 0) ds = 0; /* zero stays zero at any exponent */
         if (ds > 16383 || ds < -131073) {
             if (digits != stack) free(digits);
             return pgw_errorf(err, "22003", "value overflows numeric format");
@@ -131,7 +132,7 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
     }
     if (digits != stack) free(digits);
     if (!ok) return bad_syntax(str, len, err);
-    return check_format(n, err);
+    return adp_num_check_format(n, err);
 }
 
 void adp_num_load(adp_num *n, const adp_value *v)
@@ -550,7 +551,7 @@ bool adp_num_arith(char op, const adp_value *av, const adp_value *bv, adp_arena 
     adp_num_init(&r);
     adp_num_load(&a, av);
     adp_num_load(&b, bv);
-    bool ok = num_arith(op, &a, &b, &r, err) && check_format(&r, err);
+    bool ok = num_arith(op, &a, &b, &r, err) && adp_num_check_format(&r, err);
     if (ok) adp_num_store(&r, ar, out);
     adp_num_clear(&a);
     adp_num_clear(&b);

@@ -49,6 +49,7 @@ typedef enum adp_func_id {
     ADP_F_LENGTH,
     ADP_F_ABS,
     ADP_F_CURRENT_SETTING,
+    ADP_F_ROUND,
 } adp_func_id;
 
 typedef enum adp_agg_kind {
@@ -91,7 +92,7 @@ typedef struct adp_target {
     int16_t attnum;
 } adp_target;
 
-/* An ORDER BY key: either an output column (target >= 0) or a hidden expression. */
+/* An ORDER BY key over a computed column (a target or a hidden one). Arena-owned. */
 typedef struct adp_sort_key {
     int target; /* index into the row of computed values (targets then hidden keys) */
     bool desc;
@@ -125,15 +126,19 @@ typedef struct adp_returning {
     adp_target *targets;
 } adp_returning;
 
-/* A planned INSERT: rows of expressions, one per table column (defaults filled in). */
+/* A planned INSERT: rows of expressions, one per table column (defaults filled in).
+ * Arena-owned by the statement; used under the db write lock. */
 typedef struct adp_insert_plan {
     adp_table *table;
     int nrows;
-    adp_expr ***rows; /* nrows x table->ncols */
+    adp_expr ***rows;               /* nrows x table->ncols (VALUES) */
+    struct adp_select_plan *select; /* INSERT ... SELECT: targets coerced to the columns */
+    int ncols;
+    int *cols; /* INSERT ... SELECT: the column each select target goes to */
     adp_returning ret;
 } adp_insert_plan;
 
-/* A planned UPDATE or DELETE. */
+/* A planned UPDATE or DELETE. Arena-owned by the statement; used under the write lock. */
 typedef struct adp_modify_plan {
     adp_table *table;
     bool is_delete;

@@ -8,8 +8,6 @@
 #include "adp_exec.h"
 #include "pgw_be_write.h"
 
-bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl);
-
 /* Running state of one aggregate in one group. Arena memory of the statement. */
 typedef struct agg_state {
     int64_t count;
@@ -29,7 +27,7 @@ typedef struct group {
     agg_state *st;
 } group;
 
-/* A result row before sorting: the computed values and the input order. */
+/* A result row before sorting: computed values (arena) and the input order. */
 typedef struct out_row {
     adp_value *v;
     size_t ord;
@@ -405,10 +403,8 @@ static int cmp_rows(const void *a, const void *b, void *arg)
     return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
-bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
+bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***rows, size_t *n)
 {
-    adp_select_plan *pl = adp_arena_alloc(p->a, sizeof *pl);
-    if (!adp_plan_select(p, st, pl)) return false;
     sel_run r = {.p = p, .pl = pl};
     pgw_error *err = p->err;
     bool ok = true;
@@ -419,20 +415,36 @@ bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
         ok = input_row(&r, NULL, err);
     }
     if (ok && pl->grouped) ok = finish_groups(&r, err);
+    *n = 0;
     if (ok) {
         if (pl->distinct) dedupe(&r);
         if (pl->nsort && r.nrows > 1)
             qsort_r(r.rows, r.nrows, sizeof *r.rows, cmp_rows, (void *)pl);
-        adp_write_row_description(p->s, out, pl->targets, pl->ntargets);
-        size_t start = (size_t)pl->offset, n = 0;
-        for (size_t i = start; i < r.nrows && (pl->limit < 0 || n < (size_t)pl->limit); i++, n++)
-            adp_write_data_row(p->s, out, pl->targets, r.rows[i].v, pl->ntargets);
-        char tag[32];
-        snprintf(tag, sizeof tag, "SELECT %zu", n);
-        pgw_be_write_command_complete(out, tag);
+        size_t start = (size_t)pl->offset;
+        size_t avail = r.nrows > start ? r.nrows - start : 0;
+        if (pl->limit >= 0 && (size_t)pl->limit < avail) avail = (size_t)pl->limit;
+        *rows = adp_arena_alloc(p->a, (avail ? avail : 1) * sizeof **rows);
+        for (size_t i = 0; i < avail; i++)
+            (*rows)[i] = r.rows[start + i].v;
+        *n = avail;
     }
     free(r.rows);
     free(r.groups);
     free(r.slots);
     return ok;
+}
+
+bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
+{
+    adp_select_plan *pl = adp_arena_alloc(p->a, sizeof *pl);
+    adp_value **rows;
+    size_t n;
+    if (!adp_plan_select(p, st, pl) || !adp_select_collect(p, pl, &rows, &n)) return false;
+    adp_write_row_description(p->s, out, pl->targets, pl->ntargets);
+    for (size_t i = 0; i < n; i++)
+        adp_write_data_row(p->s, out, pl->targets, rows[i], pl->ntargets);
+    char tag[32];
+    snprintf(tag, sizeof tag, "SELECT %zu", n);
+    pgw_be_write_command_complete(out, tag);
+    return true;
 }

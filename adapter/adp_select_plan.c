@@ -181,19 +181,24 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
             !(pl->where = adp_require_bool(p, w, "WHERE", adp_node_location(st->where_clause))))
             return false;
     }
+    bool group_empty = false;
     if (st->n_group_clause) {
-        pl->ngroup = (int)st->n_group_clause;
-        pl->group = adp_arena_alloc(p->a, (size_t)pl->ngroup * sizeof *pl->group);
+        pl->group = adp_arena_alloc(p->a, st->n_group_clause * sizeof *pl->group);
         p->aggs = NULL;
         p->no_agg_ctx = "GROUP BY";
-        for (int i = 0; i < pl->ngroup; i++) {
+        for (size_t i = 0; i < st->n_group_clause; i++) {
             PgQuery__Node *g = st->group_clause[i];
-            if (g->node_case == PG_QUERY__NODE__NODE_GROUPING_SET)
-                return nope(p, -1, "GROUPING SETS, ROLLUP and CUBE");
+            if (g->node_case == PG_QUERY__NODE__NODE_GROUPING_SET) {
+                /* GROUP BY () is one group over everything; other sets are not supported */
+                if (g->grouping_set->kind != PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_EMPTY)
+                    return nope(p, g->grouping_set->location, "GROUPING SETS, ROLLUP and CUBE");
+                group_empty = true;
+                continue;
+            }
             int before = pl->ncomputed;
             int k = resolve_item(p, pl, &cap, g, false, pl->ntargets);
             if (k < 0) return false;
-            pl->group[i] = pl->targets[k].expr;
+            pl->group[pl->ngroup++] = pl->targets[k].expr;
             pl->ncomputed = before; /* a GROUP BY-only expression is not an output column */
         }
     }
@@ -223,7 +228,7 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
             pl->sort[i] = (adp_sort_key){k, desc, nf};
         }
     }
-    pl->grouped = pl->ngroup > 0 || pl->naggs > 0 || pl->having;
+    pl->grouped = pl->ngroup > 0 || pl->naggs > 0 || pl->having || group_empty;
     if (pl->grouped) {
         for (int i = 0; i < pl->ncomputed; i++)
             if (!(pl->targets[i].expr = adp_to_grouped(p, pl, pl->targets[i].expr))) return false;
@@ -231,7 +236,7 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
     }
     for (int i = 0; i < pl->ncomputed; i++) {
         adp_expr *e = pl->targets[i].expr;
-        if (e->type.id == ADP_T_UNKNOWN &&
+        if (e->type.id == ADP_T_UNKNOWN && !(p->keep_unknown && i < pl->ntargets) &&
             !(pl->targets[i].expr = adp_coerce(p, e, (adp_type){ADP_T_TEXT, -1}, false)))
             return false;
     }

@@ -29,13 +29,23 @@ void adp_session_free(adp_session *s)
 {
     if (!s) return;
     adp_txn_rollback(s);
+    adp_parse_cache_free(s);
     free(s->undo);
     adp_arena_free(&s->arena);
     free(s);
 }
 
+void adp_session_save_settings(adp_session *s)
+{
+    if (!s->txn_settings_saved) {
+        s->txn_start = s->settings;
+        s->txn_settings_saved = true;
+    }
+}
+
 void adp_session_sync_fmt(adp_session *s)
 {
+    s->settings_dirty = true;
     s->fmt.extra_float_digits = atoi(s->settings.v[ADP_SET_EXTRA_FLOAT_DIGITS]);
     s->fmt.tz_offset_secs = 0; /* only UTC-equivalent zones are accepted */
     s->fmt.datestyle_iso_mdy = true;
@@ -99,6 +109,7 @@ void adp_session_report_params(adp_session *s, pgw_buf *out)
         if (adp_setting_flags(i) & ADP_SF_REPORT)
             pgw_be_write_parameter_status(out, adp_setting_name(i), s->settings.v[i]);
     s->reported = s->settings;
+    s->settings_dirty = false;
 }
 
 char adp_session_txn_status(const adp_session *s)
@@ -130,7 +141,7 @@ static void txn_end(adp_session *s, bool commit)
         for (int i = 0; i < ADP_SET_COUNT_; i++)
             if (s->local_mask & (1ull << i))
                 memcpy(s->settings.v[i], s->local_saved.v[i], ADP_SETTING_MAX);
-        adp_session_sync_fmt(s);
+        if (s->local_mask) adp_session_sync_fmt(s);
     } else {
         adp_txn_rollback(s);
         if (s->txn_settings_saved) {
@@ -201,6 +212,8 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
 
 static void report_changed(adp_session *s, pgw_buf *out)
 {
+    if (!s->settings_dirty) return;
+    s->settings_dirty = false;
     for (int i = 0; i < ADP_SET_COUNT_; i++)
         if ((adp_setting_flags(i) & ADP_SF_REPORT) &&
             strcmp(s->settings.v[i], s->reported.v[i]) != 0) {
@@ -225,6 +238,7 @@ static void fail(adp_session *s, pgw_buf *out, size_t mark, pgw_error *err)
 
 static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr, pgw_buf *out)
 {
+    s->in_implicit_block = pr->n_stmts > 1;
     for (size_t i = 0; i < pr->n_stmts; i++) {
         PgQuery__Node *stmt = pr->stmts[i]->stmt;
         pgw_error err;
@@ -240,10 +254,6 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
         } else if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
             ok = txn_stmt(s, stmt->transaction_stmt, out, &err);
         } else {
-            if (!s->txn_settings_saved) {
-                s->txn_start = s->settings;
-                s->txn_settings_saved = true;
-            }
             ok = adp_stmt_run(s, sql, stmt, out, &err);
         }
         adp_arena_reset(&s->arena);
@@ -278,10 +288,9 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
     } else if (handled) {
         if (s->txn == ADP_TXN_IDLE) txn_end(s, true);
     } else {
-        PgQueryProtobufParseResult res = pg_query_parse_protobuf(sql);
-        if (res.error) {
-            pgw_errorf(&err, "42601", "%s", res.error->message);
-            err.position = res.error->cursorpos;
+        bool cached;
+        PgQuery__ParseResult *pr = adp_parse(s, sql, len, &cached, &err);
+        if (!pr) {
             out->len = mark;
             pgw_be_write_error(out, &err);
             if (s->txn == ADP_TXN_BLOCK) {
@@ -290,21 +299,12 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
             }
             ok = false;
         } else {
-            PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-                NULL, res.parse_tree.len, (const uint8_t *)res.parse_tree.data);
-            if (!pr) {
-                pgw_errorf(&err, "XX000", "could not decode the parse tree");
-                pgw_be_write_error(out, &err);
-                ok = false;
-            } else {
-                if (pr->n_stmts == 0)
-                    pgw_be_write_empty_query_response(out);
-                else
-                    ok = run_parsed(s, sql, pr, out);
-                pg_query__parse_result__free_unpacked(pr, NULL);
-            }
+            if (pr->n_stmts == 0)
+                pgw_be_write_empty_query_response(out);
+            else
+                ok = run_parsed(s, sql, pr, out);
+            adp_parse_release(pr, cached);
         }
-        pg_query_free_protobuf_parse_result(res);
     }
     adp_arena_reset(&s->arena);
     report_changed(s, out);

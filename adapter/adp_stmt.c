@@ -72,6 +72,23 @@ bool adp_defelem_true(PgQuery__DefElem *d)
     return true;
 }
 
+/* DISCARD, as connection poolers send it between clients. */
+static bool discard(adp_session *s, PgQuery__DiscardStmt *d, pgw_buf *out, pgw_error *err)
+{
+    static const char *tags[] = {"DISCARD", "DISCARD ALL", "DISCARD PLANS", "DISCARD SEQUENCES",
+                                 "DISCARD TEMP"};
+    if (d->target == PG_QUERY__DISCARD_MODE__DISCARD_ALL) {
+        if (s->txn != ADP_TXN_IDLE || s->in_implicit_block)
+            return pgw_errorf(err, "25001", "DISCARD ALL cannot run inside a transaction block");
+        adp_session_save_settings(s);
+        for (int i = 0; i < ADP_SET_COUNT_; i++)
+            memcpy(s->settings.v[i], s->boot.v[i], ADP_SETTING_MAX);
+        adp_session_sync_fmt(s);
+    }
+    pgw_be_write_command_complete(out, tags[d->target <= 4 ? d->target : 0]);
+    return true;
+}
+
 bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf *out,
                   pgw_error *err)
 {
@@ -120,6 +137,8 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
         return adp_exec_set(&p, stmt->variable_set_stmt, out);
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
         return adp_exec_show(&p, stmt->variable_show_stmt, out);
+    case PG_QUERY__NODE__NODE_DISCARD_STMT:
+        return discard(s, stmt->discard_stmt, out, err);
     default:
         return unsupported(err, stmt_name(stmt->node_case));
     }
@@ -239,11 +258,15 @@ static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf,
 bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
 {
     adp_session *s = p->s;
+    adp_session_save_settings(s);
     if (st->is_local && s->txn == ADP_TXN_IDLE) {
         adp_notice(s, out, "WARNING", "25P01", "SET LOCAL can only be used in transaction blocks");
         pgw_be_write_command_complete(out, "SET");
         return true;
     }
+    if (strcmp(st->name, "role") == 0 || strcmp(st->name, "session_authorization") == 0)
+        return pgw_errorf(p->err, "0A000", "SET %s is not supported",
+                          st->name[0] == 'r' ? "ROLE" : "SESSION AUTHORIZATION");
     if (st->name[0]) {
         /* SET LOCAL remembers the value to restore at COMMIT; a plain SET forgets that. */
         pgw_error ignore;

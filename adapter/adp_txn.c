@@ -1,6 +1,7 @@
 /* adp_txn: a session's undo log, which gives ROLLBACK and failed statements
  * PostgreSQL's visible all-or-nothing behaviour until multiversion storage arrives. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "adp_internal.h"
 
@@ -11,7 +12,7 @@ void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
         s->undo = realloc(s->undo, s->capundo * sizeof *s->undo);
         if (!s->undo) abort();
     }
-    s->undo[s->nundo++] = (adp_undo){kind, t, r};
+    s->undo[s->nundo++] = (adp_undo){kind, t, r, NULL};
 }
 
 void adp_txn_commit(adp_session *s)
@@ -52,8 +53,16 @@ void adp_txn_rollback(adp_session *s)
             adp_cat_add_table(db, u->table);
             break;
         case ADP_UNDO_INDEX: {
-            adp_index *ix = u->table->indexes[--u->table->nindexes];
-            adp_index_free(ix);
+            /* the index this entry created, wherever it sits now */
+            adp_table *t = u->table;
+            for (int k = 0; k < t->nindexes; k++)
+                if (t->indexes[k] == u->index) {
+                    memmove(&t->indexes[k], &t->indexes[k + 1],
+                            (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
+                    t->nindexes--;
+                    adp_index_free(u->index);
+                    break;
+                }
             atomic_fetch_add(&db->catalog_version, 1);
             break;
         }

@@ -11,6 +11,19 @@ bool adp_value_arith_mixed(char op, adp_type_id lt, adp_type_id rtype, const adp
                            const adp_value *b, adp_arena *ar, adp_value *out, adp_type_id *rt,
                            pgw_error *err);
 
+/* Binary format (PostgreSQL's typsend): appends the value's bytes, without the length
+ * word, for a result column in binary format. Not for NULLs. */
+void adp_value_send(pgw_buf *b, adp_type t, const adp_value *v);
+/* Binary input (typreceive) of one Bind parameter's bytes, applying the typmod. Too few
+ * bytes: 08P01 "insufficient data left in message"; too many: 22P03 "incorrect binary data
+ * format" (PostgreSQL adds " in bind parameter N": the caller knows N); malformed numeric
+ * 22P03; invalid UTF-8 in text 22021; out-of-range dates and timestamps 22008. */
+bool adp_value_recv(adp_type t, const char *buf, size_t len, adp_arena *a, adp_value *out,
+                    pgw_error *err);
+/* Checks text is valid UTF-8 without NULs: 22021 "invalid byte sequence for encoding
+ * "UTF8": 0x.." as PostgreSQL reports it. */
+bool adp_utf8_verify(const char *s, size_t len, pgw_error *err);
+
 /* Notes on adp_value.h as implemented:
  * - adp_type_common(a, b, op): an op spelled in capitals ("CASE", "COALESCE", "UNION",
  *   "VALUES", "IN", "GREATEST") resolves as PostgreSQL's select_common_type does (int4 and
@@ -25,7 +38,8 @@ bool adp_value_arith_mixed(char op, adp_type_id lt, adp_type_id rtype, const adp
 /* The TimeZone setting: accepts what PostgreSQL accepts for zones with a fixed offset
  * (UTC, numbers of hours, POSIX "UTC+8", "Etc/GMT-5", fixed-offset tz names such as
  * Asia/Kolkata); *east is seconds east of UTC (adp_fmt.tz_offset_secs), `display` what
- * SHOW TimeZone prints. 22023 otherwise, including zones with daylight saving time. */
+ * SHOW TimeZone prints. A tz database zone with daylight saving time (America/New_York):
+ * 0A000; anything else PostgreSQL would reject: 22023. */
 bool adp_timezone_parse(const char *val, int32_t *east, char *display, size_t cap, pgw_error *err);
 
 #endif

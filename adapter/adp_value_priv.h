@@ -51,6 +51,8 @@ void adp_num_store(const adp_num *n, adp_arena *a, adp_value *out);
 /* Rounds to numeric(p,s) from the typmod (-1: unchanged). */
 bool adp_num_apply_typmod(adp_num *n, int32_t typmod, pgw_error *err);
 void adp_num_round(adp_num *n, int scale);
+/* PostgreSQL's storage limits; 22003 "value overflows numeric format". */
+bool adp_num_check_format(const adp_num *n, pgw_error *err);
 bool adp_num_in(adp_type t, const char *s, size_t len, adp_arena *a, adp_value *out,
                 pgw_error *err);
 bool adp_num_arith(char op, const adp_value *a, const adp_value *b, adp_arena *ar, adp_value *out,

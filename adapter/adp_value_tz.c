@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "adp_value_ext.h"
 
@@ -159,5 +160,11 @@ bool adp_timezone_parse(const char *val, int32_t *east, char *display, size_t ca
         snprintf(display, cap, "%s", val);
         return true;
     }
+    /* a real zone with daylight saving time exists but cannot be applied as one offset */
+    char path[300];
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", val);
+    if (val[0] && val[0] != '/' && !strstr(val, "..") && strlen(val) < 200 &&
+        access(path, R_OK) == 0)
+        return pgw_errorf(err, "0A000", "time zone \"%s\" is not supported", val);
     return bad_value(val, err);
 }

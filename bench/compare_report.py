@@ -175,6 +175,8 @@ def main():
     names = dict(SERVERS)
     qps_plots, p99_plots = [], []
     for i, (s, m) in enumerate(series):
+        if not any((job(s, m, c) or {}).get("queries") for c in conns_list):
+            continue  # nothing succeeded (e.g. a mode the server lacks): the table says so
         title = f"{names[s]} {m}"
         style = "lp lw 2 pt 7" if s == "pgpeek" else "lp lw 2 pt 5 dt 2"
         qps_plots.append(f"'{base}.dat' using 1:{2 + 2 * i} with {style} title '{title}'")

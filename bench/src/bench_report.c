@@ -65,7 +65,7 @@ void bench_report_text(FILE *f, const bench_opts *o, const bench_result *r)
                 fmt_ns(b[2], 24, none < 0 ? none : (double)bench_hist_percentile(h, 90)),
                 fmt_ns(b[3], 24, none < 0 ? none : (double)bench_hist_percentile(h, 99)),
                 fmt_ns(b[4], 24, none < 0 ? none : (double)bench_hist_percentile(h, 99.9)),
-                fmt_ns(b[5], 24, (double)h->max),
+                fmt_ns(b[5], 24, none < 0 ? none : (double)h->max),
                 (unsigned long long)bench_errors_total(&jr->errors));
         errors_text(f, "error", &jr->errors);
         if (jr->conns_lost)

@@ -75,6 +75,20 @@ int main(void)
     EXPECT(s, "select distinct 1, 'a'", "T ?column?:23:-1,?column?:25:-1 | D 1,a | C SELECT 1 [I]");
     EXPECT(s, "select count(*) filter (where false), count(*)",
            "T count:20:-1,count:20:-1 | D 0,1 | C SELECT 1 [I]");
+    EXPECT(
+        s, "select round(2.5), round(-2.5), round(2.345, 2), round(5), round(2.5::float8)",
+        "T round:1700:-1,round:1700:-1,round:1700:-1,round:1700:-1,round:701:-1 | D 3,-3,2.35,5,2 "
+        "| C SELECT 1 [I]");
+    /* the parse-tree cache: repeats, evictions and errors give the same answers */
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 80; i++) {
+            char q[64], want[128];
+            snprintf(q, sizeof q, "select %d + 1", i);
+            snprintf(want, sizeof want, "T ?column?:23:-1 | D %d | C SELECT 1 [I]", i + 1);
+            EXPECT(s, q, want);
+        }
+    EXPECT(s, "SELECT * FORM t", "E ERROR 42601 syntax error at or near \"FORM\" @10 [I]");
+    EXPECT(s, "SELECT * FORM t", "E ERROR 42601 syntax error at or near \"FORM\" @10 [I]");
     adp_session_free(s);
     adp_db_close(db);
     return finish();

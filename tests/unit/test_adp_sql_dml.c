@@ -112,6 +112,16 @@ int main(void)
     EXPECT(s, "DROP TABLE IF EXISTS k",
            "N NOTICE 00000 table \"k\" does not exist, skipping | C DROP TABLE [I]");
     EXPECT(s, "SELECT * FROM t, t", "E ERROR 0A000 joins is not supported [I]");
+    EXPECT(s, "CREATE TABLE s1 (a int PRIMARY KEY, b text DEFAULT 'd')", "C CREATE TABLE [I]");
+    EXPECT(s, "INSERT INTO s1 SELECT 1, 'one'", "C INSERT 0 1 [I]");
+    EXPECT(s, "INSERT INTO s1 (a) SELECT a + 1 FROM s1 RETURNING *",
+           "T a:23:-1,b:25:-1 | D 2,d | C INSERT 0 1 [I]");
+    EXPECT(s, "INSERT INTO s1 SELECT a FROM s1",
+           "E ERROR 23505 duplicate key value violates unique constraint \"s1_pkey\" "
+           "detail=Key (a)=(1) already exists. [I]");
+    EXPECT(s, "INSERT INTO s1 SELECT '3', 'x', 'y'",
+           "E ERROR 42601 INSERT has more expressions than target columns @33 [I]");
+    EXPECT(s, "SELECT count(*) FROM s1", "T count:20:-1 | D 2 | C SELECT 1 [I]");
     EXPECT(s, "CREATE TABLE f (x float8, d date)", "C CREATE TABLE [I]");
     EXPECT(s, "INSERT INTO f VALUES (1e308, '2000-02-28'), (1e308, '2000-02-29')",
            "C INSERT 0 2 [I]");

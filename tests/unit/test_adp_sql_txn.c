@@ -50,6 +50,17 @@ int main(void)
     EXPECT(s, "BEGIN; UPDATE tx SET a = 8; DELETE FROM tx; ROLLBACK; SELECT a FROM tx",
            "C BEGIN | C UPDATE 1 | C DELETE 1 | C ROLLBACK | T a:23:-1 | D 7 | C SELECT 1 [I]");
 
+    /* an index created in a rolled-back block is gone */
+    EXPECT(s, "CREATE TABLE ix (a int)", "C CREATE TABLE [I]");
+    EXPECT(s, "BEGIN; CREATE UNIQUE INDEX ix_a ON ix (a); INSERT INTO ix VALUES (1)",
+           "C BEGIN | C CREATE INDEX | C INSERT 0 1 [T]");
+    EXPECT(s, "INSERT INTO ix VALUES (1)",
+           "E ERROR 23505 duplicate key value violates unique constraint \"ix_a\" detail=Key "
+           "(a)=(1) already exists. [E]");
+    EXPECT(s,
+           "ROLLBACK; INSERT INTO ix VALUES (1), (1); CREATE INDEX ix_a ON ix (a); DROP TABLE ix",
+           "C ROLLBACK | C INSERT 0 2 | C CREATE INDEX | C DROP TABLE [I]");
+
     /* read-only blocks */
     EXPECT(s, "BEGIN READ ONLY; INSERT INTO tx VALUES (50)",
            "C BEGIN | E ERROR 25006 cannot execute INSERT in a read-only transaction [E]");
@@ -125,6 +136,11 @@ int main(void)
            "not-null constraint detail=Failing row contains (null). [I]");
     EXPECT(s, "INSERT INTO tx VALUES (10), (11, 12)",
            "E ERROR 42601 VALUES lists must all be the same length @30 [I]");
+    EXPECT(s, "SET application_name = 'p'; DISCARD ALL",
+           "C SET | E ERROR 25001 DISCARD ALL cannot run inside a transaction block [I]");
+    EXPECT(s, "SET application_name = 'p'", "C SET | S application_name=p [I]");
+    EXPECT(s, "DISCARD ALL", "C DISCARD ALL | S application_name= [I]");
+    EXPECT(s, "SET ROLE x", "E ERROR 0A000 SET ROLE is not supported [I]");
     EXPECT(s, "SET TIME ZONE 'utc'", "C SET [I]");
     EXPECT(s, "SET TIME ZONE 'Foo/Bar'",
            "E ERROR 22023 invalid value for parameter \"TimeZone\": \"Foo/Bar\" [I]");

@@ -30,6 +30,7 @@ create or replace function t_op(lt text, l text, op text, rt text, r text) retur
 declare res text; lx text; rx text;
 begin
   perform set_config('extra_float_digits', '1', true);
+  perform set_config('TimeZone', 'UTC', true);
   lx := case when lt = 'unknown' then quote_literal(l) else format('%L::%s', l, lt) end;
   rx := case when rt = 'unknown' then quote_literal(r) else format('%L::%s', r, rt) end;
   execute format('select (%s %s %s)::text || ''|'' || pg_typeof(%s %s %s)::text', lx, op, rx, lx, op, rx) into res;
@@ -47,6 +48,7 @@ create or replace function t_neg(t text, v text) returns text language plpgsql a
 declare res text;
 begin
   perform set_config('extra_float_digits', '1', true);
+  perform set_config('TimeZone', 'UTC', true);
   execute format('select (-(%L::%s))::text', v, t) into res;
   return res;
 exception when others then return '!' || sqlstate || ':' || sqlerrm;
@@ -55,6 +57,19 @@ create or replace function t_avg(t text, vals text) returns text language plpgsq
 declare res text;
 begin
   execute format('select avg(x::%s)::text || ''|'' || sum(x::%s)::text from unnest(string_to_array(%L, '','')) x', t, t, vals) into res;
+  return res;
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
+create or replace function t_send(t text, v text) returns text language plpgsql as $$
+declare res text; fn text;
+begin
+  perform set_config('TimeZone', 'UTC', true);
+  fn := case t when 'bool' then 'boolsend' when 'int2' then 'int2send' when 'int4' then 'int4send'
+    when 'int8' then 'int8send' when 'float4' then 'float4send' when 'float8' then 'float8send'
+    when 'numeric' then 'numeric_send' when 'text' then 'textsend' when 'varchar' then 'varcharsend'
+    when 'bytea' then 'byteasend' when 'date' then 'date_send' when 'timestamp' then 'timestamp_send'
+    else 'timestamptz_send' end;
+  execute format('select encode(%s(%L::%s), ''hex'') || ''|'' || (%L::%s)::text', fn, v, t, v, t) into res;
   return res;
 exception when others then return '!' || sqlstate || ':' || sqlerrm;
 end $$;
@@ -105,7 +120,8 @@ inputs('numeric', ['0', '-0', '1', '-1.50', '1.5e3', '1.5e-3', '  12.3400  ', '.
                    '-.5', '0.000', '-0.000', 'NaN', 'nan', 'Infinity', '-Infinity', 'inf',
                    '+inf', 'abc', '', '1e', '1e1001', '1e1000', '1.2.3', '- 1', '+1.0',
                    '123456789012345678901234567890.123456789', '00012.500', '1E+2', '1e-2',
-                   '0e5'])
+                   '0e5', '1e200000', '1e-20000', '0e-20000', '0e200000', '1e2147483648',
+                   '0.0e131072', '1e-16384', '1e131072', '1e 5', '1e+ 5'])
 inputs('numeric(5,2)', ['1', '1.005', '-1.005', '999.994', '999.995', '123.456', '-999.999',
                         '0.001', 'NaN', 'Infinity', '1e2', '0.004'])
 inputs('numeric(2,2)', ['0.5', '0.995', '0.994', '1'])
@@ -210,6 +226,9 @@ c('float8', '1.25', 'numeric(3,1)')
 c('varchar(5)', 'abcde', 'varchar(3)')
 c('varchar(5)', 'abcde', 'varchar(3)', 'a')
 c('text', 'abc  ', 'varchar(3)', 'a')
+c('numeric(3,1)', '1.5', 'date')
+c('varchar(3)', 'abc', 'int4', 'a')
+c('bytea', '\\x00', 'varchar(3)')
 
 OPS = []
 
@@ -353,6 +372,26 @@ for t, vals in [('int4', '1,2'), ('int4', '1,2,2'), ('int4', '5'), ('int4', '-1,
                 ('int2', '1,2,4'), ('numeric', '9999,9998,9999')]:
     AVGS.append((t, vals))
 
+SENDS = []
+for t, vals in [('bool', ['t', 'f']), ('int2', ['0', '-2', '32767', '-32768']),
+                ('int4', ['42', '-1', '2147483647', '-2147483648']),
+                ('int8', ['1', '-9223372036854775808', '9223372036854775807']),
+                ('float4', ['0.1', '-0', 'NaN', 'Infinity', '-Infinity', '1e-45', '3.4028235e38']),
+                ('float8', ['0.1', '-0', 'NaN', 'Infinity', '5e-324', '1e308', '-2.5']),
+                ('numeric', ['0', '0.00', '-0.0001', '12.340', 'NaN', 'Infinity', '-Infinity',
+                             '123456789.5', '10000', '1', '-1', '0.1', '99999999', '100000000',
+                             '1e100', '1e-100', '12345678901234567890.12345678901234567890',
+                             '0.00010000', '-10000.0001', '5000', '0.5']),
+                ('text', ['', 'hello', 'h\u00e9']), ('varchar', ['abc']),
+                ('bytea', ['\\x', '\\x00ff10']),
+                ('date', ['2024-01-02', '2000-01-01', '1999-12-31', 'infinity', '-infinity',
+                          '4714-11-24 BC', '5874897-12-31']),
+                ('timestamp', ['2024-01-02 03:04:05.5', '2000-01-01', 'infinity', '-infinity',
+                               '1999-12-31 23:59:59.999999', '4714-11-24 00:00:00 BC']),
+                ('timestamptz', ['2024-01-02 03:04:05.5+02', '-infinity'])]:
+    for v in vals:
+        SENDS.append((t, v))
+
 CMPS = []
 for t, vals in [('numeric', ['1.0', '1.00', '1', '-1', 'NaN', 'Infinity', '-Infinity', '0.5', '-0.000', '0',
                              '12345678901234567890.1', '1e-30']),
@@ -383,6 +422,8 @@ def run(conninfo):
         parts.append("t_neg(%s,%s)" % (sqlq(t), sqlq(v)))
     for (t, v) in AVGS:
         parts.append("t_avg(%s,%s)" % (sqlq(t), sqlq(v)))
+    for (t, v) in SENDS:
+        parts.append("t_send(%s,%s)" % (sqlq(t), sqlq(v)))
     for (t, a, b) in CMPS:
         parts.append("t_cmp(%s,%s,%s)" % (sqlq(t), sqlq(a), sqlq(b)))
     q = FUNCS + "select json_agg(x order by n) from (values " + ",".join(
@@ -426,6 +467,11 @@ def main():
     print("};")
     print("static const avg_case avg_cases[] = {")
     for (t, v) in AVGS:
+        print("    {%s, %s, %s}," % (cstr(t), cstr(v), cstr(res[k])))
+        k += 1
+    print("};")
+    print("static const send_case send_cases[] = {")
+    for (t, v) in SENDS:
         print("    {%s, %s, %s}," % (cstr(t), cstr(v), cstr(res[k])))
         k += 1
     print("};")
