@@ -244,7 +244,7 @@ static void test_out_of_descriptors(void)
     pgpeek_config cfg = pt_config();
     cfg.max_connections = 1000;
     pgpeek_server *s = pt_start(&cfg);
-    int port = pgpeek_port(s);
+    int port = pgpeek_port(s), http_port = pgpeek_http_port(s);
     int to_child[2], from_child[2];
     CHECK(pipe(to_child) == 0 && pipe(from_child) == 0);
     /* Tight before the fork, so the server starves from the first connection on; the
@@ -263,7 +263,14 @@ static void test_out_of_descriptors(void)
             inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
             opened += fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
         }
-        char c = (char)(opened == 150);
+        /* And some to the HTTP listener, which must pause and come back too. */
+        for (int i = 0; i < 40; i++) {
+            int fd = socket(AF_INET, SOCK_STREAM, 0);
+            struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)http_port)};
+            inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+            opened += fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        }
+        char c = (char)(opened == 190);
         if (write(from_child[1], &c, 1) != 1 || read(to_child[0], &c, 1) < 0) _exit(1);
         _exit(0);
     }
