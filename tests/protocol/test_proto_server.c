@@ -184,6 +184,17 @@ static void test_two_servers(void)
     char err[256] = "";
     CHECK(pgpeek_start(&clash, err, sizeof err) == NULL);
     CHECK(strstr(err, "cannot listen") != NULL);
+    /* Bad configurations are refused with a message. */
+    pgpeek_config bad = cfg;
+    bad.data_dir = "";
+    CHECK(pgpeek_start(&bad, err, sizeof err) == NULL);
+    CHECK(strstr(err, "data directory") != NULL);
+    bad = cfg;
+    bad.max_connections = 0;
+    CHECK(pgpeek_start(&bad, err, sizeof err) == NULL);
+    bad = cfg;
+    bad.listen_port = 70000;
+    CHECK(pgpeek_start(&bad, err, sizeof err) == NULL);
     /* The HTTP port taken: fails after the workers and listener started; all undone. */
     int fds_before = pt_count_fds();
     clash = cfg;
