@@ -82,12 +82,25 @@ static bool julian_ok(const adp_dt_parts *p)
     return p->year > -4713 || (p->year == -4713 && p->mon >= 11);
 }
 
+/* The session zone's offset east, in microseconds: at an instant, and for a local wall
+ * time. The one seam for zones with daylight saving time (adp_tz_offset_utc/_local). */
+int64_t adp_fmt_off_utc(const adp_fmt *fmt, int64_t us)
+{
+    (void)us;
+    return (int64_t)(fmt ? fmt->tz_offset_secs : 0) * 1000000;
+}
+
+int64_t adp_fmt_off_local(const adp_fmt *fmt, int64_t local_us)
+{
+    (void)local_us;
+    return (int64_t)(fmt ? fmt->tz_offset_secs : 0) * 1000000;
+}
+
 bool adp_date_in(const char *s, size_t len, const adp_fmt *fmt, int64_t *out, pgw_error *err)
 {
     adp_dt_parts p;
     int r = adp_dt_parse(s, len, &p);
     if (r != ADP_DT_OK) return dt_error(r, "date", s, len, err);
-    int32_t off = fmt ? fmt->tz_offset_secs : 0;
     switch (p.special) {
     case 1:
         return *out = ADP_DATE_NOEND, true;
@@ -99,7 +112,8 @@ bool adp_date_in(const char *s, size_t len, const adp_fmt *fmt, int64_t *out, pg
     case 4:
     case 5:
     case 6: {
-        int64_t today = floor_div(adp_now_pg_usec() + (int64_t)off * 1000000, ADP_USECS_PER_DAY);
+        int64_t now = adp_now_pg_usec();
+        int64_t today = floor_div(now + adp_fmt_off_utc(fmt, now), ADP_USECS_PER_DAY);
         *out = today + (p.special == 5 ? 1 : p.special == 6 ? -1 : 0);
         return true;
     }
@@ -123,8 +137,7 @@ bool adp_timestamp_in(adp_type_id t, const char *s, size_t len, const adp_fmt *f
     adp_dt_parts p;
     int r = adp_dt_parse(s, len, &p);
     if (r != ADP_DT_OK) return dt_error(r, tname, s, len, err);
-    int32_t off = fmt ? fmt->tz_offset_secs : 0;
-    int64_t local_days;
+    int64_t local_days, now;
     switch (p.special) {
     case 1:
         return *out = ADP_TS_NOEND, true;
@@ -133,16 +146,17 @@ bool adp_timestamp_in(adp_type_id t, const char *s, size_t len, const adp_fmt *f
     case 2:
         return *out = adp_days_from_civil(1970, 1, 1) * ADP_USECS_PER_DAY, true;
     case 3:
-        *out = adp_now_pg_usec();
-        if (!tz) *out += (int64_t)off * 1000000;
+        now = adp_now_pg_usec();
+        *out = tz ? now : now + adp_fmt_off_utc(fmt, now);
         return true;
     case 4:
     case 5:
     case 6:
-        local_days = floor_div(adp_now_pg_usec() + (int64_t)off * 1000000, ADP_USECS_PER_DAY) +
-                     (p.special == 5   ? 1
-                      : p.special == 6 ? -1
-                                       : 0);
+        now = adp_now_pg_usec();
+        local_days =
+            floor_div(now + adp_fmt_off_utc(fmt, now), ADP_USECS_PER_DAY) + (p.special == 5   ? 1
+                                                                             : p.special == 6 ? -1
+                                                                                              : 0);
         /* the day in the session's zone, then any time and zone given with it */
         adp_civil_from_days(local_days, &p.year, &p.mon, &p.mday);
         break;
@@ -155,7 +169,7 @@ bool adp_timestamp_in(adp_type_id t, const char *s, size_t len, const adp_fmt *f
                           adp_quote_input(q, sizeof q, s, len));
     int64_t us = adp_days_from_civil(p.year, p.mon, p.mday) * ADP_USECS_PER_DAY +
                  ((int64_t)p.hour * 3600 + p.min * 60 + p.sec) * 1000000 + p.usec;
-    if (tz) us -= (int64_t)(p.has_tz ? p.tz : off) * 1000000;
+    if (tz) us -= p.has_tz ? (int64_t)p.tz * 1000000 : adp_fmt_off_local(fmt, us);
     if (us < TS_MIN_USEC || us >= TS_END_USEC)
         return pgw_errorf(err, "22008", "timestamp out of range: \"%s\"",
                           adp_quote_input(q, sizeof q, s, len));
@@ -229,7 +243,7 @@ bool adp_date_to_ts(int64_t days, bool tz, const adp_fmt *fmt, int64_t *out, pgw
     if (days >= TS_END_USEC / ADP_USECS_PER_DAY)
         return pgw_errorf(err, "22008", "date out of range for timestamp");
     int64_t us = days * ADP_USECS_PER_DAY;
-    if (tz) us -= (int64_t)(fmt ? fmt->tz_offset_secs : 0) * 1000000;
+    if (tz) us -= adp_fmt_off_local(fmt, us);
     if (us < TS_MIN_USEC || us >= TS_END_USEC)
         return pgw_errorf(err, "22008", "date out of range for timestamp");
     *out = us;
@@ -241,7 +255,7 @@ bool adp_ts_to_date(int64_t us, bool tz, const adp_fmt *fmt, int64_t *out, pgw_e
     (void)err;
     if (us == ADP_TS_NOEND) return *out = ADP_DATE_NOEND, true;
     if (us == ADP_TS_NOBEGIN) return *out = ADP_DATE_NOBEGIN, true;
-    if (tz) us += (int64_t)(fmt ? fmt->tz_offset_secs : 0) * 1000000;
+    if (tz) us += adp_fmt_off_utc(fmt, us);
     *out = floor_div(us, ADP_USECS_PER_DAY);
     return true;
 }
@@ -250,8 +264,7 @@ bool adp_ts_convert(int64_t us, bool from_tz, bool to_tz, const adp_fmt *fmt, in
                     pgw_error *err)
 {
     if (us == ADP_TS_NOEND || us == ADP_TS_NOBEGIN || from_tz == to_tz) return *out = us, true;
-    int64_t off = (int64_t)(fmt ? fmt->tz_offset_secs : 0) * 1000000;
-    us = to_tz ? us - off : us + off;
+    us = to_tz ? us - adp_fmt_off_local(fmt, us) : us + adp_fmt_off_utc(fmt, us);
     if (!ts_range(us, err)) return false;
     *out = us;
     return true;

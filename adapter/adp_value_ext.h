@@ -24,6 +24,19 @@ bool adp_value_recv(adp_type t, const char *buf, size_t len, adp_arena *a, adp_v
  * "UTF8": 0x.." as PostgreSQL reports it. */
 bool adp_utf8_verify(const char *s, size_t len, pgw_error *err);
 
+/* Time zones with daylight saving time from the system tz database (TZif files, the data
+ * Debian's PostgreSQL reads). Not yet wired: adp_fmt holds a fixed offset only; with a
+ * `const adp_tz *zone` in adp_fmt, timestamptz input and output would take their offset
+ * from these two functions. A loaded zone is immutable and may be shared across threads. */
+typedef struct adp_tz adp_tz;
+adp_tz *adp_tz_load(const char *name, pgw_error *err); /* NULL with 22023 if unknown */
+void adp_tz_free(adp_tz *z);
+/* Offset east of UTC, in seconds, in force at an instant (microseconds since 2000-01-01). */
+int32_t adp_tz_offset_utc(const adp_tz *z, int64_t pg_usec);
+/* Offset to use for a local wall time: the one after the change for an ambiguous time (fall
+ * back) and for a skipped one (spring forward), as PostgreSQL does. */
+int32_t adp_tz_offset_local(const adp_tz *z, int64_t local_usec);
+
 /* Notes on adp_value.h as implemented:
  * - adp_type_common(a, b, op): an op spelled in capitals ("CASE", "COALESCE", "UNION",
  *   "VALUES", "IN", "GREATEST") resolves as PostgreSQL's select_common_type does (int4 and

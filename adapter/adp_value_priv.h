@@ -69,6 +69,9 @@ bool adp_num_to_float(const adp_value *v, adp_type_id to, double *out, pgw_error
 bool adp_date_in(const char *s, size_t len, const adp_fmt *fmt, int64_t *out, pgw_error *err);
 bool adp_timestamp_in(adp_type_id t, const char *s, size_t len, const adp_fmt *fmt, int64_t *out,
                       pgw_error *err);
+/* The session zone's offset east in microseconds, at an instant / for a local time. */
+int64_t adp_fmt_off_utc(const adp_fmt *fmt, int64_t us);
+int64_t adp_fmt_off_local(const adp_fmt *fmt, int64_t local_us);
 int adp_date_fmt(char *buf, int64_t days);                          /* buf >= 32 */
 int adp_timestamp_fmt(char *buf, int64_t us, bool tz, int32_t off); /* buf >= 48 */
 bool adp_date_to_ts(int64_t days, bool tz, const adp_fmt *fmt, int64_t *out, pgw_error *err);

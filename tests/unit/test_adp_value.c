@@ -25,6 +25,11 @@ typedef struct avg_case {
 typedef struct send_case {
     const char *type, *v, *expect; /* "hex of typsend|text" */
 } send_case;
+typedef struct zone_case {
+    const char *zone;
+    char mode;               /* 'u': offset at a UTC instant, 'l': offset for a local time */
+    const char *ts, *expect; /* offset in seconds east */
+} zone_case;
 typedef struct cmp_case {
     const char *type, *a, *b, *expect;
 } cmp_case;
@@ -241,6 +246,35 @@ static void run_send_cases(adp_arena *a)
     }
 }
 
+/* Offsets of tz database zones, as PostgreSQL applies them (extract(timezone ...)). */
+static void run_zone_cases(adp_arena *a)
+{
+    adp_tz *z = NULL;
+    const char *zname = "";
+    adp_fmt utc = {1, 0, true};
+    for (size_t i = 0; i < sizeof zone_cases / sizeof zone_cases[0]; i++) {
+        const zone_case *c = &zone_cases[i];
+        pgw_error err = {0};
+        char what[200], detail[300];
+        snprintf(what, sizeof what, "zone %s %c %s", c->zone, c->mode, c->ts);
+        if (strcmp(zname, c->zone) != 0) {
+            adp_tz_free(z);
+            z = adp_tz_load(c->zone, &err);
+            zname = c->zone;
+        }
+        adp_value v;
+        if (!z || !adp_value_in((adp_type){ADP_T_TIMESTAMP, -1}, c->ts, strlen(c->ts), &utc, a, &v,
+                                &err)) {
+            check(false, what, err.message);
+            continue;
+        }
+        int32_t off = c->mode == 'u' ? adp_tz_offset_utc(z, v.u.i) : adp_tz_offset_local(z, v.u.i);
+        snprintf(detail, sizeof detail, "got %d want %s", off, c->expect);
+        check(off == atoi(c->expect), what, detail);
+    }
+    adp_tz_free(z);
+}
+
 int main(void)
 {
     adp_arena a;
@@ -255,6 +289,8 @@ int main(void)
     run_avg_cases(&a);
     adp_arena_reset(&a);
     run_send_cases(&a);
+    adp_arena_reset(&a);
+    run_zone_cases(&a);
     adp_arena_free(&a);
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;

@@ -99,6 +99,11 @@ static void test_timezones(void)
         check(!adp_timezone_parse("America/New_York", &e0, d0, sizeof d0, &e0err) &&
                   strcmp(e0err.sqlstate, "0A000") == 0,
               "DST zone", e0err.message);
+    pgw_error lerr = {0};
+    check(adp_tz_load("No/Such_Zone", &lerr) == NULL && strcmp(lerr.sqlstate, "22023") == 0,
+          "tz load unknown", lerr.message);
+    check(adp_tz_load("../../etc/passwd", &lerr) == NULL && strcmp(lerr.sqlstate, "22023") == 0,
+          "tz load path", lerr.message);
     static const char *const bad[] = {"Z", "foo", "UTC-5:30:15", "", "../../etc/passwd"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int32_t east;

@@ -73,6 +73,18 @@ begin
   return res;
 exception when others then return '!' || sqlstate || ':' || sqlerrm;
 end $$;
+create or replace function t_zone(z text, mode text, ts text) returns text language plpgsql as $$
+declare res text;
+begin
+  perform set_config('TimeZone', z, true);
+  if mode = 'u' then
+    execute format('select extract(timezone from %L::timestamptz)::int::text', ts || '+00') into res;
+  else
+    execute format('select extract(timezone from %L::timestamptz)::int::text', ts) into res;
+  end if;
+  return res;
+exception when others then return '!' || sqlstate || ':' || sqlerrm;
+end $$;
 set client_min_messages = warning;
 """
 
@@ -392,6 +404,27 @@ for t, vals in [('bool', ['t', 'f']), ('int2', ['0', '-2', '32767', '-32768']),
     for v in vals:
         SENDS.append((t, v))
 
+ZONES = []
+for z in ['America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'Asia/Kolkata',
+          'America/Sao_Paulo', 'Europe/London', 'Pacific/Chatham', 'America/St_Johns',
+          'Asia/Tehran', 'UTC', 'Europe/Moscow', 'America/Santiago']:
+    for ts in ['1800-01-01 00:00:00', '1900-06-01 12:00:00', '1944-07-01 00:00:00',
+               '1970-01-01 00:00:00', '1999-12-31 23:59:59', '2024-01-15 12:00:00',
+               '2024-07-15 12:00:00', '2024-03-10 06:59:59', '2024-03-10 07:00:00',
+               '2024-11-03 05:59:59', '2024-11-03 06:00:00', '2024-03-31 00:59:59',
+               '2024-03-31 01:00:00', '2024-10-27 00:59:59', '2024-10-27 01:00:00',
+               '2024-04-06 15:59:59', '2024-04-06 16:00:00', '2024-10-05 15:59:59',
+               '2024-10-05 16:00:00', '2037-07-01 00:00:00', '2038-07-01 00:00:00',
+               '2060-03-14 06:59:59', '2060-03-14 07:00:00', '2060-07-01 00:00:00',
+               '2100-12-31 00:00:00']:
+        ZONES.append((z, 'u', ts))
+    for ts in ['2024-03-10 02:30:00', '2024-03-10 01:59:59', '2024-03-10 03:00:00',
+               '2024-11-03 01:30:00', '2024-11-03 00:59:59', '2024-11-03 02:00:00',
+               '2024-03-31 02:30:00', '2024-10-27 02:30:00', '2024-04-07 02:30:00',
+               '2024-10-06 02:30:00', '2024-07-01 12:00:00', '2060-11-07 01:30:00',
+               '1883-11-18 12:03:57', '2024-01-01 00:00:00']:
+        ZONES.append((z, 'l', ts))
+
 CMPS = []
 for t, vals in [('numeric', ['1.0', '1.00', '1', '-1', 'NaN', 'Infinity', '-Infinity', '0.5', '-0.000', '0',
                              '12345678901234567890.1', '1e-30']),
@@ -424,6 +457,8 @@ def run(conninfo):
         parts.append("t_avg(%s,%s)" % (sqlq(t), sqlq(v)))
     for (t, v) in SENDS:
         parts.append("t_send(%s,%s)" % (sqlq(t), sqlq(v)))
+    for (z, m, ts) in ZONES:
+        parts.append("t_zone(%s,%s,%s)" % (sqlq(z), sqlq(m), sqlq(ts)))
     for (t, a, b) in CMPS:
         parts.append("t_cmp(%s,%s,%s)" % (sqlq(t), sqlq(a), sqlq(b)))
     q = FUNCS + "select json_agg(x order by n) from (values " + ",".join(
@@ -473,6 +508,11 @@ def main():
     print("static const send_case send_cases[] = {")
     for (t, v) in SENDS:
         print("    {%s, %s, %s}," % (cstr(t), cstr(v), cstr(res[k])))
+        k += 1
+    print("};")
+    print("static const zone_case zone_cases[] = {")
+    for (z, m, ts) in ZONES:
+        print("    {%s, '%s', %s, %s}," % (cstr(z), m, cstr(ts), cstr(res[k])))
         k += 1
     print("};")
     print("static const cmp_case cmp_cases[] = {")
