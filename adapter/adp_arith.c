@@ -48,7 +48,24 @@ bool adp_value_arith(char op, adp_type_id t, const adp_value *a, const adp_value
     case ADP_T_NUMERIC:
         return adp_num_arith(op, a, b, ar, out, err);
     case ADP_T_DATE:
-        if (op == '-') return adp_value_arith_mixed(op, t, t, a, b, ar, out, rt, err);
+        /* Callers that pass only the left operand's type: date + n adds days; date - x
+         * cannot tell a date from a day count, and both give the same number, except that
+         * an infinite left side stays infinite (date - int4) and an infinite right side
+         * is an error (date - date). */
+        if (op == '+') {
+            *rt = ADP_T_DATE;
+            return date_plus_days(a->u.i, b->u.i, &out->u.i, err);
+        }
+        if (op == '-') {
+            if (b->u.i == ADP_DATE_NOBEGIN || b->u.i == ADP_DATE_NOEND)
+                return pgw_errorf(err, "22008", "cannot subtract infinite dates");
+            if (a->u.i == ADP_DATE_NOBEGIN || a->u.i == ADP_DATE_NOEND) {
+                out->u.i = a->u.i;
+                return true;
+            }
+            out->u.i = a->u.i - b->u.i;
+            return true;
+        }
         return no_operator(op, t, t, err);
     default:
         return no_operator(op, t, t, err);

@@ -124,8 +124,6 @@ static bool convert(const adp_value *v, adp_type from, adp_type to, const adp_fm
         char *s = adp_value_out_cstr(a, from, v, fmt);
         r->u.s.p = s;
         r->u.s.len = (uint32_t)strlen(s);
-        if (f == ADP_T_BYTEA) /* bytea text may hold no NULs but keeps its own length */
-            r->u.s.len = 2 + 2 * v->u.s.len;
         return true;
     }
     if (is_int(f)) {
@@ -184,12 +182,14 @@ bool adp_value_cast(const adp_value *v, adp_type from, adp_type to, bool explici
 {
     char fn[64], tn[64];
     int c = cast_context(from.id, to.id);
+    /* messages name the types without their modifiers, as format_type_be does */
+    adp_type fb = {from.id, -1}, tb = {to.id, -1};
     if (c == CAST_NONE && explicit_cast)
         return pgw_errorf(err, "42846", "cannot cast type %s to %s",
-                          adp_type_name(from, fn, sizeof fn), adp_type_name(to, tn, sizeof tn));
+                          adp_type_name(fb, fn, sizeof fn), adp_type_name(tb, tn, sizeof tn));
     if ((c == CAST_E || c == CAST_NONE) && !explicit_cast) {
         pgw_errorf(err, "42804", "value of type %s cannot be assigned to type %s",
-                   adp_type_name(from, fn, sizeof fn), adp_type_name(to, tn, sizeof tn));
+                   adp_type_name(fb, fn, sizeof fn), adp_type_name(tb, tn, sizeof tn));
         pgw_error_hint(err, "You will need to rewrite or cast the expression.");
         return false;
     }

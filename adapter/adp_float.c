@@ -37,8 +37,13 @@ bool adp_float_in(adp_type_id t, const char *s, size_t len, double *out, pgw_err
             ok = false;
         } else if (errno == ERANGE && (v == 0.0 || v >= HUGE_VAL || v <= -HUGE_VAL || isinf(v))) {
             /* glibc reports ERANGE for subnormals too, which PostgreSQL accepts */
-            pgw_errorf(err, "22003", "\"%.*s\" is out of range for type %s", (int)(end - p), p,
-                       float_sqlname(t));
+            /* real quotes the whole input, double precision the number it read */
+            if (t == ADP_T_FLOAT4)
+                pgw_errorf(err, "22003", "\"%s\" is out of range for type real",
+                           adp_quote_input(q, sizeof q, s, len));
+            else
+                pgw_errorf(err, "22003", "\"%.*s\" is out of range for type double precision",
+                           (int)(end - p), p);
             if (num != stack) free(num);
             return false;
         }
@@ -67,7 +72,17 @@ static int shortest_digits(double v, bool f4, char *digits, int *exp10)
 {
     char tmp[40];
     int maxp = f4 ? 9 : 17;
-    for (int p = 1; p <= maxp; p++) {
+    /* Every decimal of up to DBL_DIG (FLT_DIG) digits survives a round trip through a
+     * normal double (float), so when the value prints back exactly at that many digits,
+     * those digits less trailing zeros are the shortest: start there and save the short
+     * attempts. Subnormals have fewer digits of precision and take the long way. */
+    int start = 1;
+    if (v >= (f4 ? (double)FLT_MIN : DBL_MIN)) {
+        start = f4 ? FLT_DIG : DBL_DIG;
+        snprintf(tmp, sizeof tmp, "%.*e", start - 1, v);
+        if (!round_trips(tmp, v, f4)) start++;
+    }
+    for (int p = start; p <= maxp; p++) {
         snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
         bool ok = round_trips(tmp, v, f4);
         char *e = strchr(tmp, 'e');

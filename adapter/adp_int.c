@@ -38,7 +38,11 @@ bool adp_int_in(adp_type_id t, const char *s, size_t len, int64_t *out, pgw_erro
 {
     size_t i = 0;
     bool neg = false, overflow = false;
-    uint64_t acc = 0;
+    int64_t lo, hi;
+    int_bounds(t, &lo, &hi);
+    /* magnitude limit: |lo|, which a positive value may reach only to be rejected later,
+     * the order in which PostgreSQL reports trailing garbage and overflow */
+    uint64_t acc = 0, lim = (uint64_t)hi + 1;
     char q[400];
     while (i < len && isspace((unsigned char)s[i]))
         i++;
@@ -46,30 +50,25 @@ bool adp_int_in(adp_type_id t, const char *s, size_t len, int64_t *out, pgw_erro
     size_t digits_at = i;
     while (i < len && s[i] >= '0' && s[i] <= '9') {
         unsigned d = (unsigned)(s[i++] - '0');
-        if (acc > (UINT64_MAX - d) / 10)
+        if (acc > (lim - d) / 10) {
             overflow = true;
-        else
-            acc = acc * 10 + d;
+            break;
+        }
+        acc = acc * 10 + d;
     }
-    size_t digits_end = i;
-    while (i < len && isspace((unsigned char)s[i]))
-        i++;
-    if (digits_end == digits_at || i != len)
-        return pgw_errorf(err, "22P02", "invalid input syntax for type %s: \"%s\"", int_sqlname(t),
-                          adp_quote_input(q, sizeof q, s, len));
-    int64_t lo, hi;
-    int_bounds(t, &lo, &hi);
     if (!overflow) {
-        if (neg && acc <= (uint64_t)hi + 1)
-            *out = acc == (uint64_t)hi + 1 ? lo : -(int64_t)acc;
-        else if (!neg && acc <= (uint64_t)hi)
-            *out = (int64_t)acc;
-        else
-            overflow = true;
+        size_t digits_end = i;
+        while (i < len && isspace((unsigned char)s[i]))
+            i++;
+        if (digits_end == digits_at || i != len)
+            return pgw_errorf(err, "22P02", "invalid input syntax for type %s: \"%s\"",
+                              int_sqlname(t), adp_quote_input(q, sizeof q, s, len));
+        overflow = !neg && acc == lim;
     }
     if (overflow)
         return pgw_errorf(err, "22003", "value \"%s\" is out of range for type %s",
                           adp_quote_input(q, sizeof q, s, len), int_sqlname(t));
+    *out = neg ? (acc == lim ? lo : -(int64_t)acc) : (int64_t)acc;
     return true;
 }
 

@@ -34,7 +34,7 @@ static bool bad_syntax(const char *s, size_t len, pgw_error *err)
 }
 
 /* PostgreSQL's storage limits: 131072 digits before the point, 16383 after. */
-static bool check_format(const adp_num *n, pgw_error *err)
+bool adp_num_check_format(const adp_num *n, pgw_error *err)
 {
     if (n->kind != ADP_NUM_FINITE) return true;
     bool over = n->dscale > 16383;
@@ -101,6 +101,9 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
     if (ok && i < l && (s[i] == 'e' || s[i] == 'E')) {
         i++;
         bool eneg = false;
+        /* the exponent is read by strtol, which skips leading white space */
+        while (i < l && isspace((unsigned char)s[i]))
+            i++;
         if (i < l && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
         size_t e0 = i;
         while (i < l && s[i] >= '0' && s[i] <= '9') {
@@ -116,6 +119,7 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
         mpz_set_str(n->v, digits, 10);
         if (neg) mpz_neg(n->v, n->v);
         long ds = frac - exp10;
+        if (ds < 0 && mpz_sgn(n->v) == 0) ds = 0; /* zero stays zero at any exponent */
         if (ds > 16383 || ds < -131073) {
             if (digits != stack) free(digits);
             return pgw_errorf(err, "22003", "value overflows numeric format");
@@ -128,7 +132,7 @@ bool adp_num_parse(const char *str, size_t len, adp_num *n, pgw_error *err)
     }
     if (digits != stack) free(digits);
     if (!ok) return bad_syntax(str, len, err);
-    return check_format(n, err);
+    return adp_num_check_format(n, err);
 }
 
 void adp_num_load(adp_num *n, const adp_value *v)
@@ -319,33 +323,44 @@ static void align(adp_num *a, adp_num *b)
         adp_num_round(b, a->dscale);
 }
 
-static int special_rank(const adp_num *n)
+/* Rank of a canonical text among the special values: NaN above +Infinity above numbers. */
+static int text_rank(const char *p, uint32_t n)
 {
-    return n->kind == ADP_NUM_NAN    ? 2
-           : n->kind == ADP_NUM_PINF ? 1
-           : n->kind == ADP_NUM_NINF ? -1
-                                     : 0;
+    if (n == 3 && p[0] == 'N') return 2;
+    if (n == 8 && p[0] == 'I') return 1;
+    if (n == 9 && p[1] == 'I') return -1;
+    return 0;
 }
 
-static int num_cmp(adp_num *a, adp_num *b)
+/* Compares magnitudes of canonical texts without sign: no leading zeros but a lone "0"
+ * before the point, so longer integer parts are larger. */
+static int cmp_magnitude(const char *a, uint32_t an, const char *b, uint32_t bn)
 {
-    int ra = special_rank(a), rb = special_rank(b);
-    if (ra || rb) return ra < rb ? -1 : ra > rb ? 1 : 0;
-    align(a, b);
-    int c = mpz_cmp(a->v, b->v);
-    return c < 0 ? -1 : c > 0;
+    const char *ad = memchr(a, '.', an), *bd = memchr(b, '.', bn);
+    uint32_t ai = ad ? (uint32_t)(ad - a) : an, bi = bd ? (uint32_t)(bd - b) : bn;
+    if (ai != bi) return ai < bi ? -1 : 1;
+    int c = memcmp(a, b, ai);
+    if (c) return c < 0 ? -1 : 1;
+    uint32_t af = ad ? an - ai - 1 : 0, bf = bd ? bn - bi - 1 : 0;
+    const char *fa = a + ai + 1, *fb = b + bi + 1;
+    uint32_t m = af > bf ? af : bf;
+    for (uint32_t i = 0; i < m; i++) {
+        char x = i < af ? fa[i] : '0', y = i < bf ? fb[i] : '0';
+        if (x != y) return x < y ? -1 : 1;
+    }
+    return 0;
 }
 
 int adp_num_cmp_values(const adp_value *a, const adp_value *b)
 {
-    adp_num x, y;
-    adp_num_init(&x);
-    adp_num_init(&y);
-    adp_num_load(&x, a);
-    adp_num_load(&y, b);
-    int c = num_cmp(&x, &y);
-    adp_num_clear(&x);
-    adp_num_clear(&y);
+    const char *ap = a->u.s.p, *bp = b->u.s.p;
+    uint32_t an = a->u.s.len, bn = b->u.s.len;
+    int ra = text_rank(ap, an), rb = text_rank(bp, bn);
+    if (ra || rb) return ra < rb ? -1 : ra > rb;
+    /* canonical zero carries no sign, so the sign alone orders different signs */
+    bool na = an > 0 && ap[0] == '-', nb = bn > 0 && bp[0] == '-';
+    if (na != nb) return na ? -1 : 1;
+    int c = na ? cmp_magnitude(bp + 1, bn - 1, ap + 1, an - 1) : cmp_magnitude(ap, an, bp, bn);
     return c;
 }
 
@@ -536,7 +551,7 @@ bool adp_num_arith(char op, const adp_value *av, const adp_value *bv, adp_arena 
     adp_num_init(&r);
     adp_num_load(&a, av);
     adp_num_load(&b, bv);
-    bool ok = num_arith(op, &a, &b, &r, err) && check_format(&r, err);
+    bool ok = num_arith(op, &a, &b, &r, err) && adp_num_check_format(&r, err);
     if (ok) adp_num_store(&r, ar, out);
     adp_num_clear(&a);
     adp_num_clear(&b);

@@ -110,8 +110,18 @@ bool adp_type_lookup(const char *name, const int32_t *mods, int nmods, adp_type 
         }
     }
     for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
-        if (strcmp(unsupported[i], name) == 0)
-            return pgw_errorf(err, "0A000", "type %s is not supported", name);
+        if (strcmp(unsupported[i], name) == 0) {
+            /* the grammar's internal names, spelled as format_type would */
+            static const char *const shown[][2] = {{"bpchar", "character"},
+                                                   {"char", "\"char\""},
+                                                   {"time", "time without time zone"},
+                                                   {"timetz", "time with time zone"},
+                                                   {"varbit", "bit varying"}};
+            const char *n = name;
+            for (size_t k = 0; k < sizeof shown / sizeof shown[0]; k++)
+                if (strcmp(shown[k][0], name) == 0) n = shown[k][1];
+            return pgw_errorf(err, "0A000", "type %s is not supported", n);
+        }
     return pgw_errorf(err, "42704", "type \"%s\" does not exist", name);
 }
 
@@ -179,13 +189,6 @@ static bool is_datetime(adp_type_id t)
     return t == ADP_T_DATE || t == ADP_T_TIMESTAMP || t == ADP_T_TIMESTAMPTZ;
 }
 
-static bool is_cmp_op(const char *op)
-{
-    return strcmp(op, "=") == 0 || strcmp(op, "<>") == 0 || strcmp(op, "!=") == 0 ||
-           strcmp(op, "<") == 0 || strcmp(op, ">") == 0 || strcmp(op, "<=") == 0 ||
-           strcmp(op, ">=") == 0;
-}
-
 static bool is_arith_op(const char *op)
 {
     return op[0] != 0 && op[1] == 0 && strchr("+-*/%", op[0]) != NULL;
@@ -222,10 +225,79 @@ static adp_type_id numeric_common(adp_type_id a, adp_type_id b)
     return a > b ? a : b;
 }
 
+static bool is_cmp_op(const char *op)
+{
+    return strcmp(op, "=") == 0 || strcmp(op, "<>") == 0 || strcmp(op, "!=") == 0 ||
+           strcmp(op, "<") == 0 || strcmp(op, ">") == 0 || strcmp(op, "<=") == 0 ||
+           strcmp(op, ">=") == 0;
+}
+
+/* Order of implicit casts within the numeric category (int2 -> ... -> float8). */
+static int numeric_rank(adp_type_id t)
+{
+    switch (t) {
+    case ADP_T_INT2:
+        return 0;
+    case ADP_T_INT4:
+        return 1;
+    case ADP_T_INT8:
+        return 2;
+    case ADP_T_NUMERIC:
+        return 3;
+    case ADP_T_FLOAT4:
+        return 4;
+    default:
+        return 5;
+    }
+}
+
+static int category(adp_type_id t)
+{
+    if (adp_type_is_numeric(t)) return 1;
+    if (adp_type_is_string(t)) return 2;
+    if (is_datetime(t)) return 3;
+    return 10 + (int)t;
+}
+
+/* select_common_type for CASE, COALESCE, UNION, VALUES...: `a` is the type chosen so far,
+ * `b` the next one; keeps `a` unless it converts implicitly to `b` and not back. */
+static bool common_context(adp_type a, adp_type b, const char *ctx, adp_type *out, pgw_error *err)
+{
+    if (a.id == ADP_T_UNKNOWN && b.id == ADP_T_UNKNOWN) {
+        out->id = ADP_T_TEXT;
+        return true;
+    }
+    if (a.id == ADP_T_UNKNOWN || b.id == ADP_T_UNKNOWN) {
+        *out = a.id == ADP_T_UNKNOWN ? b : a;
+        return true;
+    }
+    if (a.id == b.id) {
+        out->id = a.id;
+        out->typmod = a.typmod == b.typmod ? a.typmod : -1;
+        return true;
+    }
+    if (category(a.id) != category(b.id)) {
+        char an[64], bn[64];
+        adp_type ta = {a.id, -1}, tb = {b.id, -1};
+        return pgw_errorf(err, "42804", "%s types %s and %s cannot be matched", ctx,
+                          adp_type_name(ta, an, sizeof an), adp_type_name(tb, bn, sizeof bn));
+    }
+    if (adp_type_is_numeric(a.id))
+        out->id = numeric_rank(b.id) > numeric_rank(a.id) ? b.id : a.id;
+    else if (is_datetime(a.id))
+        out->id = a.id > b.id ? a.id : b.id; /* date -> timestamp -> timestamptz */
+    else
+        out->id = a.id; /* text and varchar convert both ways: the first one stays */
+    return true;
+}
+
 bool adp_type_common(adp_type a, adp_type b, const char *op, adp_type *out, pgw_error *err)
 {
-    bool cmp = is_cmp_op(op), arith = is_arith_op(op), concat = strcmp(op, "||") == 0;
+    bool arith = is_arith_op(op), concat = strcmp(op, "||") == 0;
+    /* every other operator (=, <, LIKE's ~~ ...) resolves like a comparison */
+    bool cmp = !arith && !concat, std = is_cmp_op(op);
     out->typmod = -1;
+    if (op[0] >= 'A' && op[0] <= 'Z') return common_context(a, b, op, out, err);
     if (a.id == ADP_T_UNKNOWN && b.id == ADP_T_UNKNOWN) {
         if (arith) return op_ambiguous(a, b, op, err);
         out->id = ADP_T_TEXT;
@@ -241,6 +313,7 @@ bool adp_type_common(adp_type a, adp_type b, const char *op, adp_type *out, pgw_
             if (is_datetime(k.id)) return op_ambiguous(a, b, op, err);
             return op_missing(a, b, op, err);
         }
+        if (cmp && !std && !adp_type_is_string(k.id)) return op_missing(a, b, op, err);
         out->id = k.id == ADP_T_VARCHAR ? ADP_T_TEXT : k.id;
         return true;
     }
@@ -259,7 +332,7 @@ bool adp_type_common(adp_type a, adp_type b, const char *op, adp_type *out, pgw_
     if (adp_type_is_numeric(a.id) && adp_type_is_numeric(b.id)) {
         out->id = numeric_common(a.id, b.id);
         if (op[0] == '%' && is_float(out->id)) return op_missing(a, b, op, err);
-        if (cmp || arith) return true;
+        if (std || arith) return true;
         return op_missing(a, b, op, err);
     }
     if (!cmp) return op_missing(a, b, op, err);
@@ -267,6 +340,7 @@ bool adp_type_common(adp_type a, adp_type b, const char *op, adp_type *out, pgw_
         out->id = ADP_T_TEXT; /* varchar has no operators of its own */
         return true;
     }
+    if (!std) return op_missing(a, b, op, err);
     if (is_datetime(a.id) && is_datetime(b.id)) {
         out->id = a.id > b.id ? a.id : b.id;
         return true;

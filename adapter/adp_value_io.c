@@ -164,7 +164,8 @@ static int scalar_fmt(char *buf, adp_type t, const adp_value *v, const adp_fmt *
     case ADP_T_TIMESTAMP:
         return adp_timestamp_fmt(buf, v->u.i, false, 0);
     case ADP_T_TIMESTAMPTZ:
-        return adp_timestamp_fmt(buf, v->u.i, true, fmt ? fmt->tz_offset_secs : 0);
+        return adp_timestamp_fmt(buf, v->u.i, true,
+                                 (int32_t)(adp_fmt_off_utc(fmt, v->u.i) / 1000000));
     default:
         return -1;
     }

@@ -51,6 +51,8 @@ void adp_num_store(const adp_num *n, adp_arena *a, adp_value *out);
 /* Rounds to numeric(p,s) from the typmod (-1: unchanged). */
 bool adp_num_apply_typmod(adp_num *n, int32_t typmod, pgw_error *err);
 void adp_num_round(adp_num *n, int scale);
+/* PostgreSQL's storage limits; 22003 "value overflows numeric format". */
+bool adp_num_check_format(const adp_num *n, pgw_error *err);
 bool adp_num_in(adp_type t, const char *s, size_t len, adp_arena *a, adp_value *out,
                 pgw_error *err);
 bool adp_num_arith(char op, const adp_value *a, const adp_value *b, adp_arena *ar, adp_value *out,
@@ -67,12 +69,31 @@ bool adp_num_to_float(const adp_value *v, adp_type_id to, double *out, pgw_error
 bool adp_date_in(const char *s, size_t len, const adp_fmt *fmt, int64_t *out, pgw_error *err);
 bool adp_timestamp_in(adp_type_id t, const char *s, size_t len, const adp_fmt *fmt, int64_t *out,
                       pgw_error *err);
+/* The session zone's offset east in microseconds, at an instant / for a local time. */
+int64_t adp_fmt_off_utc(const adp_fmt *fmt, int64_t us);
+int64_t adp_fmt_off_local(const adp_fmt *fmt, int64_t local_us);
 int adp_date_fmt(char *buf, int64_t days);                          /* buf >= 32 */
 int adp_timestamp_fmt(char *buf, int64_t us, bool tz, int32_t off); /* buf >= 48 */
 bool adp_date_to_ts(int64_t days, bool tz, const adp_fmt *fmt, int64_t *out, pgw_error *err);
 bool adp_ts_to_date(int64_t us, bool tz, const adp_fmt *fmt, int64_t *out, pgw_error *err);
 bool adp_ts_convert(int64_t us, bool from_tz, bool to_tz, const adp_fmt *fmt, int64_t *out,
                     pgw_error *err);
+
+/* Date/time input fields as decoded (adp_datetime_parse.c). Stack data. */
+typedef struct adp_dt_parts {
+    int64_t year; /* astronomical (1 BC = 0) once decoded */
+    int mon, mday, hour, min, sec;
+    int64_t usec;
+    bool has_date, has_time, has_tz, bc, month_named;
+    int year_digits;
+    int32_t tz;  /* seconds east of UTC */
+    int special; /* 1 infinity, -1 -infinity, 2 epoch, 3 now, 4 today, 5 tomorrow, 6 yesterday */
+} adp_dt_parts;
+enum { ADP_DT_OK, ADP_DT_SYNTAX, ADP_DT_FIELD, ADP_DT_FIELD_MD, ADP_DT_TZ };
+int adp_dt_parse(const char *s, size_t len, adp_dt_parts *p);
+int64_t adp_days_from_civil(int64_t y, int m, int d); /* days since 2000-01-01 */
+void adp_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+int adp_days_in_month(int64_t y, int m);
 
 /* --- bytea (adp_bytea.c) --- */
 bool adp_bytea_in(const char *s, size_t len, adp_arena *a, adp_value *out, pgw_error *err);

@@ -5,6 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Writers of per-query messages reserve the whole message once and store bytes directly,
+ * instead of one bounds check per field. */
+static inline char *raw_i16(char *p, int16_t v)
+{
+    uint16_t u = (uint16_t)v;
+    p[0] = (char)(u >> 8);
+    p[1] = (char)u;
+    return p + 2;
+}
+
+static inline char *raw_i32(char *p, int32_t v)
+{
+    uint32_t u = (uint32_t)v;
+    p[0] = (char)(u >> 24);
+    p[1] = (char)(u >> 16);
+    p[2] = (char)(u >> 8);
+    p[3] = (char)u;
+    return p + 4;
+}
+
 void pgw_be_write_auth_ok(pgw_buf *b)
 {
     pgw_buf_begin_msg(b, 'R');
@@ -44,26 +64,38 @@ void pgw_be_write_ready_for_query(pgw_buf *b, char status)
 
 void pgw_be_write_row_description(pgw_buf *b, int nfields, const pgw_field_desc *fields)
 {
-    pgw_buf_begin_msg(b, 'T');
-    pgw_buf_put_i16(b, (int16_t)nfields);
+    size_t total = 7;
+    for (int i = 0; i < nfields; i++)
+        total += strlen(fields[i].name) + 1 + 18;
+    if (!pgw_buf_reserve(b, total)) return;
+    char *p = b->data + b->len;
+    *p++ = 'T';
+    p = raw_i32(p, (int32_t)(total - 1));
+    p = raw_i16(p, (int16_t)nfields);
     for (int i = 0; i < nfields; i++) {
         const pgw_field_desc *f = &fields[i];
-        pgw_buf_put_cstr(b, f->name);
-        pgw_buf_put_i32(b, (int32_t)f->table_oid);
-        pgw_buf_put_i16(b, f->column_attnum);
-        pgw_buf_put_i32(b, (int32_t)f->type_oid);
-        pgw_buf_put_i16(b, f->type_len);
-        pgw_buf_put_i32(b, f->type_mod);
-        pgw_buf_put_i16(b, f->format);
+        size_t n = strlen(f->name) + 1;
+        memcpy(p, f->name, n);
+        p += n;
+        p = raw_i32(p, (int32_t)f->table_oid);
+        p = raw_i16(p, f->column_attnum);
+        p = raw_i32(p, (int32_t)f->type_oid);
+        p = raw_i16(p, f->type_len);
+        p = raw_i32(p, f->type_mod);
+        p = raw_i16(p, f->format);
     }
-    pgw_buf_end_msg(b);
+    b->len += total;
 }
 
 void pgw_be_write_command_complete(pgw_buf *b, const char *tag)
 {
-    pgw_buf_begin_msg(b, 'C');
-    pgw_buf_put_cstr(b, tag);
-    pgw_buf_end_msg(b);
+    size_t n = strlen(tag) + 1;
+    if (!pgw_buf_reserve(b, 5 + n)) return;
+    char *p = b->data + b->len;
+    *p++ = 'C';
+    p = raw_i32(p, (int32_t)(4 + n));
+    memcpy(p, tag, n);
+    b->len += 5 + n;
 }
 
 void pgw_be_write_empty_query_response(pgw_buf *b)

@@ -22,22 +22,25 @@ static bool give_setting(void *ctx, const char *name, const char *value, pgw_err
     return adp_session_startup_param(c->session, name, value, err);
 }
 
-/* Hands every parameter to the session; `options` is split into its settings first.
- * `database` defaults to the user name, as in PostgreSQL. */
+/* Hands the parameters to the session in PostgreSQL's order: user and database (which
+ * defaults to the user name), then the settings inside `options`, then every other
+ * parameter in packet order (so an explicit parameter wins over the same -c option). */
 static bool apply_params(pgw_conn *c, const pgw_startup *st, const char *user, const char *database,
-                         pgw_error *err)
+                         const char *options, pgw_error *err)
 {
     const char *cur = st->params;
     const char *name;
     const char *value;
-    if (!database && !adp_session_startup_param(c->session, "database", user, err)) return false;
+    if (!adp_session_startup_param(c->session, "user", user, err) ||
+        !adp_session_startup_param(c->session, "database",
+                                   database && database[0] ? database : user, err))
+        return false;
+    if (options && !pgw_startup_split_options(options, give_setting, c, err)) return false;
     while (pgw_startup_next_param(st, &cur, &name, &value)) {
-        if (is_protocol_option(name)) continue;
-        if (strcmp(name, "options") == 0) {
-            if (!pgw_startup_split_options(value, give_setting, c, err)) return false;
-        } else if (!adp_session_startup_param(c->session, name, value, err)) {
-            return false;
-        }
+        if (is_protocol_option(name) || strcmp(name, "user") == 0 ||
+            strcmp(name, "database") == 0 || strcmp(name, "options") == 0)
+            continue;
+        if (!adp_session_startup_param(c->session, name, value, err)) return false;
     }
     return true;
 }
@@ -59,6 +62,7 @@ static void start_session(pgw_conn *c, const pgw_startup *st)
 {
     const char *user = NULL;
     const char *database = NULL;
+    const char *options = NULL;
     const char *cur = st->params;
     const char *name;
     const char *value;
@@ -68,6 +72,8 @@ static void start_session(pgw_conn *c, const pgw_startup *st)
             user = value;
         else if (strcmp(name, "database") == 0)
             database = value;
+        else if (strcmp(name, "options") == 0)
+            options = value;
     }
     if (!user || !user[0]) {
         pgw_conn_error(c, "FATAL", "28000", "no PostgreSQL user name specified in startup packet");
@@ -76,6 +82,9 @@ static void start_session(pgw_conn *c, const pgw_startup *st)
     size_t len = strlen(c->ident);
     snprintf(c->ident + len, sizeof c->ident - len, " %.40s@%.40s", user,
              database && database[0] ? database : user);
+    /* Names come from the client: keep control characters out of the log lines. */
+    for (char *p = c->ident + len; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
 
     negotiate_if_needed(c, st);
     if (!c->env->admit(c->env->ctx, c, &err)) {
@@ -91,7 +100,7 @@ static void start_session(pgw_conn *c, const pgw_startup *st)
     /* Trust authentication: AuthenticationOk comes before the settings are applied, as in
      * PostgreSQL, so a bad setting is a FATAL after it. */
     pgw_be_write_auth_ok(&c->out);
-    if (!apply_params(c, st, user, database, &err)) {
+    if (!apply_params(c, st, user, database, options, &err)) {
         pgw_conn_report(c, "FATAL", &err);
         return;
     }

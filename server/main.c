@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "pgpeek.h"
+#include "pgw_log.h"
 #include "srv_config.h"
 
 /* Written whole: a temp file renamed over the target, so a reader never sees half. */
@@ -53,21 +54,25 @@ int main(int argc, char **argv)
         return 1;
     }
     int port = pgpeek_port(s);
-    if (opts.cfg.listen_port == 0) {
-        printf("%d\n", port);
-        fflush(stdout);
-    }
     if (opts.port_file && !write_port_file(opts.port_file, port)) {
         fprintf(stderr, "pgpeekd: cannot write port file \"%s\"\n", opts.port_file);
         pgpeek_stop(s);
         srv_options_free(&opts);
         return 1;
     }
-    fprintf(stderr, "pgpeekd %s: listening on %s:%d\n", PGPEEK_VERSION, opts.cfg.listen_host, port);
+    /* stdout after the file: whoever read the line finds the file too. */
+    if (opts.cfg.listen_port == 0) {
+        printf("%d\n", port);
+        fflush(stdout);
+    }
+    /* Always shown, whatever the log level: the operator wants to see where it listens. */
+    pgw_log_emit(PGPEEK_LOG_INFO, "pgpeekd", "pgpeekd %s listening on %s:%d, HTTP port %d",
+                 PGPEEK_VERSION, opts.cfg.listen_host, port, pgpeek_http_port(s));
     int sig = 0;
     while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
         ;
-    fprintf(stderr, "pgpeekd: %s received, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    pgw_log_emit(PGPEEK_LOG_INFO, "pgpeekd", "%s received, shutting down",
+                 sig == SIGINT ? "SIGINT" : "SIGTERM");
     pgpeek_stop(s);
     srv_options_free(&opts);
     return 0;

@@ -1,5 +1,5 @@
-/* srv_config: flags (--key value, --key=value) and `key = value` config files share one
- * table of keys. */
+/* srv_config: flags (--key value, --key=value), PGPEEK_* environment variables and
+ * `key = value` config files share one set of keys. */
 #include "srv_config.h"
 
 #include <errno.h>
@@ -13,7 +13,9 @@ const char srv_options_usage[] =
     "usage: pgpeekd [--config FILE] [--listen HOST:PORT] [--workers N] [--data-dir DIR|none]\n"
     "               [--max-connections N] [--log-level error|warn|info|debug]\n"
     "               [--http-listen HOST:PORT|off] [--max-message-size BYTES[k|M|G]]\n"
-    "               [--port-file FILE]\n";
+    "               [--port-file FILE]\n"
+    "Every key can also be set in the config file (`key = value` lines) or in the environment\n"
+    "(PGPEEK_LISTEN, PGPEEK_DATA_DIR, ...); flags win over both, the environment over the file.\n";
 
 static char *keep(srv_options *o, const char *s, size_t n)
 {
@@ -166,6 +168,29 @@ static bool load_file(srv_options *o, const char *path, char *err, size_t errlen
     return ok;
 }
 
+static const char *const env_keys[] = {"listen",           "workers",   "data-dir",
+                                       "max-connections",  "log-level", "http-listen",
+                                       "max-message-size", "port-file"};
+
+/* PGPEEK_LISTEN, PGPEEK_DATA_DIR, ...: between the config file and the flags. */
+static bool load_env(srv_options *o, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof env_keys / sizeof env_keys[0]; i++) {
+        char name[64] = "PGPEEK_";
+        size_t n = strlen(name);
+        for (const char *k = env_keys[i]; *k && n + 1 < sizeof name; k++)
+            name[n++] = *k == '-' ? '_' : (char)(*k - 'a' + 'A');
+        name[n] = 0;
+        const char *v = getenv(name);
+        char msg[256];
+        if (v && !apply(o, env_keys[i], v, msg, sizeof msg)) {
+            snprintf(err, errlen, "%s: %s", name, msg);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool srv_options_parse(srv_options *o, int argc, char **argv, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
@@ -201,6 +226,7 @@ bool srv_options_parse(srv_options *o, int argc, char **argv, char *err, size_t 
             if (pass == 0 && is_config && !load_file(o, value, err, errlen)) return false;
             if (pass == 1 && !is_config && !apply(o, name, value, err, errlen)) return false;
         }
+        if (pass == 0 && !load_env(o, err, errlen)) return false;
     }
     return true;
 }

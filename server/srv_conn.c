@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <event2/event.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,17 @@
 #define SRV_BUF_KEEP (1024 * 1024)
 /* A closing connection gets this long to take its last bytes. */
 #define SRV_LINGER_SECS 5
+/* And a new one this long to finish its startup (PostgreSQL's authentication_timeout). */
+#define SRV_STARTUP_SECS 60
+
+static const struct timeval startup_timeout = {SRV_STARTUP_SECS, 0};
 
 static void conn_cb(evutil_socket_t fd, short what, void *arg);
 
-static void set_interest(srv_conn *c, short flags, const struct timeval *timeout)
+/* Re-registers the event when the interest changes (or when forced, to change timeouts). */
+static void set_interest(srv_conn *c, short flags, const struct timeval *timeout, bool force)
 {
-    if (flags == c->ev_flags && !timeout) return;
+    if (flags == c->ev_flags && !force) return;
     event_del(c->ev);
     event_assign(c->ev, c->w->base, c->fd, flags | EV_PERSIST, conn_cb, c);
     if (flags || timeout) event_add(c->ev, timeout);
@@ -42,6 +48,15 @@ static void conn_close(srv_conn *c)
     c->closed = true;
     event_del(c->ev);
     srv_worker *w = c->w;
+    if (c->yielded) {
+        for (srv_conn **p = &w->yielded; *p; p = &(*p)->yield_next) {
+            if (*p == c) {
+                *p = c->yield_next;
+                break;
+            }
+        }
+        c->yielded = false;
+    }
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -81,28 +96,28 @@ static bool conn_flush(srv_conn *c)
     return true;
 }
 
-/* One recv. False when the peer closed or failed. */
-static bool conn_recv(srv_conn *c)
+typedef enum recv_result { RECV_OK, RECV_EOF, RECV_FAILED } recv_result;
+
+/* One recv. */
+static recv_result conn_recv(srv_conn *c)
 {
     pgw_buf *in = &c->pc.in;
     size_t want = SRV_RECV_CHUNK;
     if (c->pc.in_need > in->len && c->pc.in_need - in->len > want) want = c->pc.in_need - in->len;
     if (!pgw_buf_reserve(in, want)) {
         pgw_log(&c->pc, PGPEEK_LOG_ERROR, "out of memory for input");
-        return false;
+        return RECV_FAILED;
     }
     ssize_t n = recv(c->fd, in->data + in->len, in->cap - in->len, 0);
     if (n > 0) {
         in->len += (size_t)n;
         pgw_stat_add(&c->w->stats.bytes_received, (uint64_t)n);
-        return true;
+        return RECV_OK;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return true;
-    if (n == 0)
-        pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "client closed the connection");
-    else
-        pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "recv: %s", strerror(errno));
-    return false;
+    if (n == 0) return RECV_EOF;
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return RECV_OK;
+    pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "recv: %s", strerror(errno));
+    return RECV_FAILED;
 }
 
 /* A closing connection: send what is left, then close; give the client a few seconds. */
@@ -113,8 +128,37 @@ static void drive_closing(srv_conn *c)
         return;
     }
     struct timeval linger = {SRV_LINGER_SECS, 0};
-    set_interest(c, EV_WRITE, &linger);
+    set_interest(c, EV_WRITE, &linger, true);
 }
+
+/* The client half-closed: as PostgreSQL would, answer every complete message it sent
+ * before, then close once the replies are out. The input is bounded (no reads happen past
+ * the backlog), so handling it all at once is bounded too. */
+static void drive_eof(srv_conn *c)
+{
+    pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "client closed the connection");
+    while (c->pc.state != PGW_CONN_CLOSING && pgw_conn_process(&c->pc, SIZE_MAX) == PGW_CONN_YIELD)
+        ;
+    if (c->pc.state != PGW_CONN_CLOSING) pgw_conn_set_state(&c->pc, PGW_CONN_CLOSING);
+    drive_closing(c);
+}
+
+/* Comes back to a connection that used up its budget only after the worker polled again,
+ * so that its neighbours (and new sockets) get their turn first. An event_active here would
+ * not do: libevent runs newly activated events before it polls again. */
+static void yield(srv_conn *c)
+{
+    srv_worker *w = c->w;
+    if (!c->yielded) {
+        c->yielded = true;
+        c->yield_next = w->yielded;
+        w->yielded = c;
+    }
+    static const struct timeval now = {0, 0};
+    if (!evtimer_pending(w->yield_ev, NULL)) evtimer_add(w->yield_ev, &now);
+}
+
+static void drive(srv_conn *c);
 
 /* Handles buffered input, flushes, and registers the interest that follows. */
 static void drive(srv_conn *c)
@@ -137,9 +181,31 @@ static void drive(srv_conn *c)
     short flags = 0;
     if (c->pc.out.len > 0) flags |= EV_WRITE;
     if (!c->paused) flags |= EV_READ;
-    set_interest(c, flags, NULL);
-    if (r == PGW_CONN_YIELD && !c->paused)
-        event_active(c->ev, EV_READ, 0); /* come back after the other connections */
+    /* The startup deadline stays armed until the session is ready, then goes. */
+    bool starting = c->pc.state == PGW_CONN_STARTUP;
+    bool deadline_done = c->startup_timer && !starting;
+    c->startup_timer = starting;
+    set_interest(c, flags, starting ? &startup_timeout : NULL, deadline_done);
+    if (r == PGW_CONN_YIELD && !c->paused) yield(c);
+}
+
+void srv_conn_resume_yielded(srv_worker *w)
+{
+    srv_conn *c = w->yielded;
+    w->yielded = NULL;
+    while (c) {
+        srv_conn *next = c->yield_next;
+        c->yielded = false;
+        if (!c->closed && c->pc.state != PGW_CONN_CLOSING) drive(c);
+        c = next;
+    }
+}
+
+static bool startup_expired(srv_conn *c)
+{
+    struct timeval now;
+    event_base_gettimeofday_cached(c->w->base, &now);
+    return now.tv_sec - c->accepted_at >= SRV_STARTUP_SECS;
 }
 
 static void conn_cb(evutil_socket_t fd, short what, void *arg)
@@ -156,14 +222,28 @@ static void conn_cb(evutil_socket_t fd, short what, void *arg)
         drive_closing(c);
         return;
     }
+    /* A persistent event's timeout restarts on every activation, so the deadline itself is
+     * checked against the accept time: a client dribbling bytes cannot stretch it. */
+    if (c->pc.state == PGW_CONN_STARTUP && ((what & EV_TIMEOUT) || startup_expired(c))) {
+        pgw_log(&c->pc, PGPEEK_LOG_INFO, "startup not completed in %d seconds", SRV_STARTUP_SECS);
+        conn_close(c);
+        return;
+    }
     if ((what & EV_WRITE) && !conn_flush(c)) {
         conn_close(c);
         return;
     }
     bool backlog = c->pc.in.len >= SRV_IN_BACKLOG && c->pc.in.len >= c->pc.in_need;
-    if ((what & EV_READ) && !c->paused && !backlog && !conn_recv(c)) {
-        conn_close(c);
-        return;
+    if ((what & EV_READ) && !c->paused && !backlog) {
+        recv_result r = conn_recv(c);
+        if (r == RECV_FAILED) {
+            conn_close(c);
+            return;
+        }
+        if (r == RECV_EOF) {
+            drive_eof(c);
+            return;
+        }
     }
     drive(c);
 }
@@ -172,7 +252,7 @@ bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
 {
     srv_conn *c = calloc(1, sizeof *c);
     struct event *ev = c ? event_new(w->base, fd, EV_READ | EV_PERSIST, conn_cb, c) : NULL;
-    if (!ev || event_add(ev, NULL) != 0) {
+    if (!ev || event_add(ev, &startup_timeout) != 0) {
         if (ev) event_free(ev);
         free(c);
         close(fd);
@@ -185,6 +265,10 @@ bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
     c->fd = fd;
     c->ev = ev;
     c->ev_flags = EV_READ;
+    c->startup_timer = true;
+    struct timeval now;
+    event_base_gettimeofday_cached(w->base, &now);
+    c->accepted_at = now.tv_sec;
     c->next = w->conns;
     if (w->conns) w->conns->prev = c;
     w->conns = c;

@@ -20,11 +20,15 @@ struct srv_conn {
     srv_worker *w;
     int fd;
     struct event *ev;
-    short ev_flags;    /* the interest currently registered */
-    bool paused;       /* output past the high mark: not handling input */
-    bool send_blocked; /* the last send hit EAGAIN */
-    bool closed;       /* on the reap list */
+    short ev_flags;      /* the interest currently registered */
+    bool paused;         /* output past the high mark: not handling input */
+    bool send_blocked;   /* the last send hit EAGAIN */
+    bool closed;         /* on the reap list */
+    bool startup_timer;  /* the event carries the startup deadline */
+    int64_t accepted_at; /* seconds, for the startup deadline */
     srv_cancel_key key;
+    bool yielded; /* on the worker's yielded list */
+    struct srv_conn *yield_next;
     struct srv_conn *prev;
     struct srv_conn *next;
 };
@@ -33,6 +37,8 @@ struct srv_conn {
 bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer);
 /* Worker thread, server stop: FATAL 57P01, a last flush, close. */
 void srv_conn_goodbye(srv_conn *c);
+/* Worker thread: handles the input of connections that yielded to their neighbours. */
+void srv_conn_resume_yielded(srv_worker *w);
 /* Worker thread: frees connections on the reap list. */
 void srv_conn_reap(srv_worker *w);
 

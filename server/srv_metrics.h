@@ -8,7 +8,8 @@
 
 typedef struct pgpeek_server pgpeek_server;
 
-/* A consistent-enough sum over workers: each counter is read once with a relaxed load. */
+/* A snapshot summed over workers (each counter read once, relaxed); plain data owned by the
+ * scraper's stack. */
 typedef struct srv_metrics {
     uint64_t connections_open;
     uint64_t connections_total;

@@ -78,6 +78,13 @@ static void reap_cb(evutil_socket_t fd, short what, void *arg)
     srv_conn_reap(arg);
 }
 
+static void yield_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    srv_conn_resume_yielded(arg);
+}
+
 static void *worker_main(void *arg)
 {
     srv_worker *w = arg;
@@ -115,7 +122,8 @@ bool srv_worker_start(srv_worker *w, pgpeek_server *s, int index, char *err, siz
     }
     w->notify_ev = event_new(w->base, w->notify_fd, EV_READ | EV_PERSIST, notify_cb, w);
     w->reap_ev = event_new(w->base, -1, 0, reap_cb, w);
-    if (!w->notify_ev || !w->reap_ev || event_add(w->notify_ev, NULL) != 0) {
+    w->yield_ev = evtimer_new(w->base, yield_cb, w);
+    if (!w->notify_ev || !w->reap_ev || !w->yield_ev || event_add(w->notify_ev, NULL) != 0) {
         snprintf(err, errlen, "worker %d: cannot create its events", index);
         return false;
     }
@@ -160,9 +168,10 @@ void srv_worker_stop(srv_worker *w)
     w->stop_item = NULL;
     if (w->notify_ev) event_free(w->notify_ev);
     if (w->reap_ev) event_free(w->reap_ev);
+    if (w->yield_ev) event_free(w->yield_ev);
     if (w->base) event_base_free(w->base);
     if (w->notify_fd >= 0) close(w->notify_fd);
-    w->notify_ev = w->reap_ev = NULL;
+    w->notify_ev = w->reap_ev = w->yield_ev = NULL;
     w->base = NULL;
     w->notify_fd = -1;
     if (w->lock_ready) pthread_mutex_destroy(&w->lock);

@@ -39,7 +39,8 @@ struct srv_worker {
     struct event_base *base;
     int notify_fd; /* eventfd: the queue has items */
     struct event *notify_ev;
-    struct event *reap_ev; /* frees closed connections at a safe point */
+    struct event *reap_ev;  /* frees closed connections at a safe point */
+    struct event *yield_ev; /* zero timer: resumes yielded connections after the next poll */
     pthread_mutex_t lock;
     bool lock_ready;
     srv_item *head;
@@ -47,6 +48,7 @@ struct srv_worker {
     srv_item *stop_item; /* the worker's own STOP, owned here (never freed by the loop) */
     srv_conn *conns;     /* live connections (doubly linked) */
     srv_conn *reap;      /* closed, waiting to be freed */
+    srv_conn *yielded;   /* stopped by their budget with complete input left */
     pgw_stats stats;
 };
 

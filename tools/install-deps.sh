@@ -13,7 +13,8 @@ PACKAGES=(
 
 missing=()
 for p in "${PACKAGES[@]}"; do
-  if ! dpkg -s "$p" >/dev/null 2>&1; then
+  # "install ok installed" only: a removed package can linger as "deinstall ... config-files".
+  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
     missing+=("$p")
   fi
 done

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int pt_passed, pt_failed;
@@ -68,6 +69,14 @@ static inline void pt_dump(const char *label, const void *p, size_t n)
             fprintf(stderr, " %02x", u[i]);
     fprintf(stderr, "\n");
 }
+
+/* Runs a test function unless PT_ONLY is set and not a substring of its name
+ * (PT_ONLY=half_close ./test_proto_framing). */
+#define PT_RUN(fn)                                                                                 \
+    do {                                                                                           \
+        const char *pt_only = getenv("PT_ONLY");                                                   \
+        if (!pt_only || strstr(#fn, pt_only)) fn();                                                \
+    } while (0)
 
 static inline int pt_finish(void)
 {

@@ -1,6 +1,8 @@
 /* Framing after startup over real sockets: bad lengths, unknown types, truncation,
  * pipelining, backpressure, clients leaving mid-message and mid-reply. */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 
 #include "protocol/pt_client.h"
 
@@ -176,10 +178,43 @@ static void *send_queries(void *arg)
     for (int i = 0; i < 1000; i++)
         memcpy(chunk + i * n, q, n);
     s->ok = true;
-    for (int sent = 0; sent < s->count && s->ok; sent += 1000)
-        s->ok = pt_send(s->fd, chunk, n * 1000);
+    for (int sent = 0; sent < s->count && s->ok; sent += 1000) {
+        int k = s->count - sent < 1000 ? s->count - sent : 1000;
+        s->ok = pt_send(s->fd, chunk, n * (size_t)k);
+    }
     free(chunk);
     return NULL;
+}
+
+/* A client that sends its queries and then shuts down its sending side still gets every
+ * answer before the server closes, as from PostgreSQL; also when the replies are far more
+ * than the socket buffers hold. */
+static void *send_then_half_close(void *arg)
+{
+    sender *s = arg;
+    send_queries(s);
+    s->ok = pt_send(s->fd, "Q\0\0", 3) && s->ok; /* and an incomplete one, dropped */
+    shutdown(s->fd, SHUT_WR);
+    return NULL;
+}
+
+static void test_half_close(void)
+{
+    int counts[] = {3, 30000};
+    for (int k = 0; k < 2; k++) {
+        int fd = ready_client();
+        sender s = {fd, counts[k], false};
+        pthread_t t;
+        pthread_create(&t, NULL, send_then_half_close, &s);
+        int ready = 0;
+        for (int i = 0; i < counts[k]; i++)
+            if (pt_until_ready(fd, NULL, NULL) == 'I') ready++;
+        pthread_join(t, NULL);
+        CHECK(s.ok);
+        CHECK_INT(ready, counts[k]);
+        CHECK(pt_closed(fd));
+        close(fd);
+    }
 }
 
 /* Far more replies than socket buffers hold, read only after a while: backpressure must
@@ -214,12 +249,78 @@ static void test_leave_mid_reply(void)
         int fd = ready_client();
         sender s = {fd, 50000, false};
         /* Sends until the server stops reading (backpressure) or all is sent. */
-        struct timeval tv = {1, 0};
+        struct timeval tv = {0, 200 * 1000};
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         send_queries(&s);
         close(fd);
         CHECK(pt_select1(port));
     }
+}
+
+typedef struct flood {
+    int fd;
+    atomic_bool stop;
+    atomic_int sent;
+    atomic_int ready;
+    bool ok;
+} flood;
+
+static void *flood_send(void *arg)
+{
+    flood *f = arg;
+    char q[64];
+    size_t n = pt_query_msg(q, sizeof q, "SELECT 1");
+    char chunk[64 * 100];
+    for (int i = 0; i < 100; i++)
+        memcpy(chunk + i * n, q, n);
+    f->ok = true;
+    while (!atomic_load(&f->stop) && f->ok) {
+        f->ok = pt_send(f->fd, chunk, n * 100);
+        atomic_fetch_add(&f->sent, 100);
+    }
+    return NULL;
+}
+
+static void *flood_read(void *arg)
+{
+    flood *f = arg;
+    for (;;) {
+        if (atomic_load(&f->stop) && atomic_load(&f->ready) >= atomic_load(&f->sent)) break;
+        if (pt_until_ready(f->fd, NULL, NULL) != 'I') break;
+        atomic_fetch_add(&f->ready, 1);
+    }
+    return NULL;
+}
+
+/* One worker; one client pipelines without pause (and reads its replies) for as long as
+ * the test runs: other clients of that worker are still served meanwhile. */
+static void test_served_during_flood(void)
+{
+    pgpeek_config cfg = pt_config();
+    cfg.workers = 1;
+    pgpeek_server *s = pt_start(&cfg);
+    int saved = port;
+    port = pgpeek_port(s);
+    flood f = {.fd = ready_client()};
+    pthread_t ts, tr;
+    pthread_create(&ts, NULL, flood_send, &f);
+    pthread_create(&tr, NULL, flood_read, &f);
+    time_t give_up = time(NULL) + 20;
+    while (atomic_load(&f.ready) < 1000 && time(NULL) < give_up) /* the flood is on */
+        sched_yield();
+    CHECK(atomic_load(&f.ready) >= 1000);
+    int served = 0;
+    for (int i = 0; i < 5; i++)
+        served += pt_select1(port);
+    CHECK_INT(served, 5);
+    atomic_store(&f.stop, true);
+    pthread_join(ts, NULL);
+    pthread_join(tr, NULL);
+    CHECK(f.ok);
+    CHECK_INT(atomic_load(&f.ready), atomic_load(&f.sent));
+    close(f.fd);
+    pgpeek_stop(s);
+    port = saved;
 }
 
 int main(void)
@@ -228,14 +329,16 @@ int main(void)
     cfg.max_message_size = MAX_MSG;
     pgpeek_server *s = pt_start(&cfg);
     port = pgpeek_port(s);
-    test_bad_lengths();
-    test_unknown_types();
-    test_query_format_errors();
-    test_extended_refused();
-    test_truncated();
-    test_pipelined();
-    test_backpressure();
-    test_leave_mid_reply();
+    PT_RUN(test_bad_lengths);
+    PT_RUN(test_unknown_types);
+    PT_RUN(test_query_format_errors);
+    PT_RUN(test_extended_refused);
+    PT_RUN(test_truncated);
+    PT_RUN(test_pipelined);
+    PT_RUN(test_half_close);
+    PT_RUN(test_backpressure);
+    PT_RUN(test_leave_mid_reply);
+    PT_RUN(test_served_during_flood);
     pgpeek_stop(s);
     return pt_finish();
 }

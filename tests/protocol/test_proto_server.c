@@ -181,6 +181,15 @@ static void test_two_servers(void)
     char err[256] = "";
     CHECK(pgpeek_start(&clash, err, sizeof err) == NULL);
     CHECK(strstr(err, "cannot listen") != NULL);
+    /* The HTTP port taken: fails after the workers and listener started; all undone. */
+    int fds_before = pt_count_fds();
+    clash = cfg;
+    clash.http_port = pgpeek_http_port(a);
+    err[0] = 0;
+    CHECK(pgpeek_start(&clash, err, sizeof err) == NULL);
+    CHECK(strstr(err, "cannot listen") != NULL);
+    CHECK_INT(pt_count_fds(), fds_before);
+    CHECK(pt_select1(pgpeek_port(a)));
     pgpeek_stop(a);
 }
 
@@ -224,10 +233,10 @@ static void test_no_fd_leak(void)
 
 int main(void)
 {
-    test_max_connections();
-    test_http();
-    test_shutdown();
-    test_two_servers();
-    test_no_fd_leak();
+    PT_RUN(test_max_connections);
+    PT_RUN(test_http);
+    PT_RUN(test_shutdown);
+    PT_RUN(test_two_servers);
+    PT_RUN(test_no_fd_leak);
     return pt_finish();
 }

@@ -235,16 +235,16 @@ int main(void)
     pgpeek_config cfg = pt_config();
     pgpeek_server *s = pt_start(&cfg);
     port = pgpeek_port(s);
-    test_ssl_then_startup();
-    test_gss_then_ssl_then_startup();
-    test_second_ssl_request();
-    test_bad_versions();
-    test_protocol_3_1();
-    test_garbage();
-    test_startup_too_large();
-    test_truncated_startup();
-    test_bad_layout_and_no_user();
-    test_cancel();
+    PT_RUN(test_ssl_then_startup);
+    PT_RUN(test_gss_then_ssl_then_startup);
+    PT_RUN(test_second_ssl_request);
+    PT_RUN(test_bad_versions);
+    PT_RUN(test_protocol_3_1);
+    PT_RUN(test_garbage);
+    PT_RUN(test_startup_too_large);
+    PT_RUN(test_truncated_startup);
+    PT_RUN(test_bad_layout_and_no_user);
+    PT_RUN(test_cancel);
     pgpeek_stop(s);
     return pt_finish();
 }

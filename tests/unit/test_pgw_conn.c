@@ -50,10 +50,11 @@ static void put32(char *p, uint32_t v)
 
 static void feed_startup(pgw_conn *c, uint32_t proto)
 {
-    char pkt[64];
+    static const char params[] = "user\0materialize\0database\0materialize\0";
+    char pkt[128];
     size_t n = 8;
-    memcpy(pkt + n, "user\0u\0\0", 8);
-    n += 8;
+    memcpy(pkt + n, params, sizeof params); /* with the final terminator */
+    n += sizeof params;
     put32(pkt, (uint32_t)n);
     put32(pkt + 4, proto);
     feed(c, pkt, n);
@@ -316,8 +317,8 @@ int main(void)
         db,         1u << 20,   getenv("PT_LOG") ? PGPEEK_LOG_DEBUG : PGPEEK_LOG_ERROR,
         NULL,       fake_admit, fake_release,
         fake_cancel};
-    test_startup();
-    test_messages();
+    PT_RUN(test_startup);
+    PT_RUN(test_messages);
     adp_db_close(db);
     return pt_finish();
 }

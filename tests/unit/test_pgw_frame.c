@@ -202,10 +202,10 @@ static void test_options(void)
 
 int main(void)
 {
-    test_message_framing();
-    test_startup_framing();
-    test_reader();
-    test_startup_decode();
-    test_options();
+    PT_RUN(test_message_framing);
+    PT_RUN(test_startup_framing);
+    PT_RUN(test_reader);
+    PT_RUN(test_startup_decode);
+    PT_RUN(test_options);
     return pt_finish();
 }

@@ -1,0 +1,184 @@
+/* adp_catalog: the in-memory catalog and table storage behind a small access API, so
+ * that the later multiversion storage replaces only this file. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "adp_internal.h"
+
+adp_db *adp_db_open(const char *data_dir, pgw_error *err)
+{
+    /* data_dir is accepted but not used yet: durability comes with a later issue. */
+    (void)data_dir;
+    adp_db *db = calloc(1, sizeof *db);
+    if (!db) {
+        pgw_errorf(err, "53200", "out of memory");
+        return NULL;
+    }
+    pthread_rwlock_init(&db->lock, NULL);
+    db->next_oid = 16384; /* PostgreSQL's first user OID */
+    atomic_init(&db->catalog_version, 1);
+    return db;
+}
+
+void adp_db_close(adp_db *db)
+{
+    if (!db) return;
+    for (int i = 0; i < db->ntables; i++)
+        adp_table_free(db->tables[i]);
+    for (int i = 0; i < db->ngrave; i++)
+        adp_table_free(db->graveyard[i]);
+    free(db->tables);
+    free(db->graveyard);
+    pthread_rwlock_destroy(&db->lock);
+    free(db);
+}
+
+adp_table *adp_cat_find_table(adp_db *db, const char *name)
+{
+    for (int i = 0; i < db->ntables; i++)
+        if (strcmp(db->tables[i]->name, name) == 0) return db->tables[i];
+    return NULL;
+}
+
+bool adp_cat_relation_exists(adp_db *db, const char *name)
+{
+    for (int i = 0; i < db->ntables; i++) {
+        adp_table *t = db->tables[i];
+        if (strcmp(t->name, name) == 0) return true;
+        for (int j = 0; j < t->nindexes; j++)
+            if (strcmp(t->indexes[j]->name, name) == 0) return true;
+    }
+    return false;
+}
+
+static void *grow(void *p, int *cap, size_t elem)
+{
+    *cap = *cap ? *cap * 2 : 8;
+    void *n = realloc(p, (size_t)*cap * elem);
+    if (!n) abort();
+    return n;
+}
+
+void adp_cat_add_table(adp_db *db, adp_table *t)
+{
+    if (db->ntables == db->captables)
+        db->tables = grow(db->tables, &db->captables, sizeof *db->tables);
+    db->tables[db->ntables++] = t;
+    if (!t->oid) t->oid = db->next_oid++;
+    atomic_fetch_add(&db->catalog_version, 1);
+}
+
+void adp_cat_remove_table(adp_db *db, adp_table *t)
+{
+    for (int i = 0; i < db->ntables; i++)
+        if (db->tables[i] == t) {
+            memmove(&db->tables[i], &db->tables[i + 1],
+                    (size_t)(db->ntables - i - 1) * sizeof *db->tables);
+            db->ntables--;
+            break;
+        }
+    atomic_fetch_add(&db->catalog_version, 1);
+}
+
+void adp_cat_bury_table(adp_db *db, adp_table *t)
+{
+    for (size_t i = 0; i < t->nrows; i++)
+        adp_row_free(t, t->rows[i]);
+    t->nrows = 0;
+    /* Undo entries of other sessions may relink rows here later: start from empty hashes. */
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_clear(t->indexes[k]);
+    if (db->ngrave == db->capgrave)
+        db->graveyard = grow(db->graveyard, &db->capgrave, sizeof *db->graveyard);
+    db->graveyard[db->ngrave++] = t;
+}
+
+void adp_table_free(adp_table *t)
+{
+    for (size_t i = 0; i < t->nrows; i++)
+        adp_row_free(t, t->rows[i]);
+    free(t->rows);
+    for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].has_default) adp_value_free_heap(t->cols[i].type.id, &t->cols[i].defval);
+    free(t->cols);
+    for (int i = 0; i < t->nindexes; i++)
+        adp_index_free(t->indexes[i]);
+    free(t->indexes);
+    free(t);
+}
+
+adp_row *adp_row_new(const adp_table *t, const adp_value *vals)
+{
+    adp_row *r = malloc(sizeof *r + (size_t)t->ncols * sizeof(adp_value));
+    if (!r) abort();
+    r->seq = 0;
+    for (int i = 0; i < t->ncols; i++)
+        adp_value_copy_heap(t->cols[i].type.id, &vals[i], &r->vals[i]);
+    return r;
+}
+
+void adp_row_free(const adp_table *t, adp_row *r)
+{
+    for (int i = 0; i < t->ncols; i++)
+        adp_value_free_heap(t->cols[i].type.id, &r->vals[i]);
+    free(r);
+}
+
+static void reserve_rows(adp_table *t)
+{
+    if (t->nrows < t->caprows) return;
+    t->caprows = t->caprows ? t->caprows * 2 : 16;
+    t->rows = realloc(t->rows, t->caprows * sizeof *t->rows);
+    if (!t->rows) abort();
+}
+
+void adp_table_append(adp_table *t, adp_row *r)
+{
+    reserve_rows(t);
+    r->seq = ++t->next_seq;
+    t->rows[t->nrows++] = r;
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_add(t, t->indexes[k], r);
+}
+
+/* Rows stay sorted by seq, so binary search finds one. */
+static size_t lower_bound(const adp_table *t, uint64_t seq)
+{
+    size_t lo = 0, hi = t->nrows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->rows[mid]->seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+bool adp_table_unlink(adp_table *t, adp_row *r)
+{
+    size_t i = lower_bound(t, r->seq);
+    if (i >= t->nrows || t->rows[i] != r) return false;
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_remove(t, t->indexes[k], r);
+    memmove(&t->rows[i], &t->rows[i + 1], (t->nrows - i - 1) * sizeof *t->rows);
+    t->nrows--;
+    return true;
+}
+
+void adp_table_relink(adp_table *t, adp_row *r)
+{
+    reserve_rows(t);
+    size_t i = lower_bound(t, r->seq);
+    memmove(&t->rows[i + 1], &t->rows[i], (t->nrows - i) * sizeof *t->rows);
+    t->rows[i] = r;
+    t->nrows++;
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_add(t, t->indexes[k], r);
+}
+
+adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *vals,
+                            const adp_row *self)
+{
+    return adp_index_lookup(t, ix, vals, self);
+}

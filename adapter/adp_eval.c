@@ -1,0 +1,387 @@
+/* adp_eval: evaluating adp_expr trees over a row with SQL's NULL semantics. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "adp_plan.h"
+#include "adp_value_ext.h"
+
+static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err);
+
+static void set_text(adp_value *out, const char *s, size_t n)
+{
+    out->isnull = false;
+    out->u.s.p = s;
+    out->u.s.len = (uint32_t)n;
+}
+
+static bool cmp_result(int op, int r)
+{
+    switch ((adp_cmp_op)op) {
+    case ADP_CMP_EQ:
+        return r == 0;
+    case ADP_CMP_NE:
+        return r != 0;
+    case ADP_CMP_LT:
+        return r < 0;
+    case ADP_CMP_LE:
+        return r <= 0;
+    case ADP_CMP_GT:
+        return r > 0;
+    case ADP_CMP_GE:
+        return r >= 0;
+    }
+    return false;
+}
+
+/* The text form of any value, for || with a non-string operand. */
+static void as_text(adp_session *s, const adp_expr *e, const adp_value *v, const char **p,
+                    size_t *n)
+{
+    if (adp_type_is_string(e->type.id)) {
+        *p = v->u.s.p;
+        *n = v->u.s.len;
+        return;
+    }
+    char *t = adp_value_out_cstr(&s->arena, e->type, v, &s->fmt);
+    *p = t;
+    *n = strlen(t);
+}
+
+bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err)
+{
+    adp_value a, b;
+    adp_arena *ar = &c->s->arena;
+    switch (e->kind) {
+    case ADP_E_CONST:
+        *out = e->val;
+        return true;
+    case ADP_E_COL:
+        *out = c->row[e->index];
+        return true;
+    case ADP_E_GROUPKEY:
+        *out = c->keys[e->index];
+        return true;
+    case ADP_E_AGG:
+        *out = c->aggs[e->index];
+        return true;
+    case ADP_E_CAST:
+        if (!adp_eval(e->args[0], c, &a, err)) return false;
+        if (a.isnull) {
+            out->isnull = true;
+            return true;
+        }
+        if (e->args[0]->type.id == ADP_T_UNKNOWN)
+            return adp_value_in(e->type, a.u.s.p, a.u.s.len, &c->s->fmt, ar, out, err);
+        return adp_value_cast(&a, e->args[0]->type, e->type, e->flag, &c->s->fmt, ar, out, err);
+    case ADP_E_ARITH: {
+        if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
+        if (a.isnull || b.isnull) {
+            out->isnull = true;
+            return true;
+        }
+        adp_type_id rt;
+        out->isnull = false;
+        if (e->args[0]->type.id != e->args[1]->type.id)
+            return adp_value_arith_mixed((char)e->op, e->args[0]->type.id, e->args[1]->type.id, &a,
+                                         &b, ar, out, &rt, err);
+        return adp_value_arith((char)e->op, e->optype.id, &a, &b, ar, out, &rt, err);
+    }
+    case ADP_E_NEG:
+        if (!adp_eval(e->args[0], c, &a, err)) return false;
+        if (a.isnull) {
+            out->isnull = true;
+            return true;
+        }
+        out->isnull = false;
+        return adp_value_neg(e->type.id, &a, ar, out, err);
+    case ADP_E_CMP:
+        if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
+        out->isnull = a.isnull || b.isnull;
+        if (!out->isnull) out->u.b = cmp_result(e->op, adp_value_cmp(e->optype.id, &a, &b));
+        return true;
+    case ADP_E_AND:
+    case ADP_E_OR: {
+        /* Three-valued: a decisive operand wins over NULL. */
+        bool decisive = e->kind == ADP_E_OR, any_null = false;
+        for (int i = 0; i < e->nargs; i++) {
+            if (!adp_eval(e->args[i], c, &a, err)) return false;
+            if (a.isnull)
+                any_null = true;
+            else if (a.u.b == decisive) {
+                out->isnull = false;
+                out->u.b = decisive;
+                return true;
+            }
+        }
+        out->isnull = any_null;
+        out->u.b = !decisive;
+        return true;
+    }
+    case ADP_E_NOT:
+        if (!adp_eval(e->args[0], c, &a, err)) return false;
+        out->isnull = a.isnull;
+        out->u.b = !a.u.b;
+        return true;
+    case ADP_E_NULLTEST:
+        if (!adp_eval(e->args[0], c, &a, err)) return false;
+        out->isnull = false;
+        out->u.b = a.isnull != e->flag;
+        return true;
+    case ADP_E_IN: {
+        if (!adp_eval(e->args[0], c, &a, err)) return false;
+        if (a.isnull) {
+            out->isnull = true;
+            return true;
+        }
+        bool any_null = false;
+        for (int i = 1; i < e->nargs; i++) {
+            if (!adp_eval(e->args[i], c, &b, err)) return false;
+            if (b.isnull)
+                any_null = true;
+            else if (adp_value_cmp(e->optype.id, &a, &b) == 0) {
+                out->isnull = false;
+                out->u.b = true;
+                return true;
+            }
+        }
+        out->isnull = any_null;
+        out->u.b = false;
+        return true;
+    }
+    case ADP_E_LIKE:
+        if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
+        out->isnull = a.isnull || b.isnull;
+        if (!out->isnull)
+            out->u.b = adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op) != e->flag;
+        return true;
+    case ADP_E_CONCAT: {
+        if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
+        if (a.isnull || b.isnull) {
+            out->isnull = true;
+            return true;
+        }
+        const char *ap, *bp;
+        size_t an, bn;
+        as_text(c->s, e->args[0], &a, &ap, &an);
+        as_text(c->s, e->args[1], &b, &bp, &bn);
+        char *r = adp_arena_alloc(ar, an + bn + 1);
+        memcpy(r, ap, an);
+        memcpy(r + an, bp, bn);
+        set_text(out, r, an + bn);
+        return true;
+    }
+    case ADP_E_CASE: {
+        int pairs = e->flag ? (e->nargs - 1) / 2 : e->nargs / 2;
+        for (int i = 0; i < pairs; i++) {
+            bool pass;
+            if (!adp_eval_qual(e->args[2 * i], c, &pass, err)) return false;
+            if (pass) return adp_eval(e->args[2 * i + 1], c, out, err);
+        }
+        if (e->flag) return adp_eval(e->args[e->nargs - 1], c, out, err);
+        out->isnull = true;
+        return true;
+    }
+    case ADP_E_COALESCE:
+        for (int i = 0; i < e->nargs; i++) {
+            if (!adp_eval(e->args[i], c, out, err)) return false;
+            if (!out->isnull) return true;
+        }
+        out->isnull = true;
+        return true;
+    case ADP_E_FUNC:
+        return eval_func(e, c, out, err);
+    case ADP_E_DISTINCT:
+        if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
+        out->isnull = false;
+        if (a.isnull || b.isnull)
+            out->u.b = a.isnull != b.isnull;
+        else
+            out->u.b = adp_value_cmp(e->optype.id, &a, &b) != 0;
+        out->u.b ^= e->flag;
+        return true;
+    case ADP_E_BOOLTEST:
+        if (!adp_eval(e->args[0], c, &a, err)) return false;
+        out->isnull = false;
+        out->u.b = e->op == 2 ? a.isnull : (!a.isnull && a.u.b == (e->op == 0));
+        out->u.b ^= e->flag;
+        return true;
+    case ADP_E_MINMAX:
+        out->isnull = true;
+        for (int i = 0; i < e->nargs; i++) {
+            if (!adp_eval(e->args[i], c, &a, err)) return false;
+            if (a.isnull) continue;
+            int cmp = out->isnull ? 1 : adp_value_cmp(e->optype.id, &a, out);
+            if (out->isnull || (e->op ? cmp > 0 : cmp < 0)) *out = a;
+        }
+        return true;
+    }
+    return pgw_errorf(err, "XX000", "unknown expression kind");
+}
+
+bool adp_eval_qual(const adp_expr *e, const adp_eval_ctx *c, bool *pass, pgw_error *err)
+{
+    adp_value v;
+    if (!adp_eval(e, c, &v, err)) return false;
+    *pass = !v.isnull && v.u.b;
+    return true;
+}
+
+static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err)
+{
+    adp_session *s = c->s;
+    adp_value a = {0};
+    if (e->nargs) {
+        if (!adp_eval(e->args[0], c, &a, err)) return false;
+        if (a.isnull) {
+            out->isnull = true;
+            return true;
+        }
+    }
+    out->isnull = false;
+    switch ((adp_func_id)e->op) {
+    case ADP_F_VERSION: {
+        static const char v[] = "PostgreSQL 15.0 (pgpeek " PGPEEK_VERSION
+                                ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit";
+        set_text(out, v, sizeof v - 1);
+        return true;
+    }
+    case ADP_F_CURRENT_USER:
+        set_text(out, s->user, strlen(s->user));
+        return true;
+    case ADP_F_CURRENT_DATABASE:
+        set_text(out, s->database, strlen(s->database));
+        return true;
+    case ADP_F_CURRENT_SCHEMA:
+        set_text(out, "public", 6);
+        return true;
+    case ADP_F_NOW:
+        if (!s->now_fixed) {
+            s->stmt_now = adp_now_pg_usec();
+            s->now_fixed = true;
+        }
+        out->u.i = s->stmt_now;
+        return true;
+    case ADP_F_LOWER:
+    case ADP_F_UPPER: {
+        char *r = adp_arena_alloc(&s->arena, a.u.s.len + 1);
+        for (uint32_t i = 0; i < a.u.s.len; i++) {
+            unsigned char ch = (unsigned char)a.u.s.p[i];
+            r[i] = (char)(e->op == ADP_F_LOWER ? tolower(ch) : toupper(ch));
+        }
+        set_text(out, r, a.u.s.len);
+        return true;
+    }
+    case ADP_F_LENGTH: {
+        int64_t n = 0;
+        for (uint32_t i = 0; i < a.u.s.len; i++)
+            n += ((unsigned char)a.u.s.p[i] & 0xC0) != 0x80;
+        out->u.i = n;
+        return true;
+    }
+    case ADP_F_ROUND: {
+        if (e->type.id == ADP_T_FLOAT8) {
+            out->u.f = rint(a.u.f); /* half to even, as PostgreSQL's dround */
+            return true;
+        }
+        int64_t scale = 0;
+        if (e->nargs == 2) {
+            adp_value sv;
+            if (!adp_eval(e->args[1], c, &sv, err)) return false;
+            if (sv.isnull) {
+                out->isnull = true;
+                return true;
+            }
+            scale = sv.u.i;
+        }
+        if (scale < 0 || scale > 1000)
+            return pgw_errorf(err, "0A000",
+                              "round() with a scale outside 0 .. 1000 is not supported");
+        /* numeric rounding is the cast to numeric(1000, scale): half away from zero */
+        adp_type to = {ADP_T_NUMERIC, (int32_t)(((1000 << 16) | scale) + 4)};
+        return adp_value_cast(&a, (adp_type){ADP_T_NUMERIC, -1}, to, true, &s->fmt, &s->arena, out,
+                              err);
+    }
+    case ADP_F_CURRENT_SETTING: {
+        char name[ADP_SETTING_MAX];
+        snprintf(name, sizeof name, "%.*s", (int)a.u.s.len, a.u.s.p);
+        int id = adp_setting_find(name, err);
+        if (id < 0) return false;
+        const char *v = adp_arena_strdup(&s->arena, s->settings.v[id]);
+        set_text(out, v, strlen(v));
+        return true;
+    }
+    case ADP_F_ABS: {
+        adp_value zero = {0};
+        if (e->type.id == ADP_T_NUMERIC) {
+            if (a.u.s.len && a.u.s.p[0] == '-')
+                set_text(out, a.u.s.p + 1, a.u.s.len - 1);
+            else
+                *out = a;
+            return true;
+        }
+        bool neg =
+            (e->type.id == ADP_T_FLOAT4 || e->type.id == ADP_T_FLOAT8) ? a.u.f < 0 : a.u.i < 0;
+        (void)zero;
+        if (!neg) {
+            *out = a;
+            return true;
+        }
+        return adp_value_neg(e->type.id, &a, &s->arena, out, err);
+    }
+    }
+    return pgw_errorf(err, "XX000", "unknown function");
+}
+
+/* UTF-8 aware: '_' matches one character, '%' any run, '\' escapes. */
+static size_t char_len(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t l = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    return l > n ? n : l;
+}
+
+static bool ch_eq(char a, char b, bool icase)
+{
+    return icase ? tolower((unsigned char)a) == tolower((unsigned char)b) : a == b;
+}
+
+bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool icase)
+{
+    while (pn) {
+        if (p[0] == '%') {
+            while (pn && p[0] == '%') {
+                p++;
+                pn--;
+            }
+            if (!pn) return true;
+            for (;;) {
+                if (adp_like_match(s, sn, p, pn, icase)) return true;
+                if (!sn) return false;
+                size_t l = char_len(s, sn);
+                s += l;
+                sn -= l;
+            }
+        }
+        if (!sn) return false;
+        if (p[0] == '_') {
+            size_t l = char_len(s, sn);
+            s += l;
+            sn -= l;
+            p++;
+            pn--;
+            continue;
+        }
+        if (p[0] == '\\' && pn > 1) {
+            p++;
+            pn--;
+        }
+        if (!ch_eq(p[0], s[0], icase)) return false;
+        p++;
+        pn--;
+        s++;
+        sn--;
+    }
+    return sn == 0;
+}

@@ -1,0 +1,169 @@
+/* adp_internal: the adapter's shared internal types (catalog, rows, sessions, undo). */
+#ifndef ADP_INTERNAL_H
+#define ADP_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "adp.h"
+#include "adp_arena.h"
+#include "adp_settings.h"
+#include "adp_value.h"
+
+#define ADP_NAMEDATALEN 64 /* PostgreSQL's NAMEDATALEN: identifiers keep 63 bytes */
+
+/* One column of a table. Owned by its table; immutable after CREATE. */
+typedef struct adp_column {
+    char name[ADP_NAMEDATALEN];
+    adp_type type;
+    bool not_null;
+    bool has_default;
+    adp_value defval; /* heap copy (adp_value_copy_heap) when has_default */
+} adp_column;
+
+typedef struct adp_ihash adp_ihash;
+
+/* An index recorded in the catalog; unique ones are enforced on write through `hash`.
+ * Owned by its table; guarded by db->lock. */
+typedef struct adp_index {
+    char name[ADP_NAMEDATALEN];
+    bool unique;
+    bool primary;
+    int ncols;
+    int *cols;       /* column positions, heap */
+    adp_ihash *hash; /* unique indexes: live rows by key (adp_index.c) */
+} adp_index;
+
+/* A stored row: heap memory owned by its table while live, by an undo entry while
+ * deleted but uncommitted. `seq` orders rows as PostgreSQL's heap would return them. */
+typedef struct adp_row {
+    uint64_t seq;
+    adp_value vals[];
+} adp_row;
+
+/* A table. Owned by the db (or by an undo entry / the graveyard once dropped); all
+ * access under db->lock (read for scans, write for changes). */
+typedef struct adp_table {
+    char name[ADP_NAMEDATALEN];
+    uint32_t oid;
+    int ncols;
+    adp_column *cols;
+    int nindexes;
+    adp_index **indexes;
+    adp_row **rows; /* ordered by seq */
+    size_t nrows, caprows;
+    uint64_t next_seq;
+} adp_table;
+
+/* The catalog. One per server, shared by every worker thread: `lock` guards tables,
+ * rows and the graveyard (a later issue replaces it with multiversion tables). */
+struct adp_db {
+    pthread_rwlock_t lock;
+    adp_table **tables;
+    int ntables, captables;
+    adp_table **graveyard; /* dropped tables: undo entries elsewhere may still point here */
+    int ngrave, capgrave;
+    uint32_t next_oid;
+    atomic_uint_fast64_t catalog_version;
+};
+
+/* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
+adp_table *adp_cat_find_table(adp_db *db, const char *name);
+bool adp_cat_relation_exists(adp_db *db, const char *name); /* tables and indexes */
+void adp_cat_add_table(adp_db *db, adp_table *t);
+void adp_cat_remove_table(adp_db *db, adp_table *t); /* unlinks only */
+void adp_cat_bury_table(adp_db *db, adp_table *t);   /* to the graveyard, rows freed */
+void adp_table_free(adp_table *t);
+adp_row *adp_row_new(const adp_table *t, const adp_value *vals); /* heap copies */
+void adp_row_free(const adp_table *t, adp_row *r);
+/* Scans go through these two, so that multiversion storage can replace the row array. */
+static inline size_t adp_table_count(const adp_table *t)
+{
+    return t->nrows;
+}
+static inline adp_row *adp_table_row(const adp_table *t, size_t i)
+{
+    return t->rows[i];
+}
+/* Appends a new row (its seq assigned). */
+void adp_table_append(adp_table *t, adp_row *r);
+/* Removes a row (by seq) from the live set without freeing it. */
+bool adp_table_unlink(adp_table *t, adp_row *r);
+/* Puts a previously unlinked row back at its seq position. */
+void adp_table_relink(adp_table *t, adp_row *r);
+/* Unique checks: true when vals collide with a live row other than `self` on index ix. */
+adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *vals,
+                            const adp_row *self);
+
+/* --- unique index hashes (adp_index.c); callers hold db->lock --- */
+/* The live row other than `self` whose key equals vals' key, or NULL. */
+adp_row *adp_index_lookup(const adp_table *t, const adp_index *ix, const adp_value *vals,
+                          const adp_row *self);
+/* Indexes r; returns the conflicting row instead when its key is taken. */
+adp_row *adp_index_add(const adp_table *t, adp_index *ix, adp_row *r);
+void adp_index_remove(const adp_table *t, adp_index *ix, const adp_row *r);
+void adp_index_free(adp_index *ix);
+void adp_index_clear(adp_index *ix); /* drops every entry */
+
+/* --- undo log (adp_txn.c) --- */
+typedef enum adp_undo_kind {
+    ADP_UNDO_INSERT, /* row was inserted: rollback unlinks and frees it */
+    ADP_UNDO_DELETE, /* row was unlinked: rollback relinks, commit frees */
+    ADP_UNDO_CREATE, /* table was created: rollback removes it */
+    ADP_UNDO_DROP,   /* table was removed: rollback re-adds it, commit buries it */
+    ADP_UNDO_INDEX,  /* index appended to table: rollback drops the last index */
+} adp_undo_kind;
+
+/* One undo entry; owned by the session's undo log. */
+typedef struct adp_undo {
+    adp_undo_kind kind;
+    adp_table *table;
+    adp_row *row;
+    adp_index *index; /* ADP_UNDO_INDEX */
+} adp_undo;
+
+typedef enum adp_txn_state {
+    ADP_TXN_IDLE,   /* no block: each statement (or query string) is its own transaction */
+    ADP_TXN_BLOCK,  /* inside BEGIN ... */
+    ADP_TXN_FAILED, /* a statement failed inside a block */
+} adp_txn_state;
+
+typedef struct adp_pcache adp_pcache;
+
+/* A session: one client connection, used only by its worker thread. */
+struct adp_session {
+    adp_db *db;
+    adp_arena arena; /* per statement, reset after each */
+    char user[ADP_NAMEDATALEN];
+    char database[ADP_NAMEDATALEN];
+    adp_settings settings;
+    adp_settings boot;      /* values after startup: what RESET goes back to */
+    adp_settings reported;  /* the values last sent as ParameterStatus */
+    adp_settings txn_start; /* settings at BEGIN, restored on ROLLBACK */
+    bool txn_settings_saved;
+    uint64_t local_mask;      /* settings changed by SET LOCAL in this block */
+    adp_settings local_saved; /* their values before SET LOCAL, restored at COMMIT */
+    adp_fmt fmt;
+    bool settings_dirty; /* settings may differ from `reported` (set by adp_session_sync_fmt) */
+    adp_txn_state txn;
+    adp_undo *undo;
+    size_t nundo, capundo;
+    int64_t stmt_now;       /* now() of the current statement/transaction */
+    bool now_fixed;         /* inside a block now() stays at the block's start */
+    bool read_only;         /* BEGIN READ ONLY / SET TRANSACTION READ ONLY in this block */
+    bool in_implicit_block; /* running a query string of several statements */
+    adp_pcache *pcache;     /* parse trees of recent query texts (adp_parse.c) */
+};
+
+void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);
+/* Commit or roll back the session's undo log; caller does NOT hold db->lock. */
+void adp_txn_commit(adp_session *s);
+void adp_txn_rollback(adp_session *s);
+
+/* Called before a statement changes settings: ROLLBACK restores what was saved. */
+void adp_session_save_settings(adp_session *s);
+/* Refreshes s->fmt from the settings. */
+void adp_session_sync_fmt(adp_session *s);
+
+#endif

@@ -1,0 +1,313 @@
+/* adp_session: a client session: startup parameters, the simple-query loop and
+ * PostgreSQL's transaction-block state machine (explicit and implicit blocks). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "adp_exec.h"
+#include "pgw_be_write.h"
+
+adp_session *adp_session_new(adp_db *db)
+{
+    adp_session *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->db = db;
+    adp_arena_init(&s->arena);
+    adp_settings_init(&s->settings);
+    snprintf(s->user, sizeof s->user, "materialize");
+    snprintf(s->database, sizeof s->database, "materialize");
+    snprintf(s->settings.v[ADP_SET_SESSION_AUTHORIZATION], ADP_SETTING_MAX, "%s", s->user);
+    s->boot = s->settings;
+    s->reported = s->settings;
+    adp_session_sync_fmt(s);
+    return s;
+}
+
+void adp_session_free(adp_session *s)
+{
+    if (!s) return;
+    adp_txn_rollback(s);
+    adp_parse_cache_free(s);
+    free(s->undo);
+    adp_arena_free(&s->arena);
+    free(s);
+}
+
+void adp_session_save_settings(adp_session *s)
+{
+    if (!s->txn_settings_saved) {
+        s->txn_start = s->settings;
+        s->txn_settings_saved = true;
+    }
+}
+
+void adp_session_sync_fmt(adp_session *s)
+{
+    s->settings_dirty = true;
+    s->fmt.extra_float_digits = atoi(s->settings.v[ADP_SET_EXTRA_FLOAT_DIGITS]);
+    s->fmt.tz_offset_secs = 0; /* only UTC-equivalent zones are accepted */
+    s->fmt.datestyle_iso_mdy = true;
+}
+
+/* `options` carries "-c name=value" (or "--name=value") pairs separated by spaces. */
+static bool startup_options(adp_session *s, const char *opts, pgw_error *err)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", opts);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        if (strcmp(tok, "-c") == 0 && !(tok = strtok_r(NULL, " \t", &save))) break;
+        if (strncmp(tok, "-c", 2) == 0)
+            tok += 2;
+        else if (strncmp(tok, "--", 2) == 0)
+            tok += 2;
+        char *eq = strchr(tok, '=');
+        if (!eq) return pgw_errorf(err, "42601", "invalid command-line argument: %s", tok);
+        *eq = 0;
+        for (char *q = tok; *q; q++)
+            if (*q == '-') *q = '_';
+        if (!adp_session_startup_param(s, tok, eq + 1, err)) return false;
+    }
+    return true;
+}
+
+bool adp_session_startup_param(adp_session *s, const char *name, const char *value, pgw_error *err)
+{
+    bool ok = true;
+    if (strcmp(name, "user") == 0) {
+        snprintf(s->user, sizeof s->user, "%s", value);
+        snprintf(s->settings.v[ADP_SET_SESSION_AUTHORIZATION], ADP_SETTING_MAX, "%s", s->user);
+    } else if (strcmp(name, "database") == 0) {
+        /* Only `materialize` exists: refusing others (as PostgreSQL does) beats silently
+         * serving a different database than the client asked for. */
+        if (strcmp(value, "materialize") != 0)
+            ok = pgw_errorf(err, "3D000", "database \"%s\" does not exist", value);
+    } else if (strcmp(name, "options") == 0) {
+        ok = startup_options(s, value, err);
+    } else if (strcmp(name, "replication") == 0) {
+        if (strcasecmp(value, "false") != 0 && strcasecmp(value, "off") != 0 &&
+            strcmp(value, "0") != 0)
+            ok = pgw_errorf(err, "0A000", "replication connections are not supported");
+    } else {
+        int id = adp_setting_find(name, err);
+        ok = id >= 0 && adp_setting_set(&s->settings, id, name, value, err);
+    }
+    if (!ok) {
+        snprintf(err->severity, sizeof err->severity, "FATAL");
+        return false;
+    }
+    s->boot = s->settings;
+    adp_session_sync_fmt(s);
+    return true;
+}
+
+void adp_session_report_params(adp_session *s, pgw_buf *out)
+{
+    for (int i = 0; i < ADP_SET_COUNT_; i++)
+        if (adp_setting_flags(i) & ADP_SF_REPORT)
+            pgw_be_write_parameter_status(out, adp_setting_name(i), s->settings.v[i]);
+    s->reported = s->settings;
+    s->settings_dirty = false;
+}
+
+char adp_session_txn_status(const adp_session *s)
+{
+    return s->txn == ADP_TXN_BLOCK ? 'T' : s->txn == ADP_TXN_FAILED ? 'E' : 'I';
+}
+
+void adp_notice(adp_session *s, pgw_buf *out, const char *severity, const char *sqlstate,
+                const char *fmt, ...)
+{
+    static const char *levels[] = {"debug5", "debug4", "debug3", "debug2",  "debug1",
+                                   "log",    "info",   "notice", "warning", "error"};
+    int min = 7, mine = strcmp(severity, "WARNING") == 0 ? 8 : 7;
+    for (int i = 0; i < 10; i++)
+        if (strcmp(s->settings.v[ADP_SET_CLIENT_MIN_MESSAGES], levels[i]) == 0) min = i;
+    if (mine < min) return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pgw_be_write_notice(out, severity, sqlstate, msg);
+}
+
+static void txn_end(adp_session *s, bool commit)
+{
+    if (commit) {
+        adp_txn_commit(s);
+        for (int i = 0; i < ADP_SET_COUNT_; i++)
+            if (s->local_mask & (1ull << i))
+                memcpy(s->settings.v[i], s->local_saved.v[i], ADP_SETTING_MAX);
+        if (s->local_mask) adp_session_sync_fmt(s);
+    } else {
+        adp_txn_rollback(s);
+        if (s->txn_settings_saved) {
+            s->settings = s->txn_start;
+            adp_session_sync_fmt(s);
+        }
+    }
+    s->txn_settings_saved = false;
+    s->local_mask = 0;
+    s->read_only = false;
+    s->now_fixed = false;
+    s->txn = ADP_TXN_IDLE;
+}
+
+static bool is_txn_end(PgQuery__Node *n)
+{
+    if (n->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT) return false;
+    PgQuery__TransactionStmtKind k = n->transaction_stmt->kind;
+    return k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+           k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK;
+}
+
+/* BEGIN/COMMIT/ROLLBACK with PostgreSQL's warnings; `implicit` is whether the string
+ * holds several statements (then COMMIT/ROLLBACK end the implicit block). */
+static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, pgw_error *err)
+{
+    switch (t->kind) {
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+        for (size_t i = 0; i < t->n_options; i++) {
+            PgQuery__Node *o = t->options[i];
+            if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+                strcmp(o->def_elem->defname, "transaction_read_only") == 0) {
+                s->read_only = adp_defelem_true(o->def_elem);
+                continue;
+            }
+            if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+                strcmp(o->def_elem->defname, "transaction_isolation") == 0)
+                continue; /* every isolation level is served as strict serializable */
+            return pgw_errorf(err, "0A000", "this transaction option is not supported");
+        }
+        if (s->txn == ADP_TXN_BLOCK)
+            adp_notice(s, out, "WARNING", "25001", "there is already a transaction in progress");
+        s->txn = ADP_TXN_BLOCK;
+        pgw_be_write_command_complete(
+            out, t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START ? "START TRANSACTION"
+                                                                              : "BEGIN");
+        return true;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+        if (t->chain) return pgw_errorf(err, "0A000", "COMMIT AND CHAIN is not supported");
+        if (s->txn == ADP_TXN_IDLE)
+            adp_notice(s, out, "WARNING", "25P01", "there is no transaction in progress");
+        bool failed = s->txn == ADP_TXN_FAILED;
+        txn_end(s, !failed);
+        pgw_be_write_command_complete(out, failed ? "ROLLBACK" : "COMMIT");
+        return true;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+        if (t->chain) return pgw_errorf(err, "0A000", "ROLLBACK AND CHAIN is not supported");
+        if (s->txn == ADP_TXN_IDLE)
+            adp_notice(s, out, "WARNING", "25P01", "there is no transaction in progress");
+        txn_end(s, false);
+        pgw_be_write_command_complete(out, "ROLLBACK");
+        return true;
+    default:
+        return pgw_errorf(err, "0A000", "savepoints and two-phase commit are not supported");
+    }
+}
+
+static void report_changed(adp_session *s, pgw_buf *out)
+{
+    if (!s->settings_dirty) return;
+    s->settings_dirty = false;
+    for (int i = 0; i < ADP_SET_COUNT_; i++)
+        if ((adp_setting_flags(i) & ADP_SF_REPORT) &&
+            strcmp(s->settings.v[i], s->reported.v[i]) != 0) {
+            pgw_be_write_parameter_status(out, adp_setting_name(i), s->settings.v[i]);
+            memcpy(s->reported.v[i], s->settings.v[i], ADP_SETTING_MAX);
+        }
+}
+
+/* An error ends the statement: drop its partial output, report, and abort the block. */
+static void fail(adp_session *s, pgw_buf *out, size_t mark, pgw_error *err)
+{
+    out->len = mark;
+    out->msg_start = SIZE_MAX;
+    pgw_be_write_error(out, err);
+    if (s->txn == ADP_TXN_BLOCK) {
+        txn_end(s, false);
+        s->txn = ADP_TXN_FAILED;
+    } else if (s->txn == ADP_TXN_IDLE) {
+        txn_end(s, false);
+    }
+}
+
+static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr, pgw_buf *out)
+{
+    s->in_implicit_block = pr->n_stmts > 1;
+    for (size_t i = 0; i < pr->n_stmts; i++) {
+        PgQuery__Node *stmt = pr->stmts[i]->stmt;
+        pgw_error err;
+        pgw_error_clear(&err);
+        err.position = 0;
+        err.detail[0] = err.hint[0] = err.severity[0] = 0;
+        size_t mark = out->len;
+        bool ok;
+        if (s->txn == ADP_TXN_FAILED && !is_txn_end(stmt)) {
+            ok = pgw_errorf(&err, "25P02",
+                            "current transaction is aborted, commands ignored "
+                            "until end of transaction block");
+        } else if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
+            ok = txn_stmt(s, stmt->transaction_stmt, out, &err);
+        } else {
+            ok = adp_stmt_run(s, sql, stmt, out, &err);
+        }
+        adp_arena_reset(&s->arena);
+        if (!ok) {
+            if (s->txn == ADP_TXN_FAILED && strcmp(err.sqlstate, "25P02") == 0) {
+                out->len = mark;
+                pgw_be_write_error(out, &err);
+            } else
+                fail(s, out, mark, &err);
+            return false;
+        }
+        if (s->txn == ADP_TXN_IDLE && pr->n_stmts == 1) txn_end(s, true);
+    }
+    if (s->txn == ADP_TXN_IDLE) txn_end(s, true);
+    return true;
+}
+
+bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pgw_buf *out)
+{
+    /* libpg_query wants a NUL-terminated string; positions stay offsets into it. */
+    char *sql = malloc(len + 1);
+    if (!sql) abort();
+    memcpy(sql, sql_in, len);
+    sql[len] = 0;
+    bool ok = true, handled = false;
+    pgw_error err;
+    memset(&err, 0, sizeof err);
+    size_t mark = out->len;
+    if (!adp_default_index_try(s, sql, &handled, out, &err)) {
+        fail(s, out, mark, &err);
+        ok = false;
+    } else if (handled) {
+        if (s->txn == ADP_TXN_IDLE) txn_end(s, true);
+    } else {
+        bool cached;
+        PgQuery__ParseResult *pr = adp_parse(s, sql, len, &cached, &err);
+        if (!pr) {
+            out->len = mark;
+            pgw_be_write_error(out, &err);
+            if (s->txn == ADP_TXN_BLOCK) {
+                txn_end(s, false);
+                s->txn = ADP_TXN_FAILED;
+            }
+            ok = false;
+        } else {
+            if (pr->n_stmts == 0)
+                pgw_be_write_empty_query_response(out);
+            else
+                ok = run_parsed(s, sql, pr, out);
+            adp_parse_release(pr, cached);
+        }
+    }
+    adp_arena_reset(&s->arena);
+    report_changed(s, out);
+    free(sql);
+    return ok;
+}
