@@ -126,7 +126,10 @@ typedef struct adp_select_plan {
     adp_target *targets; /* ncomputed entries; hidden ones have name NULL */
     int nsort;
     adp_sort_key *sort;
-    bool distinct; /* SELECT DISTINCT over the visible columns */
+    bool distinct;           /* SELECT DISTINCT over the visible columns */
+    const adp_index *lookup; /* WHERE has col = const on this unique index (or NULL) */
+    int lookup_col;
+    adp_value lookup_val;
     int64_t limit; /* -1 for none */
     int64_t offset;
 } adp_select_plan;

@@ -15,6 +15,37 @@ static bool nope_pl(adp_pctx *p, int loc, const char *what)
     return adp_perr(p, loc, "0A000", "%s are not supported", what);
 }
 
+/* col = constant on a single-column unique index: the scan becomes one hash lookup. */
+static bool key_equality(adp_select_plan *pl, const adp_expr *e)
+{
+    if (e->kind != ADP_E_CMP || e->op != ADP_CMP_EQ) return false;
+    const adp_expr *col = e->args[0], *val = e->args[1];
+    if (col->kind != ADP_E_COL) {
+        col = e->args[1];
+        val = e->args[0];
+    }
+    if (col->kind != ADP_E_COL || val->kind != ADP_E_CONST || val->val.isnull ||
+        pl->table->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
+        return false;
+    for (int k = 0; k < pl->table->nindexes; k++) {
+        const adp_index *ix = pl->table->indexes[k];
+        if (ix->unique && ix->ncols == 1 && ix->cols[0] == col->index) {
+            pl->lookup = ix;
+            pl->lookup_col = col->index;
+            pl->lookup_val = val->val;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void find_key_lookup(adp_select_plan *pl)
+{
+    if (key_equality(pl, pl->where) || pl->where->kind != ADP_E_AND) return;
+    for (int i = 0; i < pl->where->nargs; i++)
+        if (key_equality(pl, pl->where->args[i])) return;
+}
+
 static bool check_shape(adp_pctx *p, PgQuery__SelectStmt *st)
 {
     if (st->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return nope(p, -1, "UNION/INTERSECT/EXCEPT");
@@ -185,6 +216,7 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
         if (!w ||
             !(pl->where = adp_require_bool(p, w, "WHERE", adp_node_location(st->where_clause))))
             return false;
+        find_key_lookup(pl);
     }
     bool group_empty = false;
     if (st->n_group_clause) {

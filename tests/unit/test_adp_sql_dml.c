@@ -107,6 +107,12 @@ int main(void)
     EXPECT(s, "CREATE DEFAULT INDEX ON k", "C CREATE INDEX [I]");
     EXPECT(s, "CREATE DEFAULT INDEX IN CLUSTER quickstart ON k;", "C CREATE INDEX [I]");
     EXPECT(s, "CREATE DEFAULT INDEX ON nope", "E ERROR 42P01 relation \"nope\" does not exist [I]");
+    /* key lookups (col = const on a unique index) give what a scan gives */
+    EXPECT(s, "SELECT id, u FROM k WHERE id = 3", "T id:23:-1,u:23:-1 | D 3,~ | C SELECT 1 [I]");
+    EXPECT(s, "SELECT id FROM k WHERE 4 = id AND name = 'y'", "T id:23:-1 | D 4 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT id FROM k WHERE id = 4 AND name = 'x'", "T id:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT id FROM k WHERE id = 99", "T id:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT id FROM k WHERE u = 7", "T id:23:-1 | D 2 | C SELECT 1 [I]");
     EXPECT(s, "DROP TABLE k, k2", "C DROP TABLE [I]");
     EXPECT(s, "DROP TABLE k", "E ERROR 42P01 table \"k\" does not exist [I]");
     EXPECT(s, "DROP TABLE IF EXISTS k",
