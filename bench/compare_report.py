@@ -115,9 +115,11 @@ def main():
     md.append("## Instructions per query (valgrind --tool=callgrind, simple mode)\n")
     if cg:
         md.append("Difference of two runs under callgrind (one query per connection, and "
-                  f'{next(iter(cg.values()))["queries"]} queries), whole server process tree '
-                  "(PostgreSQL: postmaster under --trace-children=yes, all backends and "
-                  "background processes).\n")
+                  f'{next(iter(cg.values()))["queries"]} queries). pgpeek: the whole pgpeekd process. '
+                  "PostgreSQL: postmaster under --trace-children=yes, counting inside "
+                  "PostgresMain only (each backend's life after fork: authentication, protocol, "
+                  "parse, plan, execute, send; forked children would otherwise inherit the "
+                  "postmaster's counters). Kernel work is not counted for either.\n")
         md.append("| conns | pgpeek Ir/query | PostgreSQL Ir/query |")
         md.append("|---:|---:|---:|")
         for c in sorted({k[1] for k in cg}):

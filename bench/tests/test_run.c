@@ -11,9 +11,10 @@
 #ifdef BENCH_HAVE_EMBEDDED
 #include "pgpeek.h"
 static pgpeek_server *server;
-#endif
 
+#else
 static char pg_dir[64];
+#endif
 static bool is_pgpeek;
 
 static bool start_server(char *url, size_t n)
