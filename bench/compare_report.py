@@ -98,7 +98,10 @@ def main():
                       f'{lat(a)} | {lat(b)} | {errors_text(a)} | {errors_text(b)} |')
     md.append("")
     md.append("Errors are counted by SQLSTATE, not hidden: a mode the server does not support "
-              "shows up there with zero QPS.\n")
+              "shows up there with zero QPS. At 1 connection every query is a round trip between "
+              "two sleeping threads, so the figure swings with whether the scheduler puts client "
+              "and server on the same CPU (seen here: 6 us or 60 us per query from run to run, "
+              "with pgbench too); the instruction counts below do not have that problem.\n")
 
     md.append("## Server CPU per query (/proc/PID/stat, simple mode)\n")
     md.append(f'Fixed-count runs of {next(iter(cpu.values()))["queries"] if cpu else "-"} queries; '

@@ -214,6 +214,48 @@ static void test_stop_flag(const bench_url *u)
     bench_result_free(&r);
 }
 
+static void test_job_file(const bench_url *u)
+{
+    /* a dbbench-style file: setup, two jobs at once (one of them twice as wide), teardown */
+    const char *text = "; two jobs at once\n"
+                       "[setup]\n"
+                       "query=CREATE TABLE bench_j (a int4)\n"
+                       "query=INSERT INTO bench_j VALUES (1), (2), (3)\n"
+                       "[teardown]\n"
+                       "query=DROP TABLE bench_j\n"
+                       "[filtered]\n"
+                       "query=SELECT a FROM bench_j WHERE a > 1\n"
+                       "concurrency=2\n"
+                       "count=60\n"
+                       "[counted]\n"
+                       "query=SELECT count(*) FROM bench_j\n"
+                       "count=7\n";
+    bench_config cfg;
+    char err[256];
+    bool ok = bench_ini_parse(text, &cfg, err, sizeof(err));
+    CHECK(ok);
+    if (!ok) return;
+    bench_opts o = base_opts(u);
+    o.threads = 2;
+    CHECK(bench_exec_each(&o, cfg.setup, cfg.nsetup, err, sizeof(err)));
+    bench_result r;
+    CHECK(bench_run(&cfg, &o, &r, err, sizeof(err)));
+    CHECK_U64(r.njobs, 2);
+    CHECK_U64(r.jobs[0].queries, 60);
+    CHECK_U64(r.jobs[0].rows, 120); /* two rows match */
+    CHECK_U64(r.jobs[0].conns, 2);
+    CHECK_U64(r.jobs[1].queries, 7);
+    CHECK_U64(r.jobs[1].rows, 7);
+    CHECK_U64(r.conns_opened, 3);
+    bench_result_free(&r);
+    CHECK(bench_exec_each(&o, cfg.teardown, cfg.nteardown, err, sizeof(err)));
+    /* the teardown really ran: the table is gone */
+    char *again[] = {"SELECT a FROM bench_j"};
+    CHECK(!bench_exec_each(&o, again, 1, err, sizeof(err)));
+    CHECK_CONTAINS(err, "42P01");
+    bench_config_free(&cfg);
+}
+
 static void test_connection_refused(void)
 {
     /* nothing listens on a socket in a directory that does not exist */
@@ -253,6 +295,7 @@ int main(void)
         test_extended_modes(&u);
         test_rate_and_churn(&u);
         test_stop_flag(&u);
+        test_job_file(&u);
         char *drop[] = {"DROP TABLE bench_t"};
         if (!is_pgpeek) CHECK(bench_exec_each(&o, drop, 1, err, sizeof(err)));
     }
