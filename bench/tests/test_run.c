@@ -1,7 +1,10 @@
 /* test_run: short count-based runs against a real server (embedded pgpeek when built with it,
  * otherwise a private PostgreSQL on a Unix socket, or BENCH_TEST_URL). No timing asserted. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -272,6 +275,31 @@ static void test_connection_refused(void)
     bench_url_free(&u);
 }
 
+static void test_silent_server(void)
+{
+    /* the kernel accepts into the backlog, nobody ever answers the StartupMessage */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(sa);
+    CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(fd, 8) == 0 &&
+          getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
+    char text[128], err[256];
+    snprintf(text, sizeof(text), "postgres://x@127.0.0.1:%d/x", ntohs(sa.sin_port));
+    bench_url u;
+    CHECK(bench_url_parse(text, &u, err, sizeof(err)));
+    bench_opts o = base_opts(&u);
+    o.force_pre_auth = true;
+    o.connect_timeout_s = 0.3;
+    bench_result r;
+    CHECK(run_one(&o, "SELECT 1", 2, 2, &r));
+    CHECK_U64(r.conns_failed, 2);
+    CHECK_U64(bench_errors_count(&r.conn_errors, "08001"), 2);
+    CHECK_U64(r.jobs[0].queries, 0);
+    bench_result_free(&r);
+    bench_url_free(&u);
+    close(fd);
+}
+
 int main(void)
 {
     char url_text[256], err[256];
@@ -300,6 +328,7 @@ int main(void)
         if (!is_pgpeek) CHECK(bench_exec_each(&o, drop, 1, err, sizeof(err)));
     }
     test_connection_refused();
+    test_silent_server();
     bench_url_free(&u);
     stop_server();
     return t_finish();
