@@ -178,17 +178,18 @@ def main():
                 row.append(f'{j["latency_us"]["p99"] / 1000:.4f}' if ok else "?")
             f.write(" ".join(row) + "\n")
     names = dict(SERVERS)
+    name = os.path.basename(base)  # the script runs in the results directory
     qps_plots, p99_plots = [], []
     for i, (s, m) in enumerate(series):
         if not any((job(s, m, c) or {}).get("queries") for c in conns_list):
             continue  # nothing succeeded (e.g. a mode the server lacks): the table says so
         title = f"{names[s]} {m}"
         style = "lp lw 2 pt 7" if s == "pgpeek" else "lp lw 2 pt 5 dt 2"
-        qps_plots.append(f"'{base}.dat' using 1:{2 + 2 * i} with {style} title '{title}'")
-        p99_plots.append(f"'{base}.dat' using 1:{3 + 2 * i} with {style} title '{title}'")
+        qps_plots.append(f"'{name}.dat' using 1:{2 + 2 * i} with {style} title '{title}'")
+        p99_plots.append(f"'{name}.dat' using 1:{3 + 2 * i} with {style} title '{title}'")
     with open(base + ".gp", "w") as f:
         f.write(f"""set terminal pngcairo size 1200,500 font ',10'
-set output '{base}.png'
+set output '{name}.png'
 set datafile missing '?'
 set multiplot layout 1,2 title 'SELECT * FROM t, {machine.get("nproc")} CPUs ({machine.get("cpu")}), {machine.get("date")}'
 set logscale x 2
