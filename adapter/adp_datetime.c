@@ -86,13 +86,13 @@ static bool julian_ok(const adp_dt_parts *p)
  * time. The one seam for zones with daylight saving time (adp_tz_offset_utc/_local). */
 int64_t adp_fmt_off_utc(const adp_fmt *fmt, int64_t us)
 {
-    (void)us;
+    if (fmt && fmt->zone) return (int64_t)adp_tz_offset_utc(fmt->zone, us) * 1000000;
     return (int64_t)(fmt ? fmt->tz_offset_secs : 0) * 1000000;
 }
 
 int64_t adp_fmt_off_local(const adp_fmt *fmt, int64_t local_us)
 {
-    (void)local_us;
+    if (fmt && fmt->zone) return (int64_t)adp_tz_offset_local(fmt->zone, local_us) * 1000000;
     return (int64_t)(fmt ? fmt->tz_offset_secs : 0) * 1000000;
 }
 

@@ -62,9 +62,10 @@ typedef struct adp_value {
 
 /* Session settings that change how values print or parse. Owned by the session. */
 typedef struct adp_fmt {
-    int extra_float_digits;   /* PostgreSQL default 1: shortest exact output when > 0 */
-    int32_t tz_offset_secs;   /* TimeZone as seconds east of UTC (only fixed zones) */
-    bool datestyle_iso_mdy;   /* only "ISO, MDY" is supported for now */
+    int extra_float_digits;    /* PostgreSQL default 1: shortest exact output when > 0 */
+    int32_t tz_offset_secs;    /* TimeZone as seconds east of UTC, when zone is NULL */
+    const struct adp_tz *zone; /* a zone with daylight saving time (adp_tz_load), or NULL */
+    bool datestyle_iso_mdy;    /* only "ISO, MDY" is supported for now */
 } adp_fmt;
 
 /* --- types --- */
@@ -75,10 +76,11 @@ typedef struct adp_fmt {
 bool adp_type_lookup(const char *name, const int32_t *mods, int nmods, adp_type *out,
                      pgw_error *err);
 uint32_t adp_type_oid(adp_type_id t);
-int16_t adp_type_len(adp_type_id t);  /* typlen for RowDescription: 1, 2, 4, 8 or -1 */
-const char *adp_type_name(adp_type t, char *buf, size_t cap); /* "character varying(10)" as format_type prints it */
-bool adp_type_is_numeric(adp_type_id t);  /* int2..numeric, float4, float8 */
-bool adp_type_is_string(adp_type_id t);   /* text, varchar, unknown */
+int16_t adp_type_len(adp_type_id t); /* typlen for RowDescription: 1, 2, 4, 8 or -1 */
+const char *adp_type_name(adp_type t, char *buf,
+                          size_t cap);   /* "character varying(10)" as format_type prints it */
+bool adp_type_is_numeric(adp_type_id t); /* int2..numeric, float4, float8 */
+bool adp_type_is_string(adp_type_id t);  /* text, varchar, unknown */
 
 /* --- text input and output --- */
 /* Parses external text into type t, applying the typmod (varchar length 22001, numeric
@@ -115,8 +117,8 @@ uint64_t adp_value_hash(adp_type_id t, const adp_value *v);
  * + - * / %. The result type is written to *rt (usually t; date + int4 -> date, etc.).
  * Overflow 22003 ("integer out of range", "smallint out of range", "bigint out of range",
  * "value out of range: overflow"), 22012 "division by zero", 42883 for unsupported. */
-bool adp_value_arith(char op, adp_type_id t, const adp_value *a, const adp_value *b,
-                     adp_arena *ar, adp_value *out, adp_type_id *rt, pgw_error *err);
+bool adp_value_arith(char op, adp_type_id t, const adp_value *a, const adp_value *b, adp_arena *ar,
+                     adp_value *out, adp_type_id *rt, pgw_error *err);
 /* Mixed-type arithmetic resolution for date +/- integer and the like: given operand
  * types and op, the types the operands are converted to and the result. */
 bool adp_arith_resolve(char op, adp_type l, adp_type r, adp_type *lconv, adp_type *rconv,

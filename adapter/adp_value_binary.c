@@ -300,7 +300,7 @@ bool adp_value_recv(adp_type t, const char *buf, size_t len, adp_arena *a, adp_v
             return pgw_errorf(err, "22008", "timestamp out of range");
         out->u.i = us;
         if (t.typmod >= 0) {
-            adp_fmt utc = {1, 0, true};
+            adp_fmt utc = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
             return adp_value_cast(out, (adp_type){t.id, -1}, t, false, &utc, a, out, err);
         }
         return true;

@@ -25,8 +25,8 @@ bool adp_value_recv(adp_type t, const char *buf, size_t len, adp_arena *a, adp_v
 bool adp_utf8_verify(const char *s, size_t len, pgw_error *err);
 
 /* Time zones with daylight saving time from the system tz database (TZif files, the data
- * Debian's PostgreSQL reads). Not yet wired: adp_fmt holds a fixed offset only; with a
- * `const adp_tz *zone` in adp_fmt, timestamptz input and output would take their offset
+ * Debian's PostgreSQL reads). adp_fmt.zone, when set,
+ * gives timestamptz input and output their offset
  * from these two functions. A loaded zone is immutable and may be shared across threads. */
 typedef struct adp_tz adp_tz;
 adp_tz *adp_tz_load(const char *name, pgw_error *err); /* NULL with 22023 if unknown */

@@ -5,6 +5,7 @@
 #include <gmp.h>
 
 #include "adp_value.h"
+#include "adp_value_ext.h"
 
 /* Microseconds and days in PostgreSQL's epoch (2000-01-01). */
 #define ADP_USECS_PER_DAY INT64_C(86400000000)

@@ -98,7 +98,10 @@ def main():
                       f'{lat(a)} | {lat(b)} | {errors_text(a)} | {errors_text(b)} |')
     md.append("")
     md.append("Errors are counted by SQLSTATE, not hidden: a mode the server does not support "
-              "shows up there with zero QPS.\n")
+              "shows up there with zero QPS. At 1 connection every query is a round trip between "
+              "two sleeping threads, so the figure swings with whether the scheduler puts client "
+              "and server on the same CPU (seen here: 6 us or 60 us per query from run to run, "
+              "with pgbench too); the instruction counts below do not have that problem.\n")
 
     md.append("## Server CPU per query (/proc/PID/stat, simple mode)\n")
     md.append(f'Fixed-count runs of {next(iter(cpu.values()))["queries"] if cpu else "-"} queries; '
@@ -115,9 +118,11 @@ def main():
     md.append("## Instructions per query (valgrind --tool=callgrind, simple mode)\n")
     if cg:
         md.append("Difference of two runs under callgrind (one query per connection, and "
-                  f'{next(iter(cg.values()))["queries"]} queries), whole server process tree '
-                  "(PostgreSQL: postmaster under --trace-children=yes, all backends and "
-                  "background processes).\n")
+                  f'{next(iter(cg.values()))["queries"]} queries). pgpeek: the whole pgpeekd process. '
+                  "PostgreSQL: postmaster under --trace-children=yes, counting inside "
+                  "PostgresMain only (each backend's life after fork: authentication, protocol, "
+                  "parse, plan, execute, send; forked children would otherwise inherit the "
+                  "postmaster's counters). Kernel work is not counted for either.\n")
         md.append("| conns | pgpeek Ir/query | PostgreSQL Ir/query |")
         md.append("|---:|---:|---:|")
         for c in sorted({k[1] for k in cg}):
@@ -173,17 +178,18 @@ def main():
                 row.append(f'{j["latency_us"]["p99"] / 1000:.4f}' if ok else "?")
             f.write(" ".join(row) + "\n")
     names = dict(SERVERS)
+    name = os.path.basename(base)  # the script runs in the results directory
     qps_plots, p99_plots = [], []
     for i, (s, m) in enumerate(series):
         if not any((job(s, m, c) or {}).get("queries") for c in conns_list):
             continue  # nothing succeeded (e.g. a mode the server lacks): the table says so
         title = f"{names[s]} {m}"
         style = "lp lw 2 pt 7" if s == "pgpeek" else "lp lw 2 pt 5 dt 2"
-        qps_plots.append(f"'{base}.dat' using 1:{2 + 2 * i} with {style} title '{title}'")
-        p99_plots.append(f"'{base}.dat' using 1:{3 + 2 * i} with {style} title '{title}'")
+        qps_plots.append(f"'{name}.dat' using 1:{2 + 2 * i} with {style} title '{title}'")
+        p99_plots.append(f"'{name}.dat' using 1:{3 + 2 * i} with {style} title '{title}'")
     with open(base + ".gp", "w") as f:
         f.write(f"""set terminal pngcairo size 1200,500 font ',10'
-set output '{base}.png'
+set output '{name}.png'
 set datafile missing '?'
 set multiplot layout 1,2 title 'SELECT * FROM t, {machine.get("nproc")} CPUs ({machine.get("cpu")}), {machine.get("date")}'
 set logscale x 2

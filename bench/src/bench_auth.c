@@ -42,19 +42,26 @@ bool bench_md5_password(const char *user, const char *password, const unsigned c
     return true;
 }
 
-char *bench_scram_first(bench_scram *s, size_t *len)
+char *bench_scram_first(bench_scram *s, const char *user, const char *nonce, size_t *len)
 {
-    unsigned char raw[18];
-    if (RAND_bytes(raw, sizeof(raw)) != 1) return NULL;
-    EVP_EncodeBlock((unsigned char *)s->nonce, raw, sizeof(raw)); /* 24 chars, no padding */
-    size_t n = strlen(s->nonce) + 8;
+    if (nonce) {
+        if (strlen(nonce) >= sizeof(s->nonce) || strchr(nonce, ',')) return NULL;
+        strcpy(s->nonce, nonce);
+    } else {
+        unsigned char raw[18];
+        if (RAND_bytes(raw, sizeof(raw)) != 1) return NULL;
+        EVP_EncodeBlock((unsigned char *)s->nonce, raw, sizeof(raw)); /* 24 chars, no padding */
+    }
+    if (strchr(user, ',') || strchr(user, '='))
+        return NULL; /* would need SCRAM escaping; PostgreSQL ignores the name anyway */
+    size_t n = strlen(user) + strlen(s->nonce) + 8;
     s->client_first_bare = malloc(n);
     char *msg = malloc(n + 3);
     if (!s->client_first_bare || !msg) {
         free(msg);
         return NULL;
     }
-    snprintf(s->client_first_bare, n, "n=,r=%s", s->nonce);
+    snprintf(s->client_first_bare, n, "n=%s,r=%s", user, s->nonce);
     *len = (size_t)snprintf(msg, n + 3, "n,,%s", s->client_first_bare);
     return msg;
 }

@@ -11,14 +11,15 @@ bool bench_md5_password(const char *user, const char *password, const unsigned c
 
 /* SCRAM exchange state for one connection during startup; owned by that connection. */
 typedef struct bench_scram {
-    char nonce[32];           /* client nonce, base64 */
+    char nonce[64];           /* client nonce (printable, no comma) */
     char *client_first_bare;  /* "n=,r=<nonce>" */
     char *auth_message;       /* kept to check the server signature */
     unsigned char salted[32]; /* SaltedPassword */
 } bench_scram;
 
-/* Writes the client-first-message ("n,,n=,r=...") into a malloc'd string. */
-char *bench_scram_first(bench_scram *s, size_t *len);
+/* Writes the client-first-message ("n,,n=<user>,r=<nonce>") into a malloc'd string. PostgreSQL
+ * ignores the SCRAM user name (libpq sends ""); nonce NULL = 18 random bytes, base64. */
+char *bench_scram_first(bench_scram *s, const char *user, const char *nonce, size_t *len);
 /* From the server-first-message computes the client-final-message (malloc'd). */
 char *bench_scram_final(bench_scram *s, const char *password, const char *server_first,
                         size_t server_len, size_t *len, char *err, size_t errlen);

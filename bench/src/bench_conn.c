@@ -45,7 +45,7 @@ static bool on_auth(bench_worker *w, bench_conn *c, const char *body, uint32_t l
         if (!u->password)
             return auth_fail(w, c, "server asks for a password and the URL has none", now);
         size_t n;
-        char *first = bench_scram_first(&c->scram, &n);
+        char *first = bench_scram_first(&c->scram, "", NULL, &n);
         if (!first) return auth_fail(w, c, "SCRAM setup failed", now);
         bp_sasl_initial(&c->out, "SCRAM-SHA-256", first, n);
         free(first);

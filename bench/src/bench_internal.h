@@ -80,6 +80,7 @@ typedef struct bench_worker {
     uint64_t inflight;
     bool running, stopping, timed;
     uint64_t record_from_ns, end_ns;
+    uint64_t next_timeout_scan;
     worker_job *jobs;
     bench_hist connect, auth, first_query;
     uint64_t conns_opened, conns_failed;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bench_report.h"
 
@@ -26,6 +27,7 @@ static void usage(FILE *f)
                "                         note: dbbench's own default is 100)\n"
                "  -force-pre-auth        open and authenticate all connections before the clock\n"
                "  -connect-parallelism N handshakes in flight at once (default 32)\n"
+               "  -connect-timeout D     a handshake taking longer fails (default 10s)\n"
                "  -mode simple|extended|prepared   (default simple)\n"
                "  -pipeline N            queries in flight per connection (default 1)\n"
                "  -threads N             load threads (default 1)\n"
@@ -82,6 +84,8 @@ static bool apply_flag(cli *c, bench_opts *o, const char *name, const char *v)
         return parse_uint(v, &o->max_idle_conns, 0);
     else if (strcmp(name, "connect-parallelism") == 0)
         return parse_uint(v, &o->connect_parallelism, 1);
+    else if (strcmp(name, "connect-timeout") == 0)
+        return parse_seconds(v, &o->connect_timeout_s);
     else if (strcmp(name, "pipeline") == 0)
         return parse_uint(v, &o->pipeline, 1);
     else if (strcmp(name, "threads") == 0)
@@ -178,6 +182,12 @@ int main(int argc, char **argv)
     if (!bench_url_parse(c.url, &o.url, err, sizeof(err))) {
         fprintf(stderr, "pgpeek-bench: %s\n", err);
         return 2;
+    }
+    /* one descriptor per connection: take the hard limit rather than stop at 1024 */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
     }
     struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
     sigemptyset(&sa.sa_mask);

@@ -22,6 +22,7 @@ typedef struct bench_opts {
     uint32_t max_idle_conns;      /* 0 = keep all; connections beyond it reconnect per query */
     uint32_t connect_parallelism; /* handshakes in flight at once, over all threads */
     bool force_pre_auth;
+    double connect_timeout_s; /* a handshake taking longer fails with 08001; 0 = 10 s */
     double warmup_s;
     double duration_s; /* > 0 overrides the job file's duration */
     atomic_int *stop;  /* becomes nonzero to stop early (Ctrl-C); may be NULL */

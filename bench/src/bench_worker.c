@@ -310,6 +310,21 @@ static void on_event(bench_worker *w, bench_conn *c, uint32_t ev, uint64_t now)
     if (c->fd >= 0 && c->out.len > c->out.off) conn_flush(w, c, now);
 }
 
+/* Fails handshakes older than the connect timeout; scans at most every 100 ms. */
+static void expire_handshakes(bench_worker *w, uint64_t now)
+{
+    if (w->handshaking == 0 || now < w->next_timeout_scan) return;
+    w->next_timeout_scan = now + 100000000ull;
+    double t = w->run->o->connect_timeout_s > 0 ? w->run->o->connect_timeout_s : 10.0;
+    uint64_t limit = (uint64_t)(t * 1e9);
+    for (size_t i = 0; i < w->nconns; i++) {
+        bench_conn *c = w->conns[i];
+        if (in_handshake(c) && now - c->t_begin > limit)
+            bench_worker_conn_fail(w, c, "08001", "timeout while connecting or authenticating",
+                                   now);
+    }
+}
+
 static uint64_t poll_once(bench_worker *w, uint64_t timeout_ns)
 {
     struct epoll_event evs[256];
@@ -319,6 +334,7 @@ static uint64_t poll_once(bench_worker *w, uint64_t timeout_ns)
     uint64_t now = bench_now_ns();
     for (int i = 0; i < n; i++)
         on_event(w, evs[i].data.ptr, evs[i].events, now);
+    expire_handshakes(w, now);
     return now;
 }
 

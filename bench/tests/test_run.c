@@ -1,7 +1,10 @@
 /* test_run: short count-based runs against a real server (embedded pgpeek when built with it,
  * otherwise a private PostgreSQL on a Unix socket, or BENCH_TEST_URL). No timing asserted. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,9 +14,10 @@
 #ifdef BENCH_HAVE_EMBEDDED
 #include "pgpeek.h"
 static pgpeek_server *server;
-#endif
 
+#else
 static char pg_dir[64];
+#endif
 static bool is_pgpeek;
 
 static bool start_server(char *url, size_t n)
@@ -213,6 +217,48 @@ static void test_stop_flag(const bench_url *u)
     bench_result_free(&r);
 }
 
+static void test_job_file(const bench_url *u)
+{
+    /* a dbbench-style file: setup, two jobs at once (one of them twice as wide), teardown */
+    const char *text = "; two jobs at once\n"
+                       "[setup]\n"
+                       "query=CREATE TABLE bench_j (a int4)\n"
+                       "query=INSERT INTO bench_j VALUES (1), (2), (3)\n"
+                       "[teardown]\n"
+                       "query=DROP TABLE bench_j\n"
+                       "[filtered]\n"
+                       "query=SELECT a FROM bench_j WHERE a > 1\n"
+                       "concurrency=2\n"
+                       "count=60\n"
+                       "[counted]\n"
+                       "query=SELECT count(*) FROM bench_j\n"
+                       "count=7\n";
+    bench_config cfg;
+    char err[256];
+    bool ok = bench_ini_parse(text, &cfg, err, sizeof(err));
+    CHECK(ok);
+    if (!ok) return;
+    bench_opts o = base_opts(u);
+    o.threads = 2;
+    CHECK(bench_exec_each(&o, cfg.setup, cfg.nsetup, err, sizeof(err)));
+    bench_result r;
+    CHECK(bench_run(&cfg, &o, &r, err, sizeof(err)));
+    CHECK_U64(r.njobs, 2);
+    CHECK_U64(r.jobs[0].queries, 60);
+    CHECK_U64(r.jobs[0].rows, 120); /* two rows match */
+    CHECK_U64(r.jobs[0].conns, 2);
+    CHECK_U64(r.jobs[1].queries, 7);
+    CHECK_U64(r.jobs[1].rows, 7);
+    CHECK_U64(r.conns_opened, 3);
+    bench_result_free(&r);
+    CHECK(bench_exec_each(&o, cfg.teardown, cfg.nteardown, err, sizeof(err)));
+    /* the teardown really ran: the table is gone */
+    char *again[] = {"SELECT a FROM bench_j"};
+    CHECK(!bench_exec_each(&o, again, 1, err, sizeof(err)));
+    CHECK_CONTAINS(err, "42P01");
+    bench_config_free(&cfg);
+}
+
 static void test_connection_refused(void)
 {
     /* nothing listens on a socket in a directory that does not exist */
@@ -227,6 +273,31 @@ static void test_connection_refused(void)
     CHECK_U64(bench_errors_count(&r.conn_errors, "08001"), 3);
     bench_result_free(&r);
     bench_url_free(&u);
+}
+
+static void test_silent_server(void)
+{
+    /* the kernel accepts into the backlog, nobody ever answers the StartupMessage */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(sa);
+    CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(fd, 8) == 0 &&
+          getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
+    char text[128], err[256];
+    snprintf(text, sizeof(text), "postgres://x@127.0.0.1:%d/x", ntohs(sa.sin_port));
+    bench_url u;
+    CHECK(bench_url_parse(text, &u, err, sizeof(err)));
+    bench_opts o = base_opts(&u);
+    o.force_pre_auth = true;
+    o.connect_timeout_s = 0.3;
+    bench_result r;
+    CHECK(run_one(&o, "SELECT 1", 2, 2, &r));
+    CHECK_U64(r.conns_failed, 2);
+    CHECK_U64(bench_errors_count(&r.conn_errors, "08001"), 2);
+    CHECK_U64(r.jobs[0].queries, 0);
+    bench_result_free(&r);
+    bench_url_free(&u);
+    close(fd);
 }
 
 int main(void)
@@ -252,10 +323,12 @@ int main(void)
         test_extended_modes(&u);
         test_rate_and_churn(&u);
         test_stop_flag(&u);
+        test_job_file(&u);
         char *drop[] = {"DROP TABLE bench_t"};
         if (!is_pgpeek) CHECK(bench_exec_each(&o, drop, 1, err, sizeof(err)));
     }
     test_connection_refused();
+    test_silent_server();
     bench_url_free(&u);
     stop_server();
     return t_finish();

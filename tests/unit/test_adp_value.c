@@ -40,7 +40,8 @@ static void run_cast_cases(adp_arena *a)
 {
     for (size_t i = 0; i < sizeof cast_cases / sizeof cast_cases[0]; i++) {
         const cast_case *c = &cast_cases[i];
-        adp_fmt fmt = {c->efd, c->tz, true};
+        adp_fmt fmt = {
+            .extra_float_digits = c->efd, .tz_offset_secs = c->tz, .datestyle_iso_mdy = true};
         pgw_error err = {0};
         adp_type st, dt;
         if (!parse_type(c->src, &st, &err) || !parse_type(c->dst, &dt, &err)) {
@@ -75,7 +76,7 @@ static void run_cast_cases(adp_arena *a)
 
 static void run_op_cases(adp_arena *a)
 {
-    adp_fmt fmt = {1, 0, true};
+    adp_fmt fmt = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
     for (size_t i = 0; i < sizeof op_cases / sizeof op_cases[0]; i++) {
         const op_case *c = &op_cases[i];
         pgw_error err = {0};
@@ -151,7 +152,7 @@ static void run_cmp_cases(adp_arena *a)
 
 static void run_neg_cases(adp_arena *a)
 {
-    adp_fmt fmt = {1, 0, true};
+    adp_fmt fmt = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
     for (size_t i = 0; i < sizeof neg_cases / sizeof neg_cases[0]; i++) {
         const neg_case *c = &neg_cases[i];
         pgw_error err = {0};
@@ -170,7 +171,7 @@ static void run_neg_cases(adp_arena *a)
 /* Mirrors how an executor computes sum/avg: numeric sums, adp_numeric_div_int for avg. */
 static void run_avg_cases(adp_arena *a)
 {
-    adp_fmt fmt = {1, 0, true};
+    adp_fmt fmt = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
     adp_type num = {ADP_T_NUMERIC, -1};
     for (size_t i = 0; i < sizeof avg_cases / sizeof avg_cases[0]; i++) {
         const avg_case *c = &avg_cases[i];
@@ -219,7 +220,7 @@ static void run_avg_cases(adp_arena *a)
 /* Binary send matches PostgreSQL's typsend byte for byte; receive reads it back. */
 static void run_send_cases(adp_arena *a)
 {
-    adp_fmt fmt = {1, 0, true};
+    adp_fmt fmt = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
     for (size_t i = 0; i < sizeof send_cases / sizeof send_cases[0]; i++) {
         const send_case *c = &send_cases[i];
         pgw_error err = {0};
@@ -251,7 +252,7 @@ static void run_zone_cases(adp_arena *a)
 {
     adp_tz *z = NULL;
     const char *zname = "";
-    adp_fmt utc = {1, 0, true};
+    adp_fmt utc = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
     for (size_t i = 0; i < sizeof zone_cases / sizeof zone_cases[0]; i++) {
         const zone_case *c = &zone_cases[i];
         pgw_error err = {0};

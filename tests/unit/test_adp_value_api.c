@@ -14,7 +14,7 @@ static void test_numeric_cmp_random(adp_arena *a)
         char buf[2][64];
         adp_value v[2], diff;
         adp_type num = {ADP_T_NUMERIC, -1};
-        adp_fmt fmt = {1, 0, true};
+        adp_fmt fmt = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
         pgw_error err = {0};
         for (int k = 0; k < 2; k++) {
             seed = seed * 1103515245u + 12345u;
@@ -237,7 +237,7 @@ static void test_api(adp_arena *a)
           "numeric(10,1001)", err.message);
 
     /* numeric field overflow carries PostgreSQL's DETAIL */
-    adp_fmt fmt = {1, 0, true};
+    adp_fmt fmt = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
     adp_value v;
     int32_t m42[2] = {4, 2};
     adp_type_lookup("numeric", m42, 2, &t, &err);
@@ -331,7 +331,7 @@ static void test_api(adp_arena *a)
     int64_t now = adp_now_pg_usec();
     check(now > INT64_C(800000000) * 1000000, "now", "");
     /* relative words, in a zone 5:30 east (the day may differ from UTC's) */
-    adp_fmt east = {1, 19800, true};
+    adp_fmt east = {.extra_float_digits = 1, .tz_offset_secs = 19800, .datestyle_iso_mdy = true};
     int64_t day = INT64_C(86400000000), today = (now + INT64_C(19800000000)) / day;
     adp_value dv, tv2;
     check(adp_value_in((adp_type){ADP_T_DATE, -1}, "today", 5, &east, a, &dv, &err) &&

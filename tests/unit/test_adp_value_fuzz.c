@@ -29,7 +29,9 @@ int main(void)
     };
     adp_arena a;
     adp_arena_init(&a);
-    adp_fmt fmts[2] = {{1, 19800, true}, {0, -28800, true}};
+    adp_fmt fmts[2] = {
+        {.extra_float_digits = 1, .tz_offset_secs = 19800, .datestyle_iso_mdy = true},
+        {.extra_float_digits = 0, .tz_offset_secs = -28800, .datestyle_iso_mdy = true}};
     int passed = 0, failed = 0;
     long parsed = 0;
     for (int it = 0; it < 20000; it++) {

@@ -63,7 +63,7 @@ static inline const char *render(adp_arena *a, bool ok, adp_type t, const adp_va
 static inline bool make_value(adp_arena *a, const char *spec, const char *txt, adp_type *t,
                               adp_value *v, pgw_error *err)
 {
-    adp_fmt fmt = {1, 0, true};
+    adp_fmt fmt = {.extra_float_digits = 1, .tz_offset_secs = 0, .datestyle_iso_mdy = true};
     if (!parse_type(spec, t, err)) return false;
     adp_value in = unknown_value(txt);
     if (t->id == ADP_T_UNKNOWN) {
