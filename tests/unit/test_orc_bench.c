@@ -6,6 +6,7 @@
 #include "unit/orc_test_util.h"
 
 #define BENCH_THREADS 2
+#define BENCH_HIST_US 100000 /* wait histogram: 1 us buckets up to 100 ms, the rest in the last */
 
 typedef struct bench_thread bench_thread;
 
@@ -25,6 +26,7 @@ struct bench_thread {
     bench_caller *callers;
     int ncallers, active;
     uint64_t calls, failed, wait_ns, wait_max_ns;
+    uint32_t *hist;
 };
 
 static _Atomic bool bench_stop;
@@ -49,6 +51,8 @@ static void bench_cb(void *arg, bool ok, uint64_t ts, const char *err)
         t->calls++;
         t->wait_ns += w;
         if (w > t->wait_max_ns) t->wait_max_ns = w;
+        uint64_t us = w / 1000;
+        t->hist[us < BENCH_HIST_US ? us : BENCH_HIST_US]++;
     } else {
         if (t->failed++ == 0) fprintf(stderr, "read_ts failed: %s\n", err);
     }
@@ -77,7 +81,7 @@ static void *bench_main(void *arg)
 
 typedef struct bench_point {
     int mif, callers;
-    double secs, calls_per_s, wait_ms, wait_max_ms, backing_ms, per_batch;
+    double secs, calls_per_s, wait_ms, wait_p50_ms, wait_p99_ms, wait_max_ms, backing_ms, per_batch;
     uint64_t calls, failed, batches, tickets, max_in_flight;
 } bench_point;
 
@@ -98,6 +102,7 @@ static void bench_run(orc *o, int callers, double secs, bench_point *p)
         t->base = event_base_new();
         t->in = orc_inbox_new(o, t->base);
         t->callers = calloc((size_t)t->ncallers, sizeof *t->callers);
+        t->hist = calloc(BENCH_HIST_US + 1, sizeof *t->hist);
         for (int j = 0; j < t->ncallers; j++)
             t->callers[j].t = t;
         pthread_create(&t->th, NULL, bench_main, t);
@@ -107,6 +112,7 @@ static void bench_run(orc *o, int callers, double secs, bench_point *p)
     nanosleep(&d, NULL); /* the measuring interval */
     atomic_store(&bench_stop, true);
     memset(p, 0, sizeof *p);
+    uint32_t *hist = calloc(BENCH_HIST_US + 1, sizeof *hist);
     for (int i = 0; i < BENCH_THREADS; i++) {
         bench_thread *t = &ts[i];
         if (!t->ncallers) continue;
@@ -116,10 +122,20 @@ static void bench_run(orc *o, int callers, double secs, bench_point *p)
         p->wait_ms += (double)t->wait_ns / 1e6;
         if ((double)t->wait_max_ns / 1e6 > p->wait_max_ms)
             p->wait_max_ms = (double)t->wait_max_ns / 1e6;
+        for (int b = 0; b <= BENCH_HIST_US; b++)
+            hist[b] += t->hist[b];
         orc_inbox_free(t->in);
         event_base_free(t->base);
         free(t->callers);
+        free(t->hist);
     }
+    uint64_t seen = 0, p50 = (p->calls + 1) / 2, p99 = p->calls - p->calls / 100;
+    for (int b = 0; b <= BENCH_HIST_US && p->calls; b++) {
+        if (seen < p50 && seen + hist[b] >= p50) p->wait_p50_ms = (b + 1) / 1000.0;
+        if (seen < p99 && seen + hist[b] >= p99) p->wait_p99_ms = (b + 1) / 1000.0;
+        seen += hist[b];
+    }
+    free(hist);
     uint64_t t1 = mono_ns();
     orc_get_stats(o, &s1);
     p->callers = callers;
@@ -138,15 +154,15 @@ static void bench_run(orc *o, int callers, double secs, bench_point *p)
 
 static void print_header(void)
 {
-    printf("%-13s %7s %10s %10s %10s %12s %10s %8s\n", "max_in_flight", "callers", "calls/s",
-           "wait_ms", "wait_max", "backing_ms", "per_batch", "failed");
+    printf("%-13s %7s %10s %9s %9s %9s %9s %11s %9s %6s\n", "max_in_flight", "callers", "calls/s",
+           "wait_avg", "wait_p50", "wait_p99", "wait_max", "backing_avg", "per_batch", "failed");
 }
 
 static void print_point(const bench_point *p)
 {
-    printf("%-13d %7d %10.0f %10.3f %10.3f %12.3f %10.2f %8llu\n", p->mif, p->callers,
-           p->calls_per_s, p->wait_ms, p->wait_max_ms, p->backing_ms, p->per_batch,
-           (unsigned long long)p->failed);
+    printf("%-13d %7d %10.0f %9.3f %9.3f %9.3f %9.3f %11.3f %9.2f %6llu\n", p->mif, p->callers,
+           p->calls_per_s, p->wait_ms, p->wait_p50_ms, p->wait_p99_ms, p->wait_max_ms,
+           p->backing_ms, p->per_batch, (unsigned long long)p->failed);
     fflush(stdout);
 }
 
@@ -178,8 +194,9 @@ static int full_bench(const char *url, double secs)
     static const int callers[] = {1, 4, 16, 64, 128};
     printf("oracle batching layer, PostgreSQL backend, %d caller threads, %.1f s per point\n",
            BENCH_THREADS, secs);
-    printf("wait = caller's submit -> callback on its own loop; backing = one statement's "
-           "round trip on the oracle thread; per_batch = callers answered per backing call\n");
+    printf("times in ms. wait = a caller's submit -> its callback on its own event loop "
+           "(p50/p99 to 1 us); backing = one statement's round trip on the oracle thread; "
+           "per_batch = callers answered per backing call\n");
     print_header();
     for (size_t i = 0; i < sizeof mifs / sizeof mifs[0]; i++) {
         orc *o = bench_open(url, mifs[i]);
@@ -206,6 +223,8 @@ static void smoke(void)
     bench_run(o, 16, 0.2, &p16);
     print_point(&p16);
     CHECK(p1.calls > 0 && p16.calls > 0);
+    CHECK(p16.wait_p50_ms > 0 && p16.wait_p50_ms <= p16.wait_p99_ms);
+    CHECK(p16.wait_p99_ms <= p16.wait_max_ms + 0.001);
     CHECK_INT(p1.failed + p16.failed, 0);
     /* One caller: one batch per call (give or take the warm-up read). */
     CHECK(p1.batches >= p1.calls);
