@@ -66,7 +66,7 @@ static orc *stress_orc;
 static void *stress_main(void *arg)
 {
     (void)arg;
-    atomic_store(&stress_violations, tu_stress(stress_orc, 2, 16, 150, 10));
+    atomic_store(&stress_violations, tu_stress(stress_orc, 2, 16, 400, 10));
     atomic_store(&stress_done, true);
     return NULL;
 }
@@ -87,6 +87,47 @@ static void test_kill_reconnect(void)
     CHECK(orc_call_wait(o, ORC_OP_APPLY, w, &a, err, sizeof err));
     CHECK(orc_call_wait(o, ORC_OP_READ, 0, &r, err, sizeof err));
     CHECK(r >= w);
+
+    /* Deterministically in flight: a write_ts blocked on a row lock when its backend is
+     * terminated is retried on a new connection and answered once the lock is gone. */
+    PGconn *locker = PQconnectdb(pg.url);
+    PQclear(PQexec(locker, "BEGIN"));
+    PQclear(PQexec(locker, "SELECT 1 FROM timestamp_oracle WHERE timeline = 'kill' FOR UPDATE"));
+    struct event_base *base = event_base_new();
+    orc_inbox *in = orc_inbox_new(o, base);
+    orc_req req;
+    tu_answer ans;
+    memset(&ans, 0, sizeof ans);
+    orc_write_ts(o, in, &req, tu_cb, &ans);
+    long long blocked = 0;
+    for (int i = 0; i < 500 && blocked < 1; i++) /* bounded: until the write waits */
+        blocked = tu_pg_exec(&pg, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type "
+                                  "= 'Lock' AND query LIKE 'INSERT INTO timestamp_oracle%'");
+    CHECK_INT(blocked, 1);
+    orc_get_stats(o, &st0);
+    CHECK_INT(tu_pg_exec(&pg, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE wait_event_type = 'Lock' AND query LIKE "
+                              "'INSERT INTO timestamp_oracle%'"),
+              1);
+    /* Wait for the retry to block again, then let it through. */
+    orc_stats mid;
+    for (int i = 0; i < 500; i++) {
+        orc_get_stats(o, &mid);
+        if (mid.retries > st0.retries) break;
+        struct timespec ts = {0, 2 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    CHECK(mid.retries > st0.retries);
+    event_base_loop(base, EVLOOP_NONBLOCK);
+    CHECK(!ans.done); /* still waiting for the lock: nothing was guessed */
+    PQclear(PQexec(locker, "COMMIT"));
+    PQfinish(locker);
+    while (!ans.done)
+        event_base_loop(base, EVLOOP_ONCE);
+    CHECK(ans.ok);
+    CHECK(ans.ts > w);
+    orc_inbox_free(in);
+    event_base_free(base);
 
     stress_orc = o;
     atomic_store(&stress_done, false);
