@@ -35,7 +35,6 @@ static bool orderable(adp_type_id t)
 
 static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
 {
-    static const char *names[] = {"count", "count", "sum", "avg", "min", "max"};
     if (!p->aggs) {
         adp_perr(p, fc->location, "42803", "aggregate functions are not allowed in %s",
                  p->no_agg_ctx);
@@ -104,7 +103,6 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
             ag.type.typmod = -1;
         }
     }
-    (void)names;
     ag.arg = arg;
     ag.distinct = fc->agg_distinct;
     if (fc->agg_filter) {
@@ -149,23 +147,9 @@ static bool known_elsewhere(const char *name)
                                   "mod",
                                   "sign",
                                   "random",
-                                  "substring",
-                                  "substr",
-                                  "position",
-                                  "strpos",
-                                  "trim",
-                                  "btrim",
-                                  "ltrim",
-                                  "rtrim",
-                                  "replace",
-                                  "concat",
                                   "concat_ws",
-                                  "left",
-                                  "right",
                                   "lpad",
                                   "rpad",
-                                  "repeat",
-                                  "reverse",
                                   "split_part",
                                   "initcap",
                                   "octet_length",
@@ -234,6 +218,64 @@ static bool known_elsewhere(const char *name)
     return false;
 }
 
+/* String functions: signature letters t (text) and i (int4), upper case when optional;
+ * unknown literals adapt. NULL without error when nothing matches. */
+static adp_expr *text_call(adp_pctx *p, const char *name, int loc, adp_expr **args, int n)
+{
+    static const struct {
+        const char *name;
+        adp_func_id id;
+        const char *sig;
+        adp_type_id result;
+    } fns[] = {
+        {"substr", ADP_F_SUBSTR, "tiI", ADP_T_TEXT},
+        {"substring", ADP_F_SUBSTR, "tiI", ADP_T_TEXT},
+        {"strpos", ADP_F_STRPOS, "tt", ADP_T_INT4},
+        {"position", ADP_F_STRPOS, "tt", ADP_T_INT4},
+        {"replace", ADP_F_REPLACE, "ttt", ADP_T_TEXT},
+        {"btrim", ADP_F_BTRIM, "tT", ADP_T_TEXT},
+        {"ltrim", ADP_F_LTRIM, "tT", ADP_T_TEXT},
+        {"rtrim", ADP_F_RTRIM, "tT", ADP_T_TEXT},
+        {"left", ADP_F_LEFT, "ti", ADP_T_TEXT},
+        {"right", ADP_F_RIGHT, "ti", ADP_T_TEXT},
+        {"repeat", ADP_F_REPEAT, "ti", ADP_T_TEXT},
+        {"reverse", ADP_F_REVERSE, "t", ADP_T_TEXT},
+    };
+    if (!strcmp(name, "concat") && n > 0) {
+        adp_expr *e = adp_expr_new(p, ADP_E_FUNC, (adp_type){ADP_T_TEXT, -1}, loc, n);
+        e->op = ADP_F_CONCAT;
+        for (int i = 0; i < n; i++)
+            if (!(e->args[i] = args[i]->type.id == ADP_T_UNKNOWN
+                                   ? adp_coerce(p, args[i], (adp_type){ADP_T_TEXT, -1}, false)
+                                   : args[i]))
+                return NULL;
+        return e;
+    }
+    for (size_t f = 0; f < sizeof fns / sizeof *fns; f++) {
+        const char *sig = fns[f].sig;
+        size_t req = 0, max = strlen(sig);
+        while (req < max && sig[req] >= 'a')
+            req++;
+        if (strcmp(fns[f].name, name) != 0 || (size_t)n < req || (size_t)n > max) continue;
+        bool ok = true;
+        for (int i = 0; i < n && ok; i++) {
+            adp_type_id t = args[i]->type.id;
+            ok = (sig[i] | 0x20) == 't'
+                     ? adp_type_is_string(t)
+                     : (t == ADP_T_INT2 || t == ADP_T_INT4 || t == ADP_T_UNKNOWN);
+        }
+        if (!ok) return NULL;
+        adp_expr *e = adp_expr_new(p, ADP_E_FUNC, (adp_type){fns[f].result, -1}, loc, n);
+        e->op = (int)fns[f].id;
+        for (int i = 0; i < n; i++) {
+            adp_type to = {(sig[i] | 0x20) == 't' ? ADP_T_TEXT : ADP_T_INT4, -1};
+            if (!(e->args[i] = adp_coerce(p, args[i], to, false))) return NULL;
+        }
+        return e;
+    }
+    return NULL;
+}
+
 /* round(numeric [, int]) and round(float8), resolved as PostgreSQL does (an unknown
  * literal goes to float8, the preferred numeric type; integers to numeric). */
 static adp_expr *round_call(adp_pctx *p, PgQuery__FuncCall *fc, adp_expr **args, int n)
@@ -297,6 +339,8 @@ adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
         {"current_setting", ADP_F_CURRENT_SETTING, 1, ADP_T_TEXT},
     };
     if (!strcmp(name, "round") && (n == 1 || n == 2)) return round_call(p, fc, args, n);
+    adp_expr *te = text_call(p, name, fc->location, args, n);
+    if (te || pgw_error_is_set(p->err)) return te;
     for (size_t f = 0; f < sizeof funcs / sizeof *funcs; f++) {
         if (strcmp(funcs[f].name, name) != 0 || funcs[f].nargs != n) continue;
         adp_expr *e = adp_expr_new(p, ADP_E_FUNC, (adp_type){funcs[f].result, -1}, fc->location, n);

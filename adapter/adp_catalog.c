@@ -40,6 +40,17 @@ adp_table *adp_cat_find_table(adp_db *db, const char *name)
     return NULL;
 }
 
+adp_index *adp_cat_find_index(adp_db *db, const char *name, adp_table **table)
+{
+    for (int i = 0; i < db->ntables; i++)
+        for (int j = 0; j < db->tables[i]->nindexes; j++)
+            if (strcmp(db->tables[i]->indexes[j]->name, name) == 0) {
+                *table = db->tables[i];
+                return db->tables[i]->indexes[j];
+            }
+    return NULL;
+}
+
 bool adp_cat_relation_exists(adp_db *db, const char *name)
 {
     for (int i = 0; i < db->ntables; i++) {

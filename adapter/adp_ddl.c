@@ -89,7 +89,7 @@ static bool key_constraint(adp_pctx *p, adp_table *t, PgQuery__Constraint *c, in
             return true; /* same key twice: PostgreSQL keeps one index as well */
     if (adp_cat_relation_exists(p->s->db, name))
         return adp_perr(p, c->location, "42P07", "relation \"%s\" already exists", name);
-    new_index(t, name, true, primary, n, cols);
+    new_index(t, name, true, primary, n, cols)->constraint = true;
     return true;
 }
 
@@ -300,8 +300,59 @@ bool adp_exec_create_index(adp_pctx *p, PgQuery__IndexStmt *st, pgw_buf *out)
     return true;
 }
 
+static bool drop_index(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out)
+{
+    adp_db *db = p->s->db;
+    adp_index *found[st->n_objects ? st->n_objects : 1];
+    adp_table *owner[st->n_objects ? st->n_objects : 1];
+    for (size_t i = 0; i < st->n_objects; i++) {
+        PgQuery__List *l = st->objects[i]->list;
+        const char *schema = l->n_items == 2 ? l->items[0]->string->sval : "";
+        const char *name = l->items[l->n_items - 1]->string->sval;
+        bool here = l->n_items <= 2 && (!schema[0] || strcmp(schema, "public") == 0);
+        found[i] = here ? adp_cat_find_index(db, name, &owner[i]) : NULL;
+        for (size_t k = 0; k < i; k++)
+            if (found[k] == found[i]) found[i] = NULL;
+        if (found[i] && found[i]->constraint) {
+            pgw_errorf(p->err, "2BP01",
+                       "cannot drop index %s because constraint %s on table %s requires it", name,
+                       name, owner[i]->name);
+            pgw_error_hint(p->err, "You can drop constraint %s on table %s instead.", name,
+                           owner[i]->name);
+            return false;
+        }
+        if (found[i]) continue;
+        if (here && adp_cat_find_table(db, name)) {
+            pgw_errorf(p->err, "42809", "\"%s\" is not an index", name);
+            pgw_error_hint(p->err, "Use DROP TABLE to remove a table.");
+            return false;
+        }
+        if (!st->missing_ok)
+            return pgw_errorf(p->err, "42704", "index \"%s\" does not exist", name);
+        adp_notice(p->s, out, "NOTICE", "00000", "index \"%s\" does not exist, skipping", name);
+    }
+    for (size_t i = 0; i < st->n_objects; i++) {
+        if (!found[i]) continue;
+        adp_table *t = owner[i];
+        for (int k = 0; k < t->nindexes; k++)
+            if (t->indexes[k] == found[i]) {
+                memmove(&t->indexes[k], &t->indexes[k + 1],
+                        (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
+                t->nindexes--;
+                break;
+            }
+        adp_undo_push(p->s, ADP_UNDO_DROP_INDEX, t, NULL);
+        p->s->undo[p->s->nundo - 1].index = found[i];
+        atomic_fetch_add(&db->catalog_version, 1);
+    }
+    pgw_be_write_command_complete(out, "DROP INDEX");
+    return true;
+}
+
 bool adp_exec_drop(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out)
 {
+    if (st->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && !st->concurrent)
+        return drop_index(p, st, out);
     if (st->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
         return pgw_errorf(p->err, "0A000", "DROP of this kind of object is not supported");
     if (st->concurrent) return pgw_errorf(p->err, "0A000", "DROP CONCURRENTLY is not supported");
@@ -317,6 +368,12 @@ bool adp_exec_drop(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out)
                        : adp_cat_find_table(db, name);
         for (size_t k = 0; k < i; k++)
             if (found[k] == found[i]) found[i] = NULL;
+        adp_table *owner;
+        if (!found[i] && !schema[0] && adp_cat_find_index(db, name, &owner)) {
+            pgw_errorf(p->err, "42809", "\"%s\" is not a table", name);
+            pgw_error_hint(p->err, "Use DROP INDEX to remove an index.");
+            return false;
+        }
         if (!found[i]) {
             if (!st->missing_ok) {
                 if (schema[0] && strcmp(schema, "public") != 0)
@@ -337,6 +394,28 @@ bool adp_exec_drop(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out)
             adp_undo_push(p->s, ADP_UNDO_DROP, found[i], NULL);
         }
     pgw_be_write_command_complete(out, "DROP TABLE");
+    return true;
+}
+
+bool adp_exec_truncate(adp_pctx *p, PgQuery__TruncateStmt *st, pgw_buf *out)
+{
+    adp_table *found[st->n_relations ? st->n_relations : 1];
+    for (size_t i = 0; i < st->n_relations; i++) {
+        if (!(found[i] = adp_resolve_table(p, st->relations[i]->range_var))) {
+            p->err->position = 0; /* PostgreSQL reports no position here */
+            return false;
+        }
+    }
+    /* Every row goes to the undo log, so TRUNCATE rolls back like DELETE. */
+    for (size_t i = 0; i < st->n_relations; i++) {
+        adp_table *t = found[i];
+        while (adp_table_count(t)) {
+            adp_row *r = adp_table_row(t, adp_table_count(t) - 1);
+            adp_table_unlink(t, r);
+            adp_undo_push(p->s, ADP_UNDO_DELETE, t, r);
+        }
+    }
+    pgw_be_write_command_complete(out, "TRUNCATE TABLE");
     return true;
 }
 

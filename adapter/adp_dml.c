@@ -7,8 +7,6 @@
 #include "adp_exec.h"
 #include "pgw_be_write.h"
 
-static const adp_type T_UNKNOWN = {ADP_T_UNKNOWN, -1};
-
 static adp_table *target_table(adp_pctx *p, PgQuery__RangeVar *rv, PgQuery__WithClause *with)
 {
     if (with) {
@@ -391,6 +389,5 @@ bool adp_exec_delete(adp_pctx *p, PgQuery__DeleteStmt *st, pgw_buf *out)
     char tag[48];
     snprintf(tag, sizeof tag, "DELETE %zu", n);
     pgw_be_write_command_complete(out, tag);
-    (void)T_UNKNOWN;
     return true;
 }

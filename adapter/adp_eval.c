@@ -153,8 +153,11 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
     case ADP_E_LIKE:
         if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
         out->isnull = a.isnull || b.isnull;
-        if (!out->isnull)
-            out->u.b = adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op) != e->flag;
+        if (out->isnull) return true;
+        for (uint32_t i = 0; i < b.u.s.len; i++)
+            if (b.u.s.p[i] == '\\' && ++i == b.u.s.len)
+                return pgw_errorf(err, "22025", "LIKE pattern must not end with escape character");
+        out->u.b = adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op) != e->flag;
         return true;
     case ADP_E_CONCAT: {
         if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
@@ -232,6 +235,7 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
 {
     adp_session *s = c->s;
     adp_value a = {0};
+    if (e->op >= ADP_F_SUBSTR) return adp_eval_text(e, c, out, err);
     if (e->nargs) {
         if (!adp_eval(e->args[0], c, &a, err)) return false;
         if (a.isnull) {
@@ -313,7 +317,6 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
         return true;
     }
     case ADP_F_ABS: {
-        adp_value zero = {0};
         if (e->type.id == ADP_T_NUMERIC) {
             if (a.u.s.len && a.u.s.p[0] == '-')
                 set_text(out, a.u.s.p + 1, a.u.s.len - 1);
@@ -321,15 +324,18 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
                 *out = a;
             return true;
         }
-        bool neg =
-            (e->type.id == ADP_T_FLOAT4 || e->type.id == ADP_T_FLOAT8) ? a.u.f < 0 : a.u.i < 0;
-        (void)zero;
-        if (!neg) {
+        if (e->type.id == ADP_T_FLOAT4 || e->type.id == ADP_T_FLOAT8) {
+            out->u.f = fabs(a.u.f);
+            return true;
+        }
+        if (a.u.i >= 0) {
             *out = a;
             return true;
         }
         return adp_value_neg(e->type.id, &a, &s->arena, out, err);
     }
+    default:
+        break; /* string functions were dispatched above */
     }
     return pgw_errorf(err, "XX000", "unknown function");
 }

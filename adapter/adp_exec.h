@@ -34,6 +34,8 @@ bool adp_exec_delete(adp_pctx *p, PgQuery__DeleteStmt *st, pgw_buf *out);
 bool adp_exec_create_table(adp_pctx *p, PgQuery__CreateStmt *st, pgw_buf *out);
 bool adp_exec_create_index(adp_pctx *p, PgQuery__IndexStmt *st, pgw_buf *out);
 bool adp_exec_drop(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out);
+bool adp_exec_truncate(adp_pctx *p, PgQuery__TruncateStmt *st, pgw_buf *out);
+bool adp_exec_create_table_as(adp_pctx *p, PgQuery__CreateTableAsStmt *st, pgw_buf *out);
 bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out);
 bool adp_exec_show(adp_pctx *p, PgQuery__VariableShowStmt *st, pgw_buf *out);
 

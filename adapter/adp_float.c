@@ -142,7 +142,7 @@ int adp_float_fmt(char *buf, adp_type_id t, double v, int extra_float_digits)
         return o;
     }
     char d[24];
-    int e;
+    int e = 0;
     int n = shortest_digits(v, f4, d, &e);
     int hi = f4 ? 6 : 15;
     if (e >= -4 && e < hi) {

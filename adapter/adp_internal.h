@@ -33,6 +33,7 @@ typedef struct adp_index {
     int ncols;
     int *cols;       /* column positions, heap */
     adp_ihash *hash; /* unique indexes: live rows by key (adp_index.c) */
+    bool constraint; /* made by PRIMARY KEY / UNIQUE: DROP INDEX refuses it */
 } adp_index;
 
 /* A stored row: heap memory owned by its table while live, by an undo entry while
@@ -70,6 +71,8 @@ struct adp_db {
 
 /* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
 adp_table *adp_cat_find_table(adp_db *db, const char *name);
+/* The index called name and its table, or NULL. */
+adp_index *adp_cat_find_index(adp_db *db, const char *name, adp_table **table);
 bool adp_cat_relation_exists(adp_db *db, const char *name); /* tables and indexes */
 void adp_cat_add_table(adp_db *db, adp_table *t);
 void adp_cat_remove_table(adp_db *db, adp_table *t); /* unlinks only */
@@ -108,11 +111,12 @@ void adp_index_clear(adp_index *ix); /* drops every entry */
 
 /* --- undo log (adp_txn.c) --- */
 typedef enum adp_undo_kind {
-    ADP_UNDO_INSERT, /* row was inserted: rollback unlinks and frees it */
-    ADP_UNDO_DELETE, /* row was unlinked: rollback relinks, commit frees */
-    ADP_UNDO_CREATE, /* table was created: rollback removes it */
-    ADP_UNDO_DROP,   /* table was removed: rollback re-adds it, commit buries it */
-    ADP_UNDO_INDEX,  /* index appended to table: rollback drops the last index */
+    ADP_UNDO_INSERT,     /* row was inserted: rollback unlinks and frees it */
+    ADP_UNDO_DELETE,     /* row was unlinked: rollback relinks, commit frees */
+    ADP_UNDO_CREATE,     /* table was created: rollback removes it */
+    ADP_UNDO_DROP,       /* table was removed: rollback re-adds it, commit buries it */
+    ADP_UNDO_INDEX,      /* index appended to table: rollback removes it */
+    ADP_UNDO_DROP_INDEX, /* index removed from table: rollback re-adds it, commit frees it */
 } adp_undo_kind;
 
 /* One undo entry; owned by the session's undo log. */

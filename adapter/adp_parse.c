@@ -7,8 +7,8 @@
 
 #include "adp_exec.h"
 
-#define PCACHE_SLOTS 64
-#define PCACHE_MAX_TEXT 4096 /* longer texts (bulk INSERTs) are parsed each time */
+#define PCACHE_SLOTS 16
+#define PCACHE_MAX_TEXT 1024 /* longer texts (bulk INSERTs) are parsed each time */
 
 /* One cached tree. Owned by the session's cache. */
 typedef struct pcache_entry {

@@ -50,6 +50,17 @@ typedef enum adp_func_id {
     ADP_F_ABS,
     ADP_F_CURRENT_SETTING,
     ADP_F_ROUND,
+    ADP_F_SUBSTR, /* from here on: string functions in adp_eval_text.c */
+    ADP_F_STRPOS,
+    ADP_F_REPLACE,
+    ADP_F_CONCAT,
+    ADP_F_BTRIM,
+    ADP_F_LTRIM,
+    ADP_F_RTRIM,
+    ADP_F_LEFT,
+    ADP_F_RIGHT,
+    ADP_F_REPEAT,
+    ADP_F_REVERSE,
 } adp_func_id;
 
 typedef enum adp_agg_kind {
@@ -115,7 +126,10 @@ typedef struct adp_select_plan {
     adp_target *targets; /* ncomputed entries; hidden ones have name NULL */
     int nsort;
     adp_sort_key *sort;
-    bool distinct; /* SELECT DISTINCT over the visible columns */
+    bool distinct;           /* SELECT DISTINCT over the visible columns */
+    const adp_index *lookup; /* WHERE has col = const on this unique index (or NULL) */
+    int lookup_col;
+    adp_value lookup_val;
     int64_t limit; /* -1 for none */
     int64_t offset;
 } adp_select_plan;
@@ -160,6 +174,7 @@ typedef struct adp_eval_ctx {
 bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err);
 /* WHERE/HAVING: true only for a non-NULL true. */
 bool adp_eval_qual(const adp_expr *e, const adp_eval_ctx *c, bool *pass, pgw_error *err);
+bool adp_eval_text(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err);
 bool adp_like_match(const char *s, size_t slen, const char *p, size_t plen, bool icase);
 
 #endif

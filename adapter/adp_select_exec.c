@@ -408,7 +408,13 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
     sel_run r = {.p = p, .pl = pl};
     pgw_error *err = p->err;
     bool ok = true;
-    if (pl->table) {
+    if (pl->table && pl->lookup) {
+        /* at most one row can match; WHERE still runs on it */
+        adp_value key[pl->table->ncols];
+        key[pl->lookup_col] = pl->lookup_val;
+        adp_row *row = adp_index_lookup(pl->table, pl->lookup, key, NULL);
+        if (row) ok = input_row(&r, row->vals, err);
+    } else if (pl->table) {
         for (size_t i = 0; ok && i < adp_table_count(pl->table); i++)
             ok = input_row(&r, adp_table_row(pl->table, i)->vals, err);
     } else {

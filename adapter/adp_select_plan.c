@@ -10,6 +10,42 @@ static bool nope(adp_pctx *p, int loc, const char *what)
     return adp_perr(p, loc, "0A000", "%s is not supported", what);
 }
 
+static bool nope_pl(adp_pctx *p, int loc, const char *what)
+{
+    return adp_perr(p, loc, "0A000", "%s are not supported", what);
+}
+
+/* col = constant on a single-column unique index: the scan becomes one hash lookup. */
+static bool key_equality(adp_select_plan *pl, const adp_expr *e)
+{
+    if (e->kind != ADP_E_CMP || e->op != ADP_CMP_EQ) return false;
+    const adp_expr *col = e->args[0], *val = e->args[1];
+    if (col->kind != ADP_E_COL) {
+        col = e->args[1];
+        val = e->args[0];
+    }
+    if (col->kind != ADP_E_COL || val->kind != ADP_E_CONST || val->val.isnull ||
+        pl->table->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
+        return false;
+    for (int k = 0; k < pl->table->nindexes; k++) {
+        const adp_index *ix = pl->table->indexes[k];
+        if (ix->unique && ix->ncols == 1 && ix->cols[0] == col->index) {
+            pl->lookup = ix;
+            pl->lookup_col = col->index;
+            pl->lookup_val = val->val;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void find_key_lookup(adp_select_plan *pl)
+{
+    if (key_equality(pl, pl->where) || pl->where->kind != ADP_E_AND) return;
+    for (int i = 0; i < pl->where->nargs; i++)
+        if (key_equality(pl, pl->where->args[i])) return;
+}
+
 static bool check_shape(adp_pctx *p, PgQuery__SelectStmt *st)
 {
     if (st->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return nope(p, -1, "UNION/INTERSECT/EXCEPT");
@@ -24,12 +60,12 @@ static bool check_shape(adp_pctx *p, PgQuery__SelectStmt *st)
     if (st->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES)
         return nope(p, -1, "FETCH ... WITH TIES");
     if (st->group_distinct) return nope(p, -1, "GROUP BY DISTINCT");
-    if (st->n_from_clause > 1) return nope(p, -1, "joins");
+    if (st->n_from_clause > 1) return nope_pl(p, -1, "joins");
     if (st->n_from_clause == 1) {
         PgQuery__Node *f = st->from_clause[0];
-        if (f->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) return nope(p, -1, "joins");
+        if (f->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) return nope_pl(p, -1, "joins");
         if (f->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT)
-            return nope(p, -1, "subqueries in FROM");
+            return nope_pl(p, -1, "subqueries in FROM");
         if (f->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
             return nope(p, -1, "this kind of FROM item");
     }
@@ -150,7 +186,7 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
         PgQuery__RangeVar *rv = st->from_clause[0]->range_var;
         if (!(pl->table = adp_resolve_table(p, rv))) return false;
         if (rv->alias && rv->alias->n_colnames)
-            return nope(p, rv->location, "column aliases in FROM");
+            return nope_pl(p, rv->location, "column aliases in FROM");
         p->table = pl->table;
         p->refname = rv->alias ? rv->alias->aliasname : pl->table->name;
     }
@@ -180,6 +216,7 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
         if (!w ||
             !(pl->where = adp_require_bool(p, w, "WHERE", adp_node_location(st->where_clause))))
             return false;
+        find_key_lookup(pl);
     }
     bool group_empty = false;
     if (st->n_group_clause) {
@@ -191,7 +228,7 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
             if (g->node_case == PG_QUERY__NODE__NODE_GROUPING_SET) {
                 /* GROUP BY () is one group over everything; other sets are not supported */
                 if (g->grouping_set->kind != PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_EMPTY)
-                    return nope(p, g->grouping_set->location, "GROUPING SETS, ROLLUP and CUBE");
+                    return nope_pl(p, g->grouping_set->location, "GROUPING SETS, ROLLUP and CUBE");
                 group_empty = true;
                 continue;
             }

@@ -31,8 +31,7 @@ static const char *stmt_name(PgQuery__Node__NodeCase k)
         return "CREATE SCHEMA";
     case PG_QUERY__NODE__NODE_CREATEDB_STMT:
         return "CREATE DATABASE";
-    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
-        return "TRUNCATE";
+
     case PG_QUERY__NODE__NODE_GRANT_STMT:
         return "GRANT";
     case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
@@ -55,8 +54,13 @@ static const char *write_name(PgQuery__Node *n)
         return "CREATE TABLE";
     case PG_QUERY__NODE__NODE_INDEX_STMT:
         return "CREATE INDEX";
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+        return "TRUNCATE TABLE";
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+        return "CREATE TABLE AS";
     default:
-        return "DROP TABLE";
+        return n->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX ? "DROP INDEX"
+                                                                                : "DROP TABLE";
     }
 }
 
@@ -107,6 +111,8 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_CREATE_STMT:
     case PG_QUERY__NODE__NODE_INDEX_STMT:
     case PG_QUERY__NODE__NODE_DROP_STMT:
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
         if (s->read_only)
             return pgw_errorf(err, "25006", "cannot execute %s in a read-only transaction",
                               write_name(stmt));
@@ -126,6 +132,12 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
             break;
         case PG_QUERY__NODE__NODE_INDEX_STMT:
             ok = adp_exec_create_index(&p, stmt->index_stmt, out);
+            break;
+        case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+            ok = adp_exec_truncate(&p, stmt->truncate_stmt, out);
+            break;
+        case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+            ok = adp_exec_create_table_as(&p, stmt->create_table_as_stmt, out);
             break;
         default:
             ok = adp_exec_drop(&p, stmt->drop_stmt, out);
@@ -160,7 +172,14 @@ adp_table *adp_resolve_table(adp_pctx *p, PgQuery__RangeVar *rv)
         adp_perr(p, rv->location, "3F000", "schema \"%s\" does not exist", rv->schemaname);
         return NULL;
     }
-    if (!t) {
+    bool system = strcmp(rv->schemaname, "pg_catalog") == 0 ||
+                  strcmp(rv->schemaname, "information_schema") == 0 ||
+                  (!rv->schemaname[0] && strncmp(rv->relname, "pg_", 3) == 0);
+    if (!t && system) {
+        /* PostgreSQL has these; saying they do not exist would mislead. */
+        adp_perr(p, rv->location, "0A000", "system catalog \"%s%s%s\" is not supported",
+                 rv->schemaname, rv->schemaname[0] ? "." : "", rv->relname);
+    } else if (!t) {
         if (rv->schemaname[0])
             adp_perr(p, rv->location, "42P01", "relation \"%s.%s\" does not exist", rv->schemaname,
                      rv->relname);

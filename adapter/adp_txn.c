@@ -26,6 +26,8 @@ void adp_txn_commit(adp_session *s)
             adp_row_free(u->table, u->row);
         else if (u->kind == ADP_UNDO_DROP)
             adp_cat_bury_table(db, u->table);
+        else if (u->kind == ADP_UNDO_DROP_INDEX)
+            adp_index_free(u->index);
     }
     pthread_rwlock_unlock(&db->lock);
     s->nundo = 0;
@@ -52,6 +54,16 @@ void adp_txn_rollback(adp_session *s)
         case ADP_UNDO_DROP:
             adp_cat_add_table(db, u->table);
             break;
+        case ADP_UNDO_DROP_INDEX: {
+            adp_table *t = u->table;
+            t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
+            if (!t->indexes) abort();
+            t->indexes[t->nindexes++] = u->index;
+            for (size_t i = 0; i < adp_table_count(t); i++)
+                adp_index_add(t, u->index, adp_table_row(t, i));
+            atomic_fetch_add(&db->catalog_version, 1);
+            break;
+        }
         case ADP_UNDO_INDEX: {
             /* the index this entry created, wherever it sits now */
             adp_table *t = u->table;

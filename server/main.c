@@ -5,9 +5,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "pgpeek.h"
 #include "pgw_log.h"
 #include "srv_config.h"
+
+static pgpeek_log_level libevent_log_level = PGPEEK_LOG_WARN;
+
+/* libevent's own warnings, in our log format (process-wide, hence here and not in the
+ * library, which may share a process with other libevent users). */
+static void libevent_log(int severity, const char *msg)
+{
+    pgpeek_log_level level = severity >= EVENT_LOG_ERR    ? PGPEEK_LOG_ERROR
+                             : severity >= EVENT_LOG_WARN ? PGPEEK_LOG_WARN
+                                                          : PGPEEK_LOG_DEBUG;
+    pgw_log_at(libevent_log_level, level, "libevent", "%s", msg);
+}
 
 /* Written whole: a temp file renamed over the target, so a reader never sees half. */
 static bool write_port_file(const char *path, int port)
@@ -33,11 +47,18 @@ int main(int argc, char **argv)
         srv_options_free(&opts);
         return 2;
     }
+    if (opts.version) {
+        printf("pgpeekd (pgpeek) %s\n", PGPEEK_VERSION);
+        srv_options_free(&opts);
+        return 0;
+    }
     if (opts.help) {
         fputs(srv_options_usage, stdout);
         srv_options_free(&opts);
         return 0;
     }
+    libevent_log_level = opts.cfg.log_level;
+    event_set_log_callback(libevent_log);
     /* Blocked before any thread starts, so every thread inherits the mask and the signals
      * wait for sigwait below; SIGPIPE never kills us (sends use MSG_NOSIGNAL anyway). */
     sigset_t set;

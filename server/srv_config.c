@@ -13,7 +13,7 @@ const char srv_options_usage[] =
     "usage: pgpeekd [--config FILE] [--listen HOST:PORT] [--workers N] [--data-dir DIR|none]\n"
     "               [--max-connections N] [--log-level error|warn|info|debug]\n"
     "               [--http-listen HOST:PORT|off] [--max-message-size BYTES[k|M|G]]\n"
-    "               [--port-file FILE]\n"
+    "               [--port-file FILE] [--version] [--help]\n"
     "Every key can also be set in the config file (`key = value` lines) or in the environment\n"
     "(PGPEEK_LISTEN, PGPEEK_DATA_DIR, ...); flags win over both, the environment over the file.\n";
 
@@ -201,6 +201,10 @@ bool srv_options_parse(srv_options *o, int argc, char **argv, char *err, size_t 
             const char *a = argv[i];
             if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
                 o->help = true;
+                continue;
+            }
+            if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+                o->version = true;
                 continue;
             }
             if (strncmp(a, "--", 2) != 0) {

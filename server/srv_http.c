@@ -5,7 +5,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -71,6 +71,25 @@ static void request_cb(struct evhttp_request *req, void *arg)
     }
 }
 
+static void resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    evconnlistener_enable(arg);
+}
+
+/* accept failed (out of descriptors): pause the listener for 100 ms instead of letting a
+ * ready socket spin the loop. The one-shot timer belongs to the base, which frees it. */
+static void accept_error_cb(struct evconnlistener *listener, void *arg)
+{
+    (void)arg;
+    static const struct timeval pause = {0, 100 * 1000};
+    evconnlistener_disable(listener);
+    if (event_base_once(evconnlistener_get_base(listener), -1, EV_TIMEOUT, resume_cb, listener,
+                        &pause) != 0)
+        evconnlistener_enable(listener);
+}
+
 static void stop_cb(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
@@ -133,12 +152,14 @@ srv_http *srv_http_start(pgpeek_server *s, int *bound_port, char *err, size_t er
         srv_http_stop(h);
         return NULL;
     }
-    if (!evhttp_accept_socket_with_handle(h->http, fd)) {
+    struct evhttp_bound_socket *bound = evhttp_accept_socket_with_handle(h->http, fd);
+    if (!bound) {
         close(fd);
         snprintf(err, errlen, "cannot accept HTTP connections");
         srv_http_stop(h);
         return NULL;
     }
+    evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(bound), accept_error_cb);
     evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
     evhttp_set_gencb(h->http, request_cb, h);
     evhttp_set_timeout(h->http, 10);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pgw_log.h"
@@ -28,6 +29,8 @@ struct srv_listener {
     pthread_t thread;
     uint64_t next_id;
     int next_worker;
+    bool starved;     /* accept failed for lack of descriptors or memory */
+    time_t warned_at; /* last warning about it */
 };
 
 static void hand_over(srv_listener *l, int fd, const struct sockaddr *peer_sa)
@@ -52,25 +55,32 @@ static void *listener_main(void *arg)
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
-    struct pollfd pfd[2] = {{.fd = l->fd, .events = POLLIN}, {.fd = l->stop_fd, .events = POLLIN}};
-    int timeout = -1;
+    /* The stop eventfd comes first: while starved of descriptors only it is watched, so
+     * the 100 ms back-off really waits (the listening socket would be ready at once). */
+    struct pollfd pfd[2] = {{.fd = l->stop_fd, .events = POLLIN}, {.fd = l->fd, .events = POLLIN}};
     for (;;) {
-        int n = poll(pfd, 2, timeout);
-        timeout = -1;
+        int n = poll(pfd, l->starved ? 1 : 2, l->starved ? 100 : -1);
         if (n < 0 && errno != EINTR) break;
-        if (pfd[1].revents) break;
+        if (pfd[0].revents) break;
         for (;;) {
             struct sockaddr_storage ss;
             socklen_t len = sizeof ss;
             int fd = accept4(l->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd >= 0) {
+                l->starved = false;
                 hand_over(l, fd, (struct sockaddr *)&ss);
                 continue;
             }
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                /* Out of descriptors: back off instead of spinning on a ready socket. */
-                srv_log(l->server, PGPEEK_LOG_WARN, "accept: %s", strerror(errno));
-                timeout = 100;
+                /* Out of descriptors: back off instead of spinning on a ready socket, and
+                 * say so at most once a minute. */
+                time_t now = time(NULL);
+                if (now - l->warned_at >= 60) {
+                    srv_log(l->server, PGPEEK_LOG_WARN, "accept: %s; retrying every 100 ms",
+                            strerror(errno));
+                    l->warned_at = now;
+                }
+                l->starved = true;
             }
             break; /* EAGAIN, or an aborted connection: back to poll */
         }

@@ -107,6 +107,10 @@ static bool copy_config(pgpeek_server *s, const pgpeek_config *cfg, char *err, s
              cfg->http_host ? cfg->http_host : "127.0.0.1");
     s->cfg.listen_host = s->listen_host;
     s->cfg.http_host = s->http_host;
+    if (cfg->data_dir && !cfg->data_dir[0]) {
+        snprintf(err, errlen, "data directory must not be empty (NULL means in memory)");
+        return false;
+    }
     if (cfg->data_dir) {
         s->data_dir = strdup(cfg->data_dir);
         if (!s->data_dir) {

@@ -26,6 +26,7 @@ for a in "$@"; do
 done
 
 bash "$ROOT/tools/install-deps.sh"
+/usr/bin/python3 "$ROOT/tools/regress-lint.py" || { echo "fix the sql files first" >&2; exit 1; }
 
 as_postgres() {
   if [ "$(id -un)" = postgres ]; then

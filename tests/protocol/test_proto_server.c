@@ -1,5 +1,8 @@
 /* The server as a whole: max_connections, HTTP health and metrics, graceful shutdown,
  * several servers in one process, and no descriptor left behind. */
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include "protocol/pt_client.h"
 
 static int ready_client(int port)
@@ -181,6 +184,17 @@ static void test_two_servers(void)
     char err[256] = "";
     CHECK(pgpeek_start(&clash, err, sizeof err) == NULL);
     CHECK(strstr(err, "cannot listen") != NULL);
+    /* Bad configurations are refused with a message. */
+    pgpeek_config bad = cfg;
+    bad.data_dir = "";
+    CHECK(pgpeek_start(&bad, err, sizeof err) == NULL);
+    CHECK(strstr(err, "data directory") != NULL);
+    bad = cfg;
+    bad.max_connections = 0;
+    CHECK(pgpeek_start(&bad, err, sizeof err) == NULL);
+    bad = cfg;
+    bad.listen_port = 70000;
+    CHECK(pgpeek_start(&bad, err, sizeof err) == NULL);
     /* The HTTP port taken: fails after the workers and listener started; all undone. */
     int fds_before = pt_count_fds();
     clash = cfg;
@@ -231,6 +245,73 @@ static void test_no_fd_leak(void)
     CHECK_INT(pt_count_fds(), before);
 }
 
+/* The server's process runs out of descriptors (another process holds the client
+ * sockets): the server backs off instead of failing, and serves again once descriptors
+ * are free. */
+static void test_out_of_descriptors(void)
+{
+    struct rlimit saved;
+    getrlimit(RLIMIT_NOFILE, &saved);
+    pgpeek_config cfg = pt_config();
+    cfg.max_connections = 1000;
+    pgpeek_server *s = pt_start(&cfg);
+    int port = pgpeek_port(s), http_port = pgpeek_http_port(s);
+    int to_child[2], from_child[2];
+    CHECK(pipe(to_child) == 0 && pipe(from_child) == 0);
+    /* Tight before the fork, so the server starves from the first connection on; the
+     * child (the clients) takes its own limit back. */
+    struct rlimit tight = saved;
+    tight.rlim_cur = (rlim_t)pt_count_fds() + 30;
+    CHECK(setrlimit(RLIMIT_NOFILE, &tight) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        setrlimit(RLIMIT_NOFILE, &saved);
+        /* 150 connections (more than the server may accept), then wait to be told. */
+        int opened = 0;
+        for (int i = 0; i < 150; i++) {
+            int fd = socket(AF_INET, SOCK_STREAM, 0);
+            struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+            inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+            opened += fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        }
+        /* And some to the HTTP listener, which must pause and come back too. */
+        for (int i = 0; i < 40; i++) {
+            int fd = socket(AF_INET, SOCK_STREAM, 0);
+            struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)http_port)};
+            inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+            opened += fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        }
+        char c = (char)(opened == 190);
+        if (write(from_child[1], &c, 1) != 1 || read(to_child[0], &c, 1) < 0) _exit(1);
+        _exit(0);
+    }
+    char ok = 0;
+    CHECK(read(from_child[0], &ok, 1) == 1);
+    CHECK_INT(ok, 1);
+    char c = 'x';
+    CHECK(write(to_child[1], &c, 1) == 1);
+    int status = -1;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    CHECK(eventually_admitted(port));
+    CHECK(pt_select1(port));
+    /* Every connection the kernel queued was accepted in the end: the listener kept
+     * retrying instead of giving up. */
+    char body[8192];
+    long long total = 0;
+    for (int i = 0; i < 500 && total < 150; i++) {
+        pt_http_get(pgpeek_http_port(s), "/metrics", body, sizeof body);
+        total = pt_metric(body, "pgpeek_connections_total");
+    }
+    CHECK(total >= 150);
+    close(to_child[0]);
+    close(to_child[1]);
+    close(from_child[0]);
+    close(from_child[1]);
+    pgpeek_stop(s);
+}
+
 int main(void)
 {
     PT_RUN(test_max_connections);
@@ -238,5 +319,6 @@ int main(void)
     PT_RUN(test_shutdown);
     PT_RUN(test_two_servers);
     PT_RUN(test_no_fd_leak);
+    PT_RUN(test_out_of_descriptors);
     return pt_finish();
 }

@@ -118,6 +118,12 @@ static void test_bad_flags(void)
     CHECK(strncmp(line, "usage: pgpeekd", 14) == 0);
     CHECK_INT(wait_exit(pid), 0);
     close(out);
+    char *version[] = {daemon_path, "--version", NULL};
+    pid = spawn(version, &out);
+    CHECK(read_line(out, line, sizeof line));
+    CHECK(strncmp(line, "pgpeekd (pgpeek) ", 17) == 0);
+    CHECK_INT(wait_exit(pid), 0);
+    close(out);
 }
 
 int main(void)

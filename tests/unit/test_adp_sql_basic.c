@@ -79,9 +79,22 @@ int main(void)
         s, "select round(2.5), round(-2.5), round(2.345, 2), round(5), round(2.5::float8)",
         "T round:1700:-1,round:1700:-1,round:1700:-1,round:1700:-1,round:701:-1 | D 3,-3,2.35,5,2 "
         "| C SELECT 1 [I]");
+    EXPECT(
+        s,
+        "select substr('héllo', 2, 3), strpos('héllo', 'l'), replace('abab', 'b', 'X'), "
+        "concat('a', null, 1), trim(both 'x' from 'xax'), left('héllo', -3), right('ab', 1), "
+        "repeat('ab', 2), reverse('hé')",
+        "T substr:25:-1,strpos:23:-1,replace:25:-1,concat:25:-1,btrim:25:-1,left:25:-1,"
+        "right:25:-1,repeat:25:-1,reverse:25:-1 | D éll,3,aXaX,a1,a,hé,b,abab,éh | C SELECT 1 [I]");
+    EXPECT(s, "select substr('x', 1, -1)",
+           "E ERROR 22011 negative substring length not allowed [I]");
+    EXPECT(s, "select 'a%' like 'a\\%', 'ab' like 'a\\%', 'é' like '_'",
+           "T ?column?:16:-1,?column?:16:-1,?column?:16:-1 | D t,f,t | C SELECT 1 [I]");
+    EXPECT(s, "select 'a' like 'a\\'",
+           "E ERROR 22025 LIKE pattern must not end with escape character [I]");
     /* the parse-tree cache: repeats, evictions and errors give the same answers */
     for (int round = 0; round < 2; round++)
-        for (int i = 0; i < 80; i++) {
+        for (int i = 0; i < 40; i++) {
             char q[64], want[128];
             snprintf(q, sizeof q, "select %d + 1", i);
             snprintf(want, sizeof want, "T ?column?:23:-1 | D %d | C SELECT 1 [I]", i + 1);

@@ -107,11 +107,19 @@ int main(void)
     EXPECT(s, "CREATE DEFAULT INDEX ON k", "C CREATE INDEX [I]");
     EXPECT(s, "CREATE DEFAULT INDEX IN CLUSTER quickstart ON k;", "C CREATE INDEX [I]");
     EXPECT(s, "CREATE DEFAULT INDEX ON nope", "E ERROR 42P01 relation \"nope\" does not exist [I]");
+    /* key lookups (col = const on a unique index) give what a scan gives */
+    EXPECT(s, "SELECT id, u FROM k WHERE id = 3", "T id:23:-1,u:23:-1 | D 3,~ | C SELECT 1 [I]");
+    EXPECT(s, "SELECT id FROM k WHERE 4 = id AND name = 'y'", "T id:23:-1 | D 4 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT id FROM k WHERE id = 4 AND name = 'x'", "T id:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT id FROM k WHERE id = 99", "T id:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT id FROM k WHERE u = 7", "T id:23:-1 | D 2 | C SELECT 1 [I]");
     EXPECT(s, "DROP TABLE k, k2", "C DROP TABLE [I]");
     EXPECT(s, "DROP TABLE k", "E ERROR 42P01 table \"k\" does not exist [I]");
     EXPECT(s, "DROP TABLE IF EXISTS k",
            "N NOTICE 00000 table \"k\" does not exist, skipping | C DROP TABLE [I]");
-    EXPECT(s, "SELECT * FROM t, t", "E ERROR 0A000 joins is not supported [I]");
+    EXPECT(s, "SELECT * FROM t, t", "E ERROR 0A000 joins are not supported [I]");
+    EXPECT(s, "SELECT * FROM pg_catalog.pg_class",
+           "E ERROR 0A000 system catalog \"pg_catalog.pg_class\" is not supported @15 [I]");
     EXPECT(s, "CREATE TABLE s1 (a int PRIMARY KEY, b text DEFAULT 'd')", "C CREATE TABLE [I]");
     EXPECT(s, "INSERT INTO s1 SELECT 1, 'one'", "C INSERT 0 1 [I]");
     EXPECT(s, "INSERT INTO s1 (a) SELECT a + 1 FROM s1 RETURNING *",
@@ -122,6 +130,14 @@ int main(void)
     EXPECT(s, "INSERT INTO s1 SELECT '3', 'x', 'y'",
            "E ERROR 42601 INSERT has more expressions than target columns @33 [I]");
     EXPECT(s, "SELECT count(*) FROM s1", "T count:20:-1 | D 2 | C SELECT 1 [I]");
+    EXPECT(s, "CREATE TABLE s2 AS SELECT a, b::varchar(4) AS v, a * 2 AS d FROM s1 ORDER BY a DESC",
+           "C SELECT 2 [I]");
+    EXPECT(s, "SELECT * FROM s2",
+           "T a:23:-1,v:1043:8,d:23:-1 | D 2,d,4 | D 1,one,2 | C SELECT 2 [I]");
+    EXPECT(s, "CREATE TABLE s3 (x) AS SELECT 1 WITH NO DATA; SELECT * FROM s3",
+           "C CREATE TABLE AS | T x:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "CREATE TABLE s4 AS SELECT 1, 2",
+           "E ERROR 42701 column \"?column?\" specified more than once [I]");
     EXPECT(s, "CREATE TABLE f (x float8, d date)", "C CREATE TABLE [I]");
     EXPECT(s, "INSERT INTO f VALUES (1e308, '2000-02-28'), (1e308, '2000-02-29')",
            "C INSERT 0 2 [I]");

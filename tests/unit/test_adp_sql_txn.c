@@ -61,6 +61,30 @@ int main(void)
            "ROLLBACK; INSERT INTO ix VALUES (1), (1); CREATE INDEX ix_a ON ix (a); DROP TABLE ix",
            "C ROLLBACK | C INSERT 0 2 | C CREATE INDEX | C DROP TABLE [I]");
 
+    /* DROP INDEX, undone by ROLLBACK */
+    EXPECT(s, "CREATE TABLE di (a int PRIMARY KEY, c int); CREATE UNIQUE INDEX di_c ON di (c)",
+           "C CREATE TABLE | C CREATE INDEX [I]");
+    EXPECT(s, "BEGIN; DROP INDEX di_c; INSERT INTO di VALUES (1, 1), (2, 1); ROLLBACK",
+           "C BEGIN | C DROP INDEX | C INSERT 0 2 | C ROLLBACK [I]");
+    EXPECT(s, "INSERT INTO di VALUES (1, 1), (2, 1)",
+           "E ERROR 23505 duplicate key value violates unique constraint \"di_c\" detail=Key "
+           "(c)=(1) already exists. [I]");
+    EXPECT(
+        s, "DROP INDEX di_pkey",
+        "E ERROR 2BP01 cannot drop index di_pkey because constraint di_pkey on table di requires "
+        "it hint=You can drop constraint di_pkey on table di instead. [I]");
+    EXPECT(s, "DROP TABLE di_c",
+           "E ERROR 42809 \"di_c\" is not a table hint=Use DROP INDEX to remove an index. [I]");
+    EXPECT(s, "DROP INDEX IF EXISTS nosuch, di_c; DROP TABLE di",
+           "N NOTICE 00000 index \"nosuch\" does not exist, skipping | C DROP INDEX | C DROP TABLE "
+           "[I]");
+
+    /* TRUNCATE rolls back like DELETE */
+    EXPECT(s, "BEGIN; TRUNCATE tx; SELECT count(*) FROM tx; ROLLBACK; SELECT count(*) FROM tx",
+           "C BEGIN | C TRUNCATE TABLE | T count:20:-1 | D 0 | C SELECT 1 | C ROLLBACK | "
+           "T count:20:-1 | D 1 | C SELECT 1 [I]");
+    EXPECT(s, "TRUNCATE nosuch", "E ERROR 42P01 relation \"nosuch\" does not exist [I]");
+
     /* read-only blocks */
     EXPECT(s, "BEGIN READ ONLY; INSERT INTO tx VALUES (50)",
            "C BEGIN | E ERROR 25006 cannot execute INSERT in a read-only transaction [E]");

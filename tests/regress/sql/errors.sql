@@ -8,11 +8,24 @@ INSERT INTO er_t VALUES (1, 'one', 1, 1.00, 'a', '2024-01-01');
 SELEC 1;
 SELECT 1 FROM;
 SELECT * FROM er_t WHERE id = ;
-SELECT (1 + 2;
 INSERT INTO er_t VALUES (1,);
 CREATE TABLE er_bad (a int,);
 SELECT 1 2;
 SELECT * FROM er_t ORDER id;
+-- errors in statements spanning several lines: psql shows the right LINE n
+SELECT id,
+       name,
+       qty
+  FROM er_t
+ WHERE qty >> ;
+SELECT id,
+       nosuch_column
+  FROM er_t;
+SELECT 1,
+       'abc'::int4;
+INSERT INTO er_t
+  VALUES (10, 'ten', 10, 1.0, 'toolong');
+SELECT id, name, qty, price, code, day, id, name, qty, price, code, day, id, name, qty, price, code, day FROM er_t WHERE nosuch > 0;
 -- 42P01 / 42703 / 42883 / 42P07 / 42704: unknown or duplicate objects
 SELECT * FROM er_nosuch;
 SELECT zzz FROM er_t;

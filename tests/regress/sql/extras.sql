@@ -34,4 +34,13 @@ UPDATE ex_t SET g = 'z' WHERE id = 999 RETURNING *;
 DELETE FROM ex_t WHERE v IS NULL RETURNING *;
 DELETE FROM ex_t WHERE id > 3 RETURNING id, g || '!' AS g2;
 SELECT * FROM ex_t ORDER BY id;
+-- INSERT ... SELECT
+CREATE TABLE ex_copy (id int4 PRIMARY KEY, label text, n numeric(5, 1));
+INSERT INTO ex_copy SELECT id, g, v FROM ex_t;
+INSERT INTO ex_copy (id, label) SELECT id + 100, g || '+' FROM ex_t WHERE v > 10 RETURNING *;
+INSERT INTO ex_copy SELECT id, g, v FROM ex_t WHERE id = 1;
+INSERT INTO ex_copy SELECT 7, 'seven', 1.25;
+INSERT INTO ex_copy (id, label) SELECT 8, 'eight' WHERE false;
+SELECT * FROM ex_copy ORDER BY id;
+DROP TABLE ex_copy;
 DROP TABLE ex_t;

@@ -14,6 +14,7 @@ SELECT * FROM ms_t ORDER BY id
 -- results before the error are still shown
 SELECT 'before'; SELECT nosuch; SELECT 'after'
 SELECT 'unterminated
+SELECT (1 + 2
 -- a syntax error anywhere in the string rejects all of it
 INSERT INTO ms_t VALUES (5, 'five'); SELEC 1
 SELECT count(*) FROM ms_t

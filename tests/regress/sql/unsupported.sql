@@ -24,7 +24,6 @@ CREATE TABLE un_f (a int REFERENCES un_t (id));
 CREATE TABLE un_d (a timestamptz DEFAULT now());
 CREATE TEMP TABLE un_tmp (a int);
 CREATE TABLE un_s AS SELECT * FROM un_t;
-INSERT INTO un_u SELECT id, v FROM un_t;
 INSERT INTO un_t VALUES (1, 'dup') ON CONFLICT DO NOTHING;
 UPDATE un_t SET v = un_u.w FROM un_u WHERE un_t.id = un_u.id;
 BEGIN;
