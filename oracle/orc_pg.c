@@ -6,7 +6,7 @@
 
 #include <event2/event.h>
 #include <inttypes.h>
-#include <postgresql/libpq-fe.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <postgresql/libpq-fe.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
