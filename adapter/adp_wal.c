@@ -228,7 +228,8 @@ static adp_wal_status append_locked(adp_wal *w, uint64_t ts, const adp_wal_rec *
     }
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
-        adp_wal_hdr_encode(w->buf + at, recs[i].kind, ts, recs[i].data, (uint32_t)recs[i].len);
+        adp_wal_hdr_encode(w->buf + at, recs[i].kind, i + 1 == n ? ADP_WAL_F_GROUP_END : 0, ts,
+                           recs[i].data, (uint32_t)recs[i].len);
         if (recs[i].len) memcpy(w->buf + at + ADP_WAL_HDR, recs[i].data, recs[i].len);
         at += ADP_WAL_HDR + recs[i].len;
     }

@@ -27,12 +27,14 @@ static uint64_t record_sum(const uint8_t *hdr24, const void *payload, uint32_t l
     return XXH3_64bits_digest(&st);
 }
 
-void adp_wal_hdr_encode(uint8_t *out, uint8_t kind, uint64_t ts, const void *payload, uint32_t len)
+void adp_wal_hdr_encode(uint8_t *out, uint8_t kind, uint8_t flags, uint64_t ts, const void *payload,
+                        uint32_t len)
 {
     memset(out, 0, ADP_WAL_HDR);
     adp_put32(out, ADP_WAL_MAGIC);
     out[4] = ADP_WAL_VERSION;
     out[5] = kind;
+    out[6] = flags;
     adp_put32(out + 8, len);
     adp_put64(out + 16, ts);
     adp_put64(out + 24, record_sum(out, payload, len));
@@ -40,10 +42,11 @@ void adp_wal_hdr_encode(uint8_t *out, uint8_t kind, uint64_t ts, const void *pay
 
 bool adp_wal_hdr_parse(const uint8_t *in, adp_wal_hdr *h)
 {
-    if (adp_get32(in) != ADP_WAL_MAGIC || in[4] != ADP_WAL_VERSION || in[6] || in[7] ||
-        adp_get32(in + 12))
+    if (adp_get32(in) != ADP_WAL_MAGIC || in[4] != ADP_WAL_VERSION ||
+        (in[6] & ~ADP_WAL_F_GROUP_END) || in[7] || adp_get32(in + 12))
         return false;
     h->kind = in[5];
+    h->flags = in[6];
     h->len = adp_get32(in + 8);
     h->ts = adp_get64(in + 16);
     h->sum = adp_get64(in + 24);
@@ -164,6 +167,122 @@ static const char *bad_reason(const uint8_t *buf, size_t avail)
     return "checksum mismatch";
 }
 
+/* The scan's state across segments; one call of adp_wal_scan. */
+typedef struct scan {
+    const adp_wal_start *start;
+    adp_wal_replay_fn fn;
+    void *arg;
+    adp_wal_info *info;
+    const char *wal_dir;
+    const uint32_t *segs;
+    size_t nseg;
+    size_t *pend; /* offsets of the records of the group being read */
+    size_t npend, cap;
+    char *err;
+    size_t errlen;
+} scan;
+
+/* Hands a complete group to the callback. */
+static bool deliver(scan *sc, const uint8_t *buf)
+{
+    for (size_t k = 0; k < sc->npend; k++) {
+        adp_wal_hdr h;
+        adp_wal_hdr_parse(buf + sc->pend[k], &h);
+        if (h.ts > sc->start->ts) {
+            if (sc->fn && !sc->fn(sc->arg, h.ts, h.kind, buf + sc->pend[k] + ADP_WAL_HDR, h.len,
+                                  sc->err, sc->errlen))
+                return false;
+            sc->info->records++;
+        } else {
+            sc->info->skipped++;
+        }
+        if (h.ts > sc->info->last_ts) sc->info->last_ts = h.ts;
+    }
+    sc->npend = 0;
+    return true;
+}
+
+/* false (err set) when a segment after index i holds data: a bad record or incomplete
+ * group in segment i can then not be a torn tail. */
+static bool later_empty(scan *sc, size_t i, const char *path, size_t off, const char *why)
+{
+    for (size_t j = i + 1; j < sc->nseg; j++) {
+        char later[4096];
+        struct stat st;
+        adp_wal_seg_path(later, sizeof later, sc->wal_dir, sc->segs[j]);
+        if (stat(later, &st) != 0 || st.st_size > 0) {
+            snprintf(sc->err, sc->errlen,
+                     "corrupt write-ahead log record in \"%s\" at byte offset %zu (%s); later "
+                     "segment \"%s\" holds data; refusing to start",
+                     path, off, why, later);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Validates segment i and replays its complete groups. */
+static bool scan_segment(scan *sc, size_t i)
+{
+    char path[4096];
+    uint8_t *buf;
+    size_t len, off = 0, gstart = 0;
+    adp_wal_seg_path(path, sizeof path, sc->wal_dir, sc->segs[i]);
+    if (!read_file(path, &buf, &len, sc->err, sc->errlen)) return false;
+    sc->info->segments++;
+    bool ok = false;
+    sc->npend = 0;
+    while (off < len) {
+        adp_wal_hdr h;
+        if (adp_wal_record_valid(buf + off, len - off, &h)) {
+            if (sc->npend == sc->cap) {
+                sc->cap = sc->cap ? sc->cap * 2 : 64;
+                size_t *p = realloc(sc->pend, sc->cap * sizeof *p);
+                if (!p) {
+                    snprintf(sc->err, sc->errlen, "out of memory");
+                    goto out;
+                }
+                sc->pend = p;
+            }
+            sc->pend[sc->npend++] = off;
+            off += ADP_WAL_HDR + h.len;
+            if (h.flags & ADP_WAL_F_GROUP_END) {
+                if (!deliver(sc, buf)) goto out;
+                gstart = off;
+            }
+            continue;
+        }
+        /* A bad record: a torn tail only if nothing valid comes after it. */
+        const char *why = bad_reason(buf + off, len - off);
+        int64_t nv = next_valid(buf, len, off);
+        if (nv >= 0) {
+            snprintf(sc->err, sc->errlen,
+                     "corrupt write-ahead log record in \"%s\" at byte offset %zu (%s); a valid "
+                     "record follows at byte offset %" PRId64 "; refusing to start",
+                     path, off, why, nv);
+            goto out;
+        }
+        if (!later_empty(sc, i, path, off, why)) goto out;
+        break;
+    }
+    if (gstart < len) {
+        /* A bad record or a group cut short (its records without the end mark): the group
+         * never became durable as a whole, so all of it goes. */
+        if (off == len && !later_empty(sc, i, path, gstart, "incomplete group")) goto out;
+        sc->info->torn = true;
+        sc->info->torn_at.seg = sc->segs[i];
+        sc->info->torn_at.off = gstart;
+        sc->info->torn_bytes = len - gstart;
+        sc->npend = 0;
+    }
+    sc->info->end.seg = sc->segs[i];
+    sc->info->end.off = gstart;
+    ok = true;
+out:
+    free(buf);
+    return ok;
+}
+
 bool adp_wal_scan(const char *wal_dir, const adp_wal_start *start, adp_wal_replay_fn fn, void *arg,
                   adp_wal_info *info, char *err, size_t errlen)
 {
@@ -204,62 +323,21 @@ bool adp_wal_scan(const char *wal_dir, const adp_wal_start *start, adp_wal_repla
                      path);
             goto out;
         }
-    for (size_t i = first; i < nseg; i++) {
-        uint8_t *buf;
-        size_t len, off = 0;
-        adp_wal_seg_path(path, sizeof path, wal_dir, segs[i]);
-        if (!read_file(path, &buf, &len, err, errlen)) goto out;
-        info->segments++;
-        while (off < len) {
-            adp_wal_hdr h;
-            if (adp_wal_record_valid(buf + off, len - off, &h)) {
-                if (h.ts > start->ts) {
-                    if (fn && !fn(arg, h.ts, h.kind, buf + off + ADP_WAL_HDR, h.len, err, errlen)) {
-                        free(buf);
-                        goto out;
-                    }
-                    info->records++;
-                } else {
-                    info->skipped++;
-                }
-                if (h.ts > info->last_ts) info->last_ts = h.ts;
-                off += ADP_WAL_HDR + h.len;
-                continue;
-            }
-            /* A bad record: torn tail only if nothing valid comes after it. */
-            const char *why = bad_reason(buf + off, len - off);
-            int64_t nv = next_valid(buf, len, off);
-            if (nv >= 0) {
-                snprintf(err, errlen,
-                         "corrupt write-ahead log record in \"%s\" at byte offset %zu (%s); a "
-                         "valid record follows at byte offset %" PRId64 "; refusing to start",
-                         path, off, why, nv);
-                free(buf);
-                goto out;
-            }
-            for (size_t j = i + 1; j < nseg; j++) {
-                char later[4096];
-                struct stat st;
-                adp_wal_seg_path(later, sizeof later, wal_dir, segs[j]);
-                if (stat(later, &st) != 0 || st.st_size > 0) {
-                    snprintf(err, errlen,
-                             "corrupt write-ahead log record in \"%s\" at byte offset %zu (%s); "
-                             "later segment \"%s\" holds data; refusing to start",
-                             path, off, why, later);
-                    free(buf);
-                    goto out;
-                }
-            }
-            info->torn = true;
-            info->torn_at.seg = segs[i];
-            info->torn_at.off = off;
-            info->torn_bytes = len - off;
-            len = off;
+    scan sc = {.start = start,
+               .fn = fn,
+               .arg = arg,
+               .info = info,
+               .wal_dir = wal_dir,
+               .segs = segs,
+               .nseg = nseg,
+               .err = err,
+               .errlen = errlen};
+    for (size_t i = first; i < nseg; i++)
+        if (!scan_segment(&sc, i)) {
+            free(sc.pend);
+            goto out;
         }
-        free(buf);
-        info->end.seg = segs[i];
-        info->end.off = off;
-    }
+    free(sc.pend);
     if (info->segments == 0) info->end.seg = start->seg ? start->seg : 1;
     ok = true;
 out:

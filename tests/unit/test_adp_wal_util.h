@@ -123,6 +123,7 @@ WT_FN int64_t wt_file_size(const char *path)
 /* Reads a whole file (caller frees). */
 WT_FN uint8_t *wt_slurp(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     fseek(f, 0, SEEK_END);
