@@ -47,6 +47,7 @@ static adp_wal *recover(adp_datadir *dd, wt_seen *seen, adp_ckpt_mark *mark, uns
     *covered = 0;
     memset(seen, 0, sizeof *seen);
     if (!adp_ckpt_open_newest(dd, &in, mark, skipped, err, 512)) return NULL;
+    if (*skipped) CHECK(strstr(err, "passed over damaged checkpoint") != NULL);
     if (in) {
         uint8_t b[8];
         bool ok = adp_ckpt_in_read(in, b, 8);
