@@ -4,6 +4,9 @@
  * fdatasync for 1, 16 and 64 records per group (not run by ctest). */
 #include "unit/test_adp_wal_util.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+
 static char root[256];
 
 static adp_datadir *open_dd(const char *path)
@@ -88,12 +91,37 @@ static void test_lock(void)
     CHECK(a != NULL);
     adp_datadir *b = adp_datadir_open(dir, err, sizeof err);
     CHECK(b == NULL);
-    char pid[32];
-    snprintf(pid, sizeof pid, "pid %ld", (long)getpid());
+    char pid_s[32];
+    snprintf(pid_s, sizeof pid_s, "pid %ld", (long)getpid());
     CHECK(strstr(err, dir) != NULL);
-    CHECK(strstr(err, pid) != NULL);
+    CHECK(strstr(err, pid_s) != NULL);
     printf("second open: %s\n", err);
     adp_datadir_close(a);
+    b = open_dd(dir);
+    CHECK(b != NULL);
+    adp_datadir_close(b);
+
+    /* Another process holds it: its pid is named; its death (SIGKILL) frees the lock. */
+    int ready[2];
+    CHECK(pipe(ready) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        adp_datadir *c = adp_datadir_open(dir, err, sizeof err);
+        char ok = c ? 'y' : 'n';
+        if (write(ready[1], &ok, 1) != 1) _exit(1);
+        pause();
+        _exit(0);
+    }
+    char ok = 0;
+    CHECK(read(ready[0], &ok, 1) == 1 && ok == 'y');
+    b = adp_datadir_open(dir, err, sizeof err);
+    CHECK(b == NULL);
+    snprintf(pid_s, sizeof pid_s, "pid %ld", (long)pid);
+    CHECK(strstr(err, pid_s) != NULL);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
     b = open_dd(dir);
     CHECK(b != NULL);
     adp_datadir_close(b);
