@@ -117,6 +117,8 @@ adp_wal *adp_wal_open(adp_datadir *dd, const adp_wal_config *cfg, const adp_wal_
                       adp_wal_replay_fn fn, void *arg, adp_wal_info *info, char *err, size_t errlen)
 {
     const char *dir = adp_datadir_wal_dir(dd);
+    adp_wal_info local;
+    if (!info) info = &local;
     if (!adp_wal_scan(dir, start, fn, arg, info, err, errlen)) return NULL;
     adp_wal *w = calloc(1, sizeof *w);
     if (!w || !(w->dir = strdup(dir))) {

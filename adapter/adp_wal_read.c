@@ -235,6 +235,16 @@ static bool scan_segment(scan *sc, size_t i)
     while (off < len) {
         adp_wal_hdr h;
         if (adp_wal_record_valid(buf + off, len - off, &h)) {
+            /* All records of a group share its ts; a new ts before the end mark means a
+             * group lost its end, which no crash can do (a group is one write). */
+            adp_wal_hdr first;
+            if (sc->npend && adp_wal_hdr_parse(buf + sc->pend[0], &first) && first.ts != h.ts) {
+                snprintf(sc->err, sc->errlen,
+                         "corrupt write-ahead log in \"%s\": the group at byte offset %zu has "
+                         "no end record before byte offset %zu; refusing to start",
+                         path, gstart, off);
+                goto out;
+            }
             if (sc->npend == sc->cap) {
                 sc->cap = sc->cap ? sc->cap * 2 : 64;
                 size_t *p = realloc(sc->pend, sc->cap * sizeof *p);

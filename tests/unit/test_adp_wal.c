@@ -288,6 +288,27 @@ static void test_torn_group(void)
     }
     CHECK_INT(good, cuts);
     CHECK_INT(boundaries, 4);
+
+    /* A group whose end record is gone while later groups follow: refused, unchanged. */
+    size_t off = 0, r2 = 0, r3 = 0;
+    for (int r = 0; r < 6; r++) {
+        uint32_t l = (uint32_t)full[off + 8] | (uint32_t)full[off + 9] << 8;
+        if (r == 5) r2 = off, r3 = off + 32 + l; /* the end record of the second group */
+        off += 32 + l;
+    }
+    uint8_t *spliced = malloc(full_len);
+    memcpy(spliced, full, r2);
+    memcpy(spliced + r2, full + r3, full_len - r3);
+    size_t slen = full_len - (r3 - r2);
+    wt_spit(seg, spliced, slen);
+    w = open_wal(dd, 0, &seen, &info, err);
+    CHECK(w == NULL && strstr(err, "no end record") != NULL);
+    printf("group end removed: %s\n", err);
+    size_t after_len;
+    uint8_t *after = wt_slurp(seg, &after_len);
+    CHECK_BYTES(after, after_len, spliced, slen);
+    free(after);
+    free(spliced);
     free(full);
     adp_datadir_close(dd);
 }
