@@ -187,15 +187,19 @@ int main(int argc, char **argv)
             child(p[1], seed + (unsigned)kills);
         }
         close(p[1]);
-        /* Let it run a random while (reading acks), then kill it. */
+        /* Once it appends (recovery done: slow under sanitizers), let it run a random
+         * while reading acks, then kill it. */
         int delay_ms = 5 + rand_r(&seed) % 120;
-        double until = wt_now() + delay_ms / 1000.0;
+        double until = wt_now() + 10.0;
+        bool started = false;
         uint64_t v;
         for (double now; (now = wt_now()) < until;) {
             struct pollfd pf = {p[0], POLLIN, 0};
             if (poll(&pf, 1, (int)((until - now) * 1000) + 1) > 0) {
                 if (read(p[0], &v, sizeof v) != sizeof v) break; /* child died */
                 if (v > acked) acked = v;
+                if (!started) until = wt_now() + delay_ms / 1000.0;
+                started = true;
             }
         }
         kill(pid, SIGKILL);
