@@ -89,9 +89,15 @@ typedef struct adp_dt_parts {
     int year_digits;
     int32_t tz;  /* seconds east of UTC */
     int special; /* 1 infinity, -1 -infinity, 2 epoch, 3 now, 4 today, 5 tomorrow, 6 yesterday */
+    /* a zone named in the input ("Europe/Paris"), held until adp_dt_parts_done; on
+     * ADP_DT_ZONE the unknown name for the message */
+    const adp_tz *zone;
+    const char *zname;
+    size_t zlen;
 } adp_dt_parts;
-enum { ADP_DT_OK, ADP_DT_SYNTAX, ADP_DT_FIELD, ADP_DT_FIELD_MD, ADP_DT_TZ };
+enum { ADP_DT_OK, ADP_DT_SYNTAX, ADP_DT_FIELD, ADP_DT_FIELD_MD, ADP_DT_TZ, ADP_DT_ZONE };
 int adp_dt_parse(const char *s, size_t len, adp_dt_parts *p);
+void adp_dt_parts_done(adp_dt_parts *p); /* gives back p->zone; after every adp_dt_parse */
 int64_t adp_days_from_civil(int64_t y, int m, int d); /* days since 2000-01-01 */
 void adp_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 int adp_days_in_month(int64_t y, int m);
