@@ -39,7 +39,7 @@ static bool cmp_result(int op, int r)
 static void as_text(adp_session *s, const adp_expr *e, const adp_value *v, const char **p,
                     size_t *n)
 {
-    if (adp_type_is_string(e->type.id)) {
+    if (adp_type_is_string(e->type.id) || e->type.id == ADP_T_BYTEA) { /* bytea || bytea */
         *p = v->u.s.p;
         *n = v->u.s.len;
         return;

@@ -8,6 +8,7 @@
 
 #include "adp_exec.h"
 #include "adp_tzcache.h"
+#include "adp_value_ext.h"
 #include "pgw_be_write.h"
 
 adp_session *adp_session_new(adp_db *db)
@@ -294,7 +295,16 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
     pgw_error err;
     memset(&err, 0, sizeof err);
     size_t mark = out->len;
-    if (!adp_default_index_try(s, sql, &handled, out, &err)) {
+    /* PostgreSQL verifies the text while converting it from the client encoding, before
+     * parsing (SQL_ASCII clients too); that error aborts a block like a syntax error. */
+    if (!adp_utf8_verify(sql, len, &err)) {
+        pgw_be_write_error(out, &err);
+        if (s->txn == ADP_TXN_BLOCK) {
+            txn_end(s, false);
+            s->txn = ADP_TXN_FAILED;
+        }
+        ok = false;
+    } else if (!adp_default_index_try(s, sql, &handled, out, &err)) {
         fail(s, out, mark, &err);
         ok = false;
     } else if (handled) {
