@@ -30,6 +30,9 @@ bool adp_int_arith(char op, adp_type_id t, int64_t a, int64_t b, int64_t *out, p
 bool adp_float_in(adp_type_id t, const char *s, size_t len, double *out, pgw_error *err);
 /* Writes PostgreSQL's float4out/float8out text; returns length; buf >= 32 bytes. */
 int adp_float_fmt(char *buf, adp_type_id t, double v, int extra_float_digits);
+/* The shortest digits float4out/float8out print for v (finite, > 0), no trailing zeros,
+ * and the decimal exponent of the first (adp_float_shortest.c). */
+int adp_float_shortest(double v, bool f4, char *digits, int *exp10);
 bool adp_float_arith(char op, adp_type_id t, double a, double b, double *out, pgw_error *err);
 /* float -> int by rint with PostgreSQL's range checks. */
 bool adp_float_to_int(adp_type_id to, double v, int64_t *out, pgw_error *err);
