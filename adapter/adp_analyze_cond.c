@@ -166,24 +166,25 @@ adp_expr *adp_analyze_in(adp_pctx *p, adp_expr *l, PgQuery__List *list, bool neg
                     return NULL;
         }
     }
+    /* NOT IN is <> ALL: the list part negated, the others compared with <> and ANDed */
     adp_expr *e = in;
+    if (in && negate) {
+        e = adp_expr_new(p, ADP_E_NOT, (adp_type){ADP_T_BOOL, -1}, loc, 1);
+        e->args[0] = in;
+    }
     for (int i = 0; i < n; i++) {
         if (in && !has_column(items[i])) continue;
-        adp_expr *cmp = adp_compare(p, "=", l, items[i], loc);
+        adp_expr *cmp = adp_compare(p, negate ? "<>" : "=", l, items[i], loc);
         if (!cmp) return NULL;
         if (!e) {
             e = cmp;
             continue;
         }
-        adp_expr * or = adp_expr_new(p, ADP_E_OR, (adp_type){ADP_T_BOOL, -1}, loc, 2);
-        or->args[0] = e;
-        or->args[1] = cmp;
-        e = or ;
-    }
-    if (negate) {
-        adp_expr *not = adp_expr_new(p, ADP_E_NOT, (adp_type){ADP_T_BOOL, -1}, loc, 1);
-        not ->args[0] = e;
-        e = not ;
+        adp_expr *j =
+            adp_expr_new(p, negate ? ADP_E_AND : ADP_E_OR, (adp_type){ADP_T_BOOL, -1}, loc, 2);
+        j->args[0] = e;
+        j->args[1] = cmp;
+        e = j;
     }
     return e;
 }

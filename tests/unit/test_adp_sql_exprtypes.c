@@ -100,6 +100,43 @@ static void test_utf8(adp_session *s)
     EXPECT(s, "SELECT '\xc3\xa9'", "T ?column?:25:-1 | D \xc3\xa9 | C SELECT 1 [I]");
 }
 
+/* GROUP BY the primary key: the table's other columns may appear bare */
+static void test_group_pk(adp_session *s)
+{
+    EXPECT(s, "CREATE TABLE fd (id int4 PRIMARY KEY, name text UNIQUE, qty int2)",
+           "C CREATE TABLE [I]");
+    EXPECT(s, "INSERT INTO fd VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)",
+           "C INSERT 0 3 [I]");
+    EXPECT(s, "SELECT name, qty * 2, count(*) FROM fd GROUP BY id HAVING qty > 1 ORDER BY name",
+           "T name:25:-1,?column?:23:-1,count:20:-1 | D three,6,1 | D two,4,1 | C SELECT 2 [I]");
+    EXPECT(s, "SELECT qty FROM fd GROUP BY name",
+           "E ERROR 42803 column \"fd.qty\" must appear in the GROUP BY clause or be used in an "
+           "aggregate function @8 [I]");
+    EXPECT(s, "DROP TABLE fd", "C DROP TABLE [I]");
+}
+
+/* found by tools/difffuzz.py against PostgreSQL */
+static void test_fuzz_finds(adp_session *s)
+{
+    EXPECT(s,
+           "SELECT round(1), round(2.5::int4), round(1234.5678, -2), round(-1250, -2), round(99.5, "
+           "-2)",
+           "T round:701:-1,round:701:-1,round:1700:-1,round:1700:-1,round:1700:-1 | D "
+           "1,3,1200,-1300,100 | C SELECT 1 [I]");
+    EXPECT(s,
+           "SELECT length('\\x0102'::bytea), octet_length('abc'::bytea), octet_length('\xc3\xa9')",
+           "T length:23:-1,octet_length:23:-1,octet_length:23:-1 | D 2,3,2 | C SELECT 1 [I]");
+    EXPECT(s,
+           "SELECT CASE WHEN false THEN 2147483648::int4 ELSE 1 END, coalesce(1, 2147483648::int4)",
+           "T case:23:-1,coalesce:23:-1 | D 1,1 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT least(2147483648::int4, true)",
+           "E ERROR 42804 LEAST types integer and boolean cannot be matched @32 [I]");
+    EXPECT(s, "SELECT 2147483648::int4", "E ERROR 22003 integer out of range [I]");
+    EXPECT(s, "SELECT 1 NOT IN (1::int8, '2024-01-01'::date)",
+           "E ERROR 42883 operator does not exist: integer <> date @10 hint=No operator matches "
+           "the given name and argument types. You might need to add explicit type casts. [I]");
+}
+
 int main(void)
 {
     pgw_error err;
@@ -108,6 +145,8 @@ int main(void)
     test_concat(s);
     test_common_types(s);
     test_utf8(s);
+    test_group_pk(s);
+    test_fuzz_finds(s);
     adp_session_free(s);
     adp_db_close(db);
     return finish();

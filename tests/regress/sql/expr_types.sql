@@ -34,3 +34,15 @@ SELECT id FROM et WHERE n IN (1.5, 2::int8, 3::real) ORDER BY id;
 SELECT id, coalesce(r, 1), CASE WHEN id = 1 THEN r ELSE 1 END, greatest(r, id, n) FROM et ORDER BY id;
 SELECT id, v || id, id || v, r || '', 'b=' || b, n || '/' || r FROM et ORDER BY id;
 DROP TABLE et;
+-- round(integer or real) is round(double precision); negative scales round to tens
+SELECT round(1), round(1::int8), round(2.5::int4), round(1.5::float4), round(2.5), round(1, 2);
+SELECT round(1234.5678, -2), round(-1250, -2), round(0.5, -1), round(5, -1), round(99.5, -2), round(1e20::numeric, -25), round('NaN'::numeric, -1);
+SELECT length('\x0102'::bytea), octet_length('abc'::bytea), length('é'), octet_length('é'), char_length('é');
+SELECT char_length('\x01'::bytea);
+-- a value error in a constant cast waits for execution: type errors come first, and a
+-- branch never taken never fails
+SELECT CASE WHEN false THEN 2147483648::int4 ELSE 1 END, coalesce(1, 2147483648::int4);
+SELECT least(2147483648::int4, true);
+SELECT 2147483648::int4;
+SELECT -2147483648::int4;
+SELECT (1 NOT IN (1::int8, '2024-01-01'::date));
