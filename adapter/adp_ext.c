@@ -612,7 +612,9 @@ bool adp_ext_execute(adp_session *s, const char *name, int32_t max_rows, pgw_buf
         sent++;
     }
     pgw_buf_put(out, r->data + start, pt->pos - start);
-    if (pt->pos < r->len) {
+    /* as in PostgreSQL, a fetch that fills its limit suspends even when nothing is left:
+     * only a short fetch knows it reached the end */
+    if (max_rows > 0 && sent == max_rows) {
         pgw_buf_begin_msg(out, 's');
         pgw_buf_end_msg(out);
         return true;
