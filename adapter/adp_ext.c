@@ -32,6 +32,8 @@ typedef struct adp_prepared {
     adp_arena arena;             /* memory of the plan */
     const adp_select_plan *plan; /* a SELECT's plan, reused while `version` is current */
     pgw_buf rowdesc;             /* RowDescription with text formats; empty: NoData */
+    pgw_buf shape;               /* the RowDescription of the first analysis: clients rely on it */
+    bool shaped;
 } adp_prepared;
 
 /* A portal: a statement with bound parameters. Owned by the session's adp_ext list. */
@@ -81,6 +83,7 @@ static void ps_release(adp_prepared *ps)
     if (ps->copy) pg_query__node__free_unpacked(ps->copy, NULL);
     adp_arena_free(&ps->arena);
     pgw_buf_free(&ps->rowdesc);
+    pgw_buf_free(&ps->shape);
     free(ps->ptypes);
     free(ps->sql);
     free(ps->name);
@@ -183,6 +186,24 @@ adp_expr *adp_analyze_param(adp_pctx *p, PgQuery__ParamRef *r)
     return e;
 }
 
+/* Whether two RowDescriptions give the same names, types and typmods (table OIDs and
+ * column numbers may differ: a table dropped and made again has a new OID). */
+static bool same_shape(const pgw_buf *a, const pgw_buf *b)
+{
+    if (a->len == 0 || b->len == 0) return a->len == b->len;
+    if (a->len != b->len || memcmp(a->data + 5, b->data + 5, 2) != 0) return false;
+    int n = ((unsigned char)a->data[5] << 8) | (unsigned char)a->data[6];
+    size_t off = 7;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(a->data + off) + 1;
+        if (memcmp(a->data + off, b->data + off, l) != 0) return false;
+        off += l + 6; /* table OID and column number */
+        if (memcmp(a->data + off, b->data + off, 12) != 0) return false;
+        off += 12;
+    }
+    return true;
+}
+
 /* Plans ps now: parameter types, RowDescription, and a SELECT's reusable plan. */
 static bool analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
 {
@@ -235,6 +256,13 @@ static bool analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
     }
     s->skip_rowdesc = skip;
     s->nrfmt = nrfmt;
+    if (ok && !ps->shaped) {
+        pgw_buf_put(&ps->shape, ps->rowdesc.data, ps->rowdesc.len);
+        ps->shaped = true;
+    } else if (ok && !same_shape(&ps->shape, &ps->rowdesc)) {
+        /* as PostgreSQL: a client that described the statement would misread its rows */
+        ok = pgw_errorf(err, "0A000", "cached plan must not change result type");
+    }
     if (!ok) ps->version = 0;
     return ok;
 }
@@ -302,6 +330,7 @@ static adp_prepared *ps_new(const char *name)
     ps->refs = 1;
     adp_arena_init(&ps->arena);
     pgw_buf_init(&ps->rowdesc);
+    pgw_buf_init(&ps->shape);
     return ps;
 }
 
