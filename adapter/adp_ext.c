@@ -769,6 +769,7 @@ bool adp_ext_sql_execute(adp_pctx *p, PgQuery__ExecuteStmt *st, pgw_buf *out)
     s->nparams = ps->nparams;
     ps->refs++;
     bool ok = run_stmt(s, ps, out, p->err);
+    if (!ok && ps->sql != p->sql) p->err->position = 0; /* it would point into PREPARE's text */
     ps_release(ps);
     s->params = saved;
     s->nparams = nsaved;
