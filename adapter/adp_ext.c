@@ -56,6 +56,7 @@ typedef struct adp_portal {
 struct adp_ext {
     adp_prepared *stmts;
     adp_portal *portals;
+    adp_portal *spare; /* one freed portal kept for the next Bind (its arena block too) */
 };
 
 static adp_ext *ext_of(adp_session *s)
@@ -105,13 +106,55 @@ static void ps_drop(adp_prepared **pp)
     ps_release(ps);
 }
 
-static void portal_free(adp_portal *pt)
+static void portal_destroy(adp_portal *pt)
 {
-    ps_release(pt->ps);
     adp_arena_free(&pt->arena);
     pgw_buf_free(&pt->rows);
     free(pt->name);
     free(pt);
+}
+
+/* Frees a portal, or keeps it as the spare: Bind-Execute-Sync loops allocate nothing. */
+static void portal_free(adp_session *s, adp_portal *pt)
+{
+    ps_release(pt->ps);
+    pt->ps = NULL;
+    if (s->ext->spare) {
+        portal_destroy(pt);
+        return;
+    }
+    adp_arena_reset(&pt->arena);
+    if (pt->rows.cap > 65536) {
+        pgw_buf_free(&pt->rows);
+        pgw_buf_init(&pt->rows);
+    }
+    pgw_buf_reset(&pt->rows);
+    s->ext->spare = pt;
+}
+
+static adp_portal *portal_new(adp_session *s, const char *name)
+{
+    adp_portal *pt = s->ext->spare;
+    if (pt) {
+        s->ext->spare = NULL;
+        char *keep = pt->name;
+        adp_arena arena = pt->arena;
+        pgw_buf rows = pt->rows;
+        memset(pt, 0, sizeof *pt);
+        pt->arena = arena;
+        pt->rows = rows;
+        size_t l = strlen(name);
+        pt->name = realloc(keep, l + 1);
+        if (!pt->name) abort();
+        memcpy(pt->name, name, l + 1);
+        return pt;
+    }
+    pt = calloc(1, sizeof *pt);
+    if (!pt) abort();
+    pt->name = dup_str(name, strlen(name));
+    adp_arena_init(&pt->arena);
+    pgw_buf_init(&pt->rows);
+    return pt;
 }
 
 static adp_portal **portal_find(adp_session *s, const char *name)
@@ -128,7 +171,7 @@ static void drop_portals(adp_session *s)
     while (s->ext->portals) {
         adp_portal *pt = s->ext->portals;
         s->ext->portals = pt->next;
-        portal_free(pt);
+        portal_free(s, pt);
     }
 }
 
@@ -149,6 +192,7 @@ void adp_ext_discard(adp_session *s)
 void adp_ext_free(adp_session *s)
 {
     adp_ext_discard(s);
+    if (s->ext && s->ext->spare) portal_destroy(s->ext->spare);
     free(s->ext);
     s->ext = NULL;
     free(s->ptypes);
@@ -465,15 +509,11 @@ bool adp_ext_bind(adp_session *s, const adp_bind_msg *b, pgw_buf *out, pgw_error
     if (*slot) {
         adp_portal *old = *slot;
         *slot = old->next;
-        portal_free(old);
+        portal_free(s, old);
     }
-    pt = calloc(1, sizeof *pt);
-    if (!pt) abort();
-    pt->name = dup_str(b->portal, strlen(b->portal));
+    pt = portal_new(s, b->portal);
     pt->ps = ps;
     ps->refs++;
-    adp_arena_init(&pt->arena);
-    pgw_buf_init(&pt->rows);
     pt->nparams = b->nvals;
     pt->params =
         adp_arena_zalloc(&pt->arena, (size_t)(b->nvals ? b->nvals : 1) * sizeof *pt->params);
@@ -489,7 +529,7 @@ bool adp_ext_bind(adp_session *s, const adp_bind_msg *b, pgw_buf *out, pgw_error
     pgw_buf_end_msg(out);
     return true;
 fail:
-    if (pt) portal_free(pt);
+    if (pt) portal_free(s, pt);
     adp_session_abort(s);
     return false;
 }
@@ -671,7 +711,7 @@ bool adp_ext_close(adp_session *s, char kind, const char *name, pgw_buf *out, pg
         if (*pp) {
             adp_portal *pt = *pp;
             *pp = pt->next;
-            portal_free(pt);
+            portal_free(s, pt);
         }
     } else {
         pgw_errorf(err, "08P01", "invalid CLOSE message subtype %d", kind);

@@ -149,8 +149,8 @@ void pgw_conn_handle_ext(pgw_conn *c, const pgw_msg *m)
     }
     if (m->type == 'H' || c->ignore_till_sync) return; /* Flush: every reply is flushed anyway */
     pgw_reader r;
-    pgw_error err;
-    memset(&err, 0, sizeof err);
+    pgw_error err; /* filled completely by pgw_errorf on failure: no memset per message */
+    err.sqlstate[0] = 0;
     pgw_reader_init(&r, m);
     bool ok;
     switch (m->type) {
@@ -175,6 +175,7 @@ void pgw_conn_handle_ext(pgw_conn *c, const pgw_msg *m)
         break;
     }
     if (!ok) {
+        if (!err.sqlstate[0]) pgw_errorf(&err, "XX000", "internal error");
         pgw_conn_report(c, "ERROR", &err);
         c->ignore_till_sync = true;
     }
