@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# psql client test. psql 15 has no \bind, so "bound parameters" are psql variables
+# (client-side quoting with :'var'); types are checked with \gdesc, which describes the
+# query through the extended protocol (Parse + Describe) without running it.
+set -uo pipefail
+T=clients_psql
+fail() { echo "psql: FAIL: $*" >&2; exit 1; }
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 --no-psqlrc)
+
+# expect NAME EXPECTED ACTUAL
+expect() {
+  if [ "$2" != "$3" ]; then
+    echo "psql: FAIL: $1" >&2
+    diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/    /' >&2
+    exit 1
+  fi
+}
+
+out="$("${PSQL[@]}" 2>&1 <<SQL
+DROP TABLE IF EXISTS $T;
+CREATE TABLE $T (id int4, big int8, t text, v varchar(20), f float8, n numeric,
+  b bool, d date, ts timestamptz, by bytea);
+SQL
+)" || fail "create table: $out"
+
+# Values go through psql variables; NULL is written as the bare keyword.
+out="$("${PSQL[@]}" \
+  -v id=1 -v big=9007199254740993 -v t="it's héllo" -v v=abc -v f=2.718281828459045 \
+  -v n=12345678901234567890.123456789 -v b=true -v d=2024-02-29 \
+  -v ts='2024-02-29 12:34:56.789012+00' -v by='\x0001feff275c' 2>&1 <<SQL
+INSERT INTO $T VALUES (:id, :big, :'t', :'v', :f, :n, :'b', :'d', :'ts', :'by');
+INSERT INTO $T VALUES (:id + 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SQL
+)" || fail "insert: $out"
+
+out="$("${PSQL[@]}" --csv -v id=1 2>&1 <<SQL
+SELECT id, big, t, v, f, n, b, d, ts, by FROM $T WHERE id = :id;
+SELECT id, big IS NULL, t IS NULL, v IS NULL, f IS NULL, n IS NULL, b IS NULL,
+  d IS NULL, ts IS NULL, by IS NULL FROM $T WHERE id = :id + 1;
+SQL
+)" || fail "select: $out"
+expect "select values" 'id,big,t,v,f,n,b,d,ts,by
+1,9007199254740993,it'"'"'s héllo,abc,2.718281828459045,12345678901234567890.123456789,t,2024-02-29,2024-02-29 12:34:56.789012+00,\x0001feff275c
+id,?column?,?column?,?column?,?column?,?column?,?column?,?column?,?column?,?column?
+2,t,t,t,t,t,t,t,t,t' "$out"
+
+out="$("${PSQL[@]}" -v id=1 2>&1 <<SQL
+SELECT id, big, t, v, f, n, b, d, ts, by FROM $T WHERE id = :id \gdesc
+SQL
+)" || fail "gdesc: $out"
+expect "column types (\\gdesc)" ' Column |           Type           
+--------+--------------------------
+ id     | integer
+ big    | bigint
+ t      | text
+ v      | character varying(20)
+ f      | double precision
+ n      | numeric
+ b      | boolean
+ d      | date
+ ts     | timestamp with time zone
+ by     | bytea
+(10 rows)' "$out"
+
+# Syntax error: SQLSTATE 42601, and the same session keeps working.
+out="$(psql -X -q --no-psqlrc -tA 2>&1 <<'SQL'
+\set VERBOSITY sqlstate
+SELEC 1;
+\echo state :LAST_ERROR_SQLSTATE
+SELECT 40 + 2;
+SQL
+)"
+expect "syntax error then SELECT" 'ERROR:  42601
+state 42601
+42' "$out"
+
+# One parameterized query, 100 times in one session.
+script=""
+want=""
+for i in $(seq 1 100); do
+  script+="\\set k $i
+SELECT id + :k FROM $T WHERE id = 1;
+"
+  want+="$((i + 1))
+"
+done
+out="$(printf '%s' "$script" | "${PSQL[@]}" -tA 2>&1)" || fail "loop: $out"
+expect "100 parameterized selects" "${want%$'\n'}" "$out"
+
+# BEGIN / INSERT / ROLLBACK leaves no row.
+out="$("${PSQL[@]}" -tA -v id=3 2>&1 <<SQL
+BEGIN;
+INSERT INTO $T (id, t) VALUES (:id, 'rolled back');
+SELECT count(*) FROM $T WHERE id = :id;
+ROLLBACK;
+SELECT count(*) FROM $T WHERE id = :id;
+SELECT count(*) FROM $T;
+SQL
+)" || fail "rollback: $out"
+expect "rollback (in-transaction count, after count, total)" '1
+0
+2' "$out"
+echo "psql: all checks passed"

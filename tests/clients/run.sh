@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Runs every database client test in tests/clients/ against a fresh server:
+#   bash tests/clients/run.sh build/pgpeekd [client...]   # against pgpeekd
+#   bash tests/clients/run.sh --pg [client...]            # against a private PostgreSQL 15
+# Clients: psql pgbench-simple pgbench-extended pgbench-prepared psycopg2 psycopg3
+#          psycopg3-binary node-pg postgresjs jdbc go-libpq go-pgx (default: all).
+# Installs what is missing (tools/install-clients.sh), prints ok/FAILED per client and
+# a last line "N passed, M failed"; exits nonzero when any client failed.
+# Logs of failed clients are printed; all logs stay in $CLIENTS_LOG_DIR if set.
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+ALL=(psql pgbench-simple pgbench-extended pgbench-prepared psycopg2 psycopg3
+  psycopg3-binary node-pg postgresjs jdbc go-libpq go-pgx)
+PER_CLIENT_TIMEOUT="${PER_CLIENT_TIMEOUT:-120}"
+PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+
+if [ $# -lt 1 ]; then
+  echo "usage: $0 <path-to-pgpeekd>|--pg [client...]" >&2
+  exit 2
+fi
+MODE=pgpeek
+SERVER=""
+if [ "$1" = "--pg" ]; then
+  MODE=pg
+else
+  SERVER="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+  if [ ! -x "$SERVER" ]; then
+    echo "run.sh: $1 is not an executable" >&2
+    exit 2
+  fi
+fi
+shift
+CLIENTS=("$@")
+[ ${#CLIENTS[@]} -eq 0 ] && CLIENTS=("${ALL[@]}")
+for c in "${CLIENTS[@]}"; do
+  if ! printf '%s\n' "${ALL[@]}" | grep -qx -- "$c"; then
+    echo "run.sh: unknown client '$c' (known: ${ALL[*]})" >&2
+    exit 2
+  fi
+done
+
+if ! bash "$ROOT/tools/install-clients.sh"; then
+  echo "install-clients failed"
+  echo "0 passed, ${#CLIENTS[@]} failed"
+  exit 1
+fi
+
+WORK="$(mktemp -d /tmp/pgpeek-clients.XXXXXX)"
+# PostgreSQL runs as user postgres and must reach its data and socket dirs.
+chmod 755 "$WORK"
+LOGS="${CLIENTS_LOG_DIR:-$WORK/logs}"
+mkdir -p "$LOGS"
+SERVER_PID=""
+
+stop_server() {
+  if [ "$MODE" = pg ]; then
+    [ -f "$WORK/pgdata/postmaster.pid" ] &&
+      runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast -w stop >/dev/null 2>&1
+  elif [ -n "$SERVER_PID" ]; then
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    # Bounded wait for a clean exit; a server that ignores SIGTERM is killed.
+    for _ in $(seq 1 100); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "run.sh: pgpeekd did not exit after SIGTERM; killing it"
+      kill -KILL "$SERVER_PID" 2>/dev/null
+    fi
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+  fi
+}
+cleanup() {
+  stop_server
+  if [ -z "${CLIENTS_LOG_DIR:-}" ] || [ "${KEEP_WORK:-0}" = 1 ]; then
+    [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A private PostgreSQL 15 with trust auth and a materialize superuser and database.
+start_pg() {
+  local port=""
+  chown postgres: "$WORK"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pgdata" -A trust -E UTF8 --locale=C \
+    -U postgres >"$LOGS/initdb.log" 2>&1 || { cat "$LOGS/initdb.log"; return 1; }
+  # A free port: nothing accepts a connection on it right now.
+  for p in $(seq 55432 55532); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port="$p"; break; fi
+  done
+  [ -n "$port" ] || { echo "run.sh: no free port"; return 1; }
+  cat >>"$WORK/pgdata/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$WORK'
+max_connections = 50
+timezone = 'UTC'
+datestyle = 'iso, mdy'
+lc_messages = 'C'
+fsync = off
+CONF
+  # The server log lives in $WORK (owned by postgres); it is linked into $LOGS.
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pg-server.log" -w -t 60 \
+    start >/dev/null || { cat "$WORK/pg-server.log"; return 1; }
+  ln -sf "$WORK/pg-server.log" "$LOGS/server.log"
+  psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    -c 'CREATE ROLE materialize SUPERUSER LOGIN' \
+    -c 'CREATE DATABASE materialize OWNER materialize' >/dev/null || return 1
+  PORT="$port"
+}
+
+start_pgpeek() {
+  local pf="$WORK/port"
+  "$SERVER" --listen 127.0.0.1:0 --port-file "$pf" --data-dir none --http-listen off \
+    >"$LOGS/server.log" 2>&1 &
+  SERVER_PID=$!
+  # Bounded wait for the port file, then for a successful connection.
+  for _ in $(seq 1 200); do
+    [ -s "$pf" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "run.sh: pgpeekd exited"; cat "$LOGS/server.log"; return 1; }
+    sleep 0.05
+  done
+  [ -s "$pf" ] || { echo "run.sh: no port file after 10 s"; return 1; }
+  PORT="$(tr -d '[:space:]' <"$pf")"
+}
+
+PORT=""
+if [ "$MODE" = pg ]; then start_pg; else start_pgpeek; fi || {
+  echo "run.sh: server did not start"
+  echo "0 passed, ${#CLIENTS[@]} failed"
+  exit 1
+}
+ready=0
+for _ in $(seq 1 200); do
+  if psql -X -q -h 127.0.0.1 -p "$PORT" -U materialize -d materialize -tAc 'SELECT 1' \
+    >/dev/null 2>&1; then
+    ready=1
+    break
+  fi
+  sleep 0.05
+done
+if [ "$ready" != 1 ]; then
+  echo "run.sh: server on port $PORT does not answer SELECT 1"
+  cat "$LOGS/server.log"
+  echo "0 passed, ${#CLIENTS[@]} failed"
+  exit 1
+fi
+echo "run.sh: $MODE server on 127.0.0.1:$PORT"
+
+export PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=materialize PGDATABASE=materialize
+export PGCONNECT_TIMEOUT=10 TZ=UTC PGTZ=UTC CLIENTS_WORK="$WORK"
+unset PGPASSWORD PGOPTIONS PGSERVICE
+
+# Compiled clients are built once, on first use.
+build_java() {
+  [ -f "$WORK/java/ClientTest.class" ] && return 0
+  mkdir -p "$WORK/java"
+  javac -d "$WORK/java" -cp /usr/share/java/postgresql.jar "$HERE/java/ClientTest.java"
+}
+build_go() {
+  [ -x "$WORK/go/clienttest" ] && return 0
+  mkdir -p "$WORK/go"
+  # GOPATH mode against Debian's packaged sources: no module proxy, no network.
+  (cd "$HERE/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOPROXY=off \
+    go build -o "$WORK/go/clienttest" .)
+}
+
+run_client() {
+  local c="$1"
+  case "$c" in
+    psql) bash "$HERE/psql.sh" ;;
+    pgbench-*) bash "$HERE/pgbench.sh" "${c#pgbench-}" ;;
+    psycopg2) /usr/bin/python3 "$HERE/python/psycopg2_test.py" ;;
+    psycopg3) /usr/bin/python3 "$HERE/python/psycopg3_test.py" text ;;
+    psycopg3-binary) /usr/bin/python3 "$HERE/python/psycopg3_test.py" binary ;;
+    node-pg) node "$HERE/node/pg_test.js" ;;
+    postgresjs) node "$HERE/node/postgresjs_test.js" ;;
+    jdbc) build_java && java -cp "$WORK/java:/usr/share/java/postgresql.jar" ClientTest ;;
+    go-libpq) build_go && "$WORK/go/clienttest" libpq ;;
+    go-pgx) build_go && "$WORK/go/clienttest" pgx ;;
+  esac
+}
+export -f run_client build_java build_go
+export HERE WORK
+
+passed=0
+failed=0
+failed_names=()
+for c in "${CLIENTS[@]}"; do
+  start=$(date +%s)
+  timeout -k 5 "$PER_CLIENT_TIMEOUT" bash -c "run_client $c" >"$LOGS/$c.log" 2>&1
+  rc=$?
+  secs=$(($(date +%s) - start))
+  if [ "$rc" -eq 0 ]; then
+    echo "ok      $c (${secs}s)"
+    passed=$((passed + 1))
+  else
+    [ "$rc" -eq 124 ] && echo "timeout after ${PER_CLIENT_TIMEOUT}s" >>"$LOGS/$c.log"
+    echo "FAILED  $c (${secs}s, exit $rc)"
+    sed 's/^/    /' "$LOGS/$c.log" | tail -n 40
+    failed=$((failed + 1))
+    failed_names+=("$c")
+  fi
+  # A client that took the server down makes every later client fail: say so once.
+  if [ "$MODE" = pgpeek ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "run.sh: pgpeekd is no longer running after $c"
+    tail -n 20 "$LOGS/server.log" | sed 's/^/    /'
+    SERVER_PID=""
+    if ! start_pgpeek; then
+      echo "run.sh: pgpeekd did not restart"
+      break
+    fi
+    export PGPORT="$PORT"
+  fi
+done
+[ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
