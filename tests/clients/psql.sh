@@ -44,24 +44,6 @@ expect "select values" 'id,big,t,v,f,n,b,d,ts,by
 id,?column?,?column?,?column?,?column?,?column?,?column?,?column?,?column?,?column?
 2,t,t,t,t,t,t,t,t,t' "$out"
 
-out="$("${PSQL[@]}" -v id=1 2>&1 <<SQL
-SELECT id, big, t, v, f, n, b, d, ts, by FROM $T WHERE id = :id \gdesc
-SQL
-)" || fail "gdesc: $out"
-expect "column types (\\gdesc)" ' Column |           Type           
---------+--------------------------
- id     | integer
- big    | bigint
- t      | text
- v      | character varying(20)
- f      | double precision
- n      | numeric
- b      | boolean
- d      | date
- ts     | timestamp with time zone
- by     | bytea
-(10 rows)' "$out"
-
 # Syntax error: SQLSTATE 42601, and the same session keeps working.
 out="$(psql -X -q --no-psqlrc -tA 2>&1 <<'SQL'
 \set VERBOSITY sqlstate
@@ -100,4 +82,22 @@ SQL
 expect "rollback (in-transaction count, after count, total)" '1
 0
 2' "$out"
+# Last: the only step that needs the extended protocol (Parse + Describe).
+out="$("${PSQL[@]}" -v id=1 2>&1 <<SQL
+SELECT id, big, t, v, f, n, b, d, ts, by FROM $T WHERE id = :id \gdesc
+SQL
+)" || fail "gdesc: $out"
+expect "column types (\\gdesc)" ' Column |           Type           
+--------+--------------------------
+ id     | integer
+ big    | bigint
+ t      | text
+ v      | character varying(20)
+ f      | double precision
+ n      | numeric
+ b      | boolean
+ d      | date
+ ts     | timestamp with time zone
+ by     | bytea
+(10 rows)' "$out"
 echo "psql: all checks passed"

@@ -27,6 +27,9 @@ public class ClientTest {
     }
   }
 
+  // The step under way, named in the failure message.
+  static String step = "connect";
+
   static void check(boolean cond, String what) throws Fail {
     if (!cond) throw new Fail(what);
   }
@@ -48,11 +51,13 @@ public class ClientTest {
     String url = "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/"
         + env("PGDATABASE", "materialize");
     Connection c = DriverManager.getConnection(url, env("PGUSER", "materialize"), "");
+    step = "create table";
     Statement st = c.createStatement();
     st.execute("DROP TABLE IF EXISTS " + T);
     st.execute("CREATE TABLE " + T + " (id int4, big int8, t text, v varchar(20), f float8, "
         + "n numeric, b bool, d date, ts timestamptz, by bytea)");
 
+    step = "insert with parameters";
     String ins = "INSERT INTO " + T + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     try (PreparedStatement ps = c.prepareStatement(ins)) {
       ps.setInt(1, 1);
@@ -79,6 +84,7 @@ public class ClientTest {
       check(ps.executeUpdate() == 1, "insert of NULLs update count");
     }
 
+    step = "select with a bound WHERE";
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + T + " WHERE id = ?")) {
       ps.setInt(1, 1);
       try (ResultSet rs = ps.executeQuery()) {
@@ -112,12 +118,14 @@ public class ClientTest {
       }
     }
 
+    step = "syntax error";
     try {
       st.execute("SELEC 1");
       check(false, "SELEC 1 did not raise");
     } catch (SQLException e) {
       check("42601".equals(e.getSQLState()), "syntax error SQLSTATE " + e.getSQLState() + " (" + e.getMessage() + "), expected 42601");
     }
+    step = "syntax error (prepared statement)";
     try (PreparedStatement ps = c.prepareStatement("SELEC ?")) {
       ps.setInt(1, 1);
       ps.executeQuery();
@@ -125,6 +133,7 @@ public class ClientTest {
     } catch (SQLException e) {
       check("42601".equals(e.getSQLState()), "prepared syntax error SQLSTATE " + e.getSQLState() + ", expected 42601");
     }
+    step = "query after the syntax error";
     try (PreparedStatement ps = c.prepareStatement("SELECT 40 + ?")) {
       ps.setInt(1, 2);
       try (ResultSet rs = ps.executeQuery()) {
@@ -132,6 +141,7 @@ public class ClientTest {
       }
     }
 
+    step = "100 parameterized queries";
     try (PreparedStatement ps = c.prepareStatement("SELECT id + ? FROM " + T + " WHERE id = ?")) {
       for (int i = 0; i < 100; i++) {
         ps.setInt(1, i);
@@ -145,6 +155,7 @@ public class ClientTest {
       }
     }
 
+    step = "BEGIN/INSERT/ROLLBACK";
     c.setAutoCommit(false); // the driver sends BEGIN before the next statement
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + T + " (id, t) VALUES (?, ?)")) {
       ps.setInt(1, 3);
@@ -158,6 +169,7 @@ public class ClientTest {
     try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + T)) {
       check(rs.next() && rs.getLong(1) == 2, "table does not have exactly 2 rows");
     }
+    step = "close";
     c.close();
     check(c.isClosed(), "connection not closed");
   }
@@ -176,10 +188,11 @@ public class ClientTest {
     try {
       run();
     } catch (Fail e) {
-      System.err.println("jdbc: FAIL: " + e.getMessage());
+      System.err.println("jdbc: FAIL: step '" + step + "': " + e.getMessage());
       System.exit(1);
     } catch (Exception e) {
-      System.err.println("jdbc: FAIL: unexpected " + e);
+      String state = e instanceof SQLException ? " (SQLSTATE " + ((SQLException) e).getSQLState() + ")" : "";
+      System.err.println("jdbc: FAIL: step '" + step + "': unexpected " + e + state);
       System.exit(1);
     }
     System.out.println("jdbc: all checks passed");

@@ -24,6 +24,11 @@ const PARAMS = [
 const OIDS = [23, 20, 25, 1043, 701, 1700, 16, 1082, 1184, 17];
 
 class Fail extends Error {}
+// The step under way, named in the failure message.
+let STEP = 'connect';
+function step(name) {
+  STEP = name;
+}
 function check(cond, what) {
   if (!cond) throw new Fail(what);
 }
@@ -53,11 +58,11 @@ async function main(name, body) {
     await body();
   } catch (e) {
     const what = e instanceof Fail ? e.message : `unexpected ${e.name}: ${e.message} (code ${e.code})`;
-    console.error(`${name}: FAIL: ${what}`);
+    console.error(`${name}: FAIL: step '${STEP}': ${what}`);
     process.exit(1);
   }
   console.log(`${name}: all checks passed`);
   process.exit(0);
 }
 
-module.exports = { COLUMNS, NAMES, create, PARAMS, OIDS, check, checkRow, checkNullRow, main };
+module.exports = { step, COLUMNS, NAMES, create, PARAMS, OIDS, check, checkRow, checkNullRow, main };

@@ -3,7 +3,7 @@
 // statements through the extended protocol; at connect it reads array types from
 // pg_type.
 const postgres = require('postgres');
-const { COLUMNS, PARAMS, OIDS, check, checkRow, checkNullRow, main } = require('./common');
+const { step, COLUMNS, PARAMS, OIDS, check, checkRow, checkNullRow, main } = require('./common');
 
 const T = 'clients_postgresjs';
 // postgres.js defaults: int8 and numeric as strings, date and timestamptz as Date.
@@ -23,10 +23,12 @@ const EXPECTED = {
 async function body() {
   // Connection settings from PGHOST, PGPORT, PGUSER, PGDATABASE (run.sh).
   const sql = postgres({ max: 1, onnotice: () => {}, connect_timeout: 10 });
+  step('create table');
   await sql.unsafe(`DROP TABLE IF EXISTS ${T}`);
   await sql`CREATE TABLE ${sql(T)} (id int4, big int8, t text, v varchar(20), f float8,
     n numeric, b bool, d date, ts timestamptz, by bytea)`;
 
+  step('insert with parameters');
   const [id, big, t, v, f, n, b, d, ts, by] = PARAMS;
   let r = await sql`INSERT INTO ${sql(T)} (id, big, t, v, f, n, b, d, ts, by)
     VALUES (${id}, ${big}, ${t}, ${v}, ${f}, ${n}, ${b}, ${d}, ${ts}, ${by})`;
@@ -36,6 +38,7 @@ async function body() {
     VALUES (${2}, ${nul}, ${nul}, ${nul}, ${nul}, ${nul}, ${nul}, ${nul}, ${nul}, ${nul})`;
   check(r.count === 1, `insert of NULLs count ${r.count}`);
 
+  step('select with a bound WHERE');
   r = await sql`SELECT id, big, t, v, f, n, b, d, ts, by FROM ${sql(T)} WHERE id = ${1}`;
   check(r.length === 1, `select id=1: ${r.length} rows`);
   const oids = r.columns.map((c) => c.type);
@@ -45,6 +48,7 @@ async function body() {
   check(r.length === 1, `select id=2: ${r.length} rows`);
   checkNullRow(r[0], 'select id=2');
 
+  step('syntax error');
   try {
     await sql`SELEC 1`;
     check(false, 'SELEC 1 did not raise');
@@ -52,15 +56,18 @@ async function body() {
     if (e.constructor.name === 'Fail') throw e;
     check(e.code === '42601', `syntax error SQLSTATE ${e.code} (${e.message}), expected 42601`);
   }
+  step('query after the syntax error');
   r = await sql`SELECT 40 + ${2}::int4 AS x`;
   check(r[0].x === 42, `connection unusable after the syntax error: ${JSON.stringify(r)}`);
 
+  step('100 parameterized queries');
   for (let i = 0; i < 100; i++) {
     r = await sql`SELECT id + ${i} AS x FROM ${sql(T)} WHERE id = ${1}`;
     check(r.length === 1 && r[0].x === 1 + i, `loop ${i}: got ${JSON.stringify(r)}, expected x=${1 + i}`);
   }
 
   // sql.begin issues BEGIN, and ROLLBACK when the callback throws.
+  step('BEGIN/INSERT/ROLLBACK (sql.begin)');
   let inside = -1;
   try {
     await sql.begin(async (tx) => {
@@ -76,6 +83,7 @@ async function body() {
   check(r[0].n === 0, `row still there after ROLLBACK (count ${r[0].n})`);
   r = await sql`SELECT count(*)::int4 AS n FROM ${sql(T)}`;
   check(r[0].n === 2, `table has ${r[0].n} rows, expected 2`);
+  step('close');
   await sql.end({ timeout: 5 });
 }
 

@@ -28,6 +28,14 @@ class Fail(Exception):
     pass
 
 
+STEP = ["connect"]
+
+
+def step(name):
+    """Names the step under way, for the failure message."""
+    STEP[0] = name
+
+
 def check(cond, what):
     if not cond:
         raise Fail(what)
@@ -58,9 +66,11 @@ def main(name, body):
     try:
         body()
     except Fail as e:
-        print(f"{name}: FAIL: {e}", file=sys.stderr)
+        print(f"{name}: FAIL: step '{STEP[0]}': {e}", file=sys.stderr)
         sys.exit(1)
     except Exception as e:  # an unexpected driver error is a failure too
-        print(f"{name}: FAIL: unexpected {type(e).__name__}: {e}", file=sys.stderr)
+        state = getattr(getattr(e, "diag", None), "sqlstate", None) or getattr(e, "pgcode", None)
+        print(f"{name}: FAIL: step '{STEP[0]}': unexpected {type(e).__name__}"
+              f" (SQLSTATE {state}): {e}", file=sys.stderr)
         sys.exit(1)
     print(f"{name}: all checks passed")

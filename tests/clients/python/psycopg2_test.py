@@ -3,7 +3,7 @@ simple-protocol query), so this covers the simple protocol with every type."""
 import psycopg2
 import psycopg2.errors
 
-from common import COLUMNS, CREATE, ROW, check, check_null_row, check_row, main
+from common import COLUMNS, CREATE, ROW, check, step, check_null_row, check_row, main
 
 T = "clients_psycopg2"
 
@@ -11,12 +11,14 @@ T = "clients_psycopg2"
 def body():
     conn = psycopg2.connect("")  # PGHOST, PGPORT, PGUSER, PGDATABASE from run.sh
     cur = conn.cursor()
+    step('create table')
     cur.execute(f"DROP TABLE IF EXISTS {T}")
     cur.execute(CREATE.format(T))
     conn.commit()
 
     params = list(ROW)
     params[9] = psycopg2.Binary(ROW[9])
+    step('insert with parameters')
     cur.execute(f"INSERT INTO {T} ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 params)
     check(cur.rowcount == 1, f"insert rowcount {cur.rowcount}")
@@ -24,6 +26,7 @@ def body():
                 [2] + [None] * 9)
     conn.commit()
 
+    step('select with a bound WHERE')
     cur.execute(f"SELECT {COLUMNS} FROM {T} WHERE id = %s", (1,))
     check_row(cur.fetchone(), "select id=1")
     check(cur.fetchone() is None, "select id=1: more than one row")
@@ -34,6 +37,7 @@ def body():
     check_null_row(cur.fetchone(), "select id=2")
     conn.commit()
 
+    step('syntax error')
     try:
         cur.execute("SELEC 1")
         check(False, "SELEC 1 did not raise")
@@ -41,10 +45,12 @@ def body():
         check(e.pgcode == "42601", f"syntax error SQLSTATE {e.pgcode!r}, expected '42601'")
         check(isinstance(e, psycopg2.errors.SyntaxError), f"error class {type(e).__name__}")
     conn.rollback()
+    step('query after the syntax error')
     cur.execute("SELECT 40 + 2")
     check(cur.fetchone() == (42,), "connection unusable after the syntax error")
     conn.commit()
 
+    step('100 parameterized queries')
     for i in range(100):
         cur.execute(f"SELECT id + %s FROM {T} WHERE id = %s", (i, 1))
         got = cur.fetchall()
@@ -52,6 +58,7 @@ def body():
     conn.commit()
 
     conn.autocommit = True  # explicit BEGIN/ROLLBACK statements
+    step('BEGIN/INSERT/ROLLBACK')
     cur.execute("BEGIN")
     cur.execute(f"INSERT INTO {T} (id, t) VALUES (%s, %s)", (3, "rolled back"))
     cur.execute(f"SELECT count(*) FROM {T} WHERE id = %s", (3,))
@@ -61,6 +68,7 @@ def body():
     check(cur.fetchone()[0] == 0, "row still there after ROLLBACK")
     cur.execute(f"SELECT count(*) FROM {T}")
     check(cur.fetchone()[0] == 2, "table does not have exactly 2 rows")
+    step('close')
     conn.close()
     check(conn.closed, "connection not closed")
 

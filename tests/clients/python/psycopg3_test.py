@@ -7,7 +7,7 @@ import sys
 import psycopg
 import psycopg.errors
 
-from common import COLUMNS, CREATE, ROW, check, check_null_row, check_row, main
+from common import COLUMNS, CREATE, ROW, check, step, check_null_row, check_row, main
 
 MODE = sys.argv[1] if len(sys.argv) > 1 else "text"
 BINARY = MODE == "binary"
@@ -19,15 +19,18 @@ def body():
     conn = psycopg.connect("", autocommit=True)
     check(conn.prepare_threshold == 5, f"prepare_threshold {conn.prepare_threshold}")
     cur = conn.cursor(binary=BINARY)
+    step('create table')
     cur.execute(f"DROP TABLE IF EXISTS {T}")
     cur.execute(CREATE.format(T))
 
     ph = ", ".join([P] * 10)
+    step('insert with parameters')
     cur.execute(f"INSERT INTO {T} ({COLUMNS}) VALUES ({ph})", ROW)
     check(cur.rowcount == 1, f"insert rowcount {cur.rowcount}")
     cur.execute(f"INSERT INTO {T} ({COLUMNS}) VALUES ({ph})", [2] + [None] * 9)
     check(cur.rowcount == 1, f"insert of NULLs rowcount {cur.rowcount}")
 
+    step('select with a bound WHERE')
     cur.execute(f"SELECT {COLUMNS} FROM {T} WHERE id = {P}", (1,))
     check(cur.pgresult is not None, "no result")
     fmts = [cur.pgresult.fformat(i) for i in range(10)]
@@ -40,6 +43,7 @@ def body():
     cur.execute(f"SELECT {COLUMNS} FROM {T} WHERE id = {P}", (2,))
     check_null_row(cur.fetchone(), "select id=2")
 
+    step('syntax error')
     try:
         cur.execute("SELEC 1")
         check(False, "SELEC 1 did not raise")
@@ -47,12 +51,14 @@ def body():
         state = e.diag.sqlstate
         check(state == "42601", f"syntax error SQLSTATE {state!r}, expected '42601'")
         check(isinstance(e, psycopg.errors.SyntaxError), f"error class {type(e).__name__}")
+    step('query after the syntax error')
     cur.execute(f"SELECT 40 + {P}", (2,))
     check(cur.fetchone() == (42,), "connection unusable after the syntax error")
 
     # The 6th run onwards uses a server-side prepared statement (Parse once, then
     # Bind/Execute); watch psycopg's own cache to be sure that happened.
     q = f"SELECT id + {P} FROM {T} WHERE id = {P}"
+    step('100 parameterized queries')
     for i in range(100):
         cur.execute(q, (i, 1))
         got = cur.fetchall()
@@ -63,6 +69,7 @@ def body():
     cur.execute(f"SELECT t FROM {T} WHERE id = {P}", (1,), prepare=True)
     check(cur.fetchall() == [(ROW[2],)], "prepare=True query")
 
+    step('BEGIN/INSERT/ROLLBACK')
     cur.execute("BEGIN")
     cur.execute(f"INSERT INTO {T} (id, t) VALUES ({P}, {P})", (3, "rolled back"))
     cur.execute(f"SELECT count(*) FROM {T} WHERE id = {P}", (3,))
@@ -79,6 +86,7 @@ def body():
         pass
     cur.execute(f"SELECT count(*) FROM {T}")
     check(cur.fetchone()[0] == 2, "table does not have exactly 2 rows")
+    step('close')
     conn.close()
     check(conn.closed, "connection not closed")
 
