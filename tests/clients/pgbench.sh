@@ -32,7 +32,10 @@ ROLLBACK;
 SQL
 out="$(pgbench -n -M "$MODE" -c 2 -j 1 -t 50 -f "$DIR/tx.sql" 2>&1)"
 rc=$?
-[ "$rc" -eq 0 ] || fail "pgbench exited $rc: $out"
+if [ "$rc" -ne 0 ]; then
+  echo "$out" >&2
+  fail "pgbench exited $rc: $(grep -m1 -E 'error|ERROR' <<<"$out")"
+fi
 echo "$out"
 grep -q 'number of transactions actually processed: 100/100' <<<"$out" ||
   fail "not 100/100 transactions processed"

@@ -7,6 +7,7 @@
 # Installs what is missing (tools/install-clients.sh), prints ok/FAILED per client and
 # a last line "N passed, M failed"; exits nonzero when any client failed.
 # Logs of failed clients are printed; all logs stay in $CLIENTS_LOG_DIR if set.
+# CLIENTS_SUMMARY=FILE writes one markdown line per client (ok, or its first error).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -205,6 +206,15 @@ for c in "${CLIENTS[@]}"; do
     sed 's/^/    /' "$LOGS/$c.log" | tail -n 40
     failed=$((failed + 1))
     failed_names+=("$c")
+  fi
+  if [ -n "${CLIENTS_SUMMARY:-}" ]; then
+    if [ "$rc" -eq 0 ]; then
+      echo "- $c: ok" >>"$CLIENTS_SUMMARY"
+    else
+      # The test's own FAIL line if there is one, else the first error line.
+      first="$(grep -m1 -E 'FAIL' "$LOGS/$c.log" || grep -m1 -iE 'error' "$LOGS/$c.log" || tail -n1 "$LOGS/$c.log")"
+      echo "- $c: FAILED: \`$first\`" >>"$CLIENTS_SUMMARY"
+    fi
   fi
   # A client that took the server down makes every later client fail: say so once.
   if [ "$MODE" = pgpeek ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
