@@ -7,6 +7,8 @@
 # Installs what is missing (tools/install-clients.sh), prints ok/FAILED per client and
 # a last line "N passed, M failed"; exits nonzero when any client failed.
 # Logs of failed clients are printed; all logs stay in $CLIENTS_LOG_DIR if set.
+# CLIENTS_TRACE=FILE puts tests/clients/wiretrace.py between clients and server and logs
+# every protocol message there (which paths each driver needs).
 # CLIENTS_SUMMARY=FILE writes one markdown line per client (ok, or its first error).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -53,8 +55,14 @@ chmod 755 "$WORK"
 LOGS="${CLIENTS_LOG_DIR:-$WORK/logs}"
 mkdir -p "$LOGS"
 SERVER_PID=""
+TRACE_PID=""
 
 stop_server() {
+  if [ -n "$TRACE_PID" ]; then
+    kill -TERM "$TRACE_PID" 2>/dev/null
+    wait "$TRACE_PID" 2>/dev/null
+    TRACE_PID=""
+  fi
   if [ "$MODE" = pg ]; then
     [ -f "$WORK/pgdata/postmaster.pid" ] &&
       runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast -w stop >/dev/null 2>&1
@@ -152,6 +160,20 @@ if [ "$ready" != 1 ]; then
   exit 1
 fi
 echo "run.sh: $MODE server on 127.0.0.1:$PORT"
+if [ -n "${CLIENTS_TRACE:-}" ]; then
+  tport=""
+  for p in $(seq 56432 56532); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then tport="$p"; break; fi
+  done
+  /usr/bin/python3 "$HERE/wiretrace.py" "$tport" "$PORT" "$CLIENTS_TRACE" &
+  TRACE_PID=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$tport") 2>/dev/null && break
+    sleep 0.05
+  done
+  echo "run.sh: tracing through 127.0.0.1:$tport into $CLIENTS_TRACE"
+  PORT="$tport"
+fi
 
 export PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=materialize PGDATABASE=materialize
 export PGCONNECT_TIMEOUT=10 TZ=UTC PGTZ=UTC CLIENTS_WORK="$WORK"
