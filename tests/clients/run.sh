@@ -83,11 +83,7 @@ stop_server() {
 }
 cleanup() {
   stop_server
-  if [ -z "${CLIENTS_LOG_DIR:-}" ] || [ "${KEEP_WORK:-0}" = 1 ]; then
-    [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -125,8 +121,9 @@ CONF
 
 start_pgpeek() {
   local pf="$WORK/port"
+  rm -f "$pf"
   "$SERVER" --listen 127.0.0.1:0 --port-file "$pf" --data-dir none --http-listen off \
-    >"$LOGS/server.log" 2>&1 &
+    >>"$LOGS/server.log" 2>&1 &
   SERVER_PID=$!
   # Bounded wait for the port file, then for a successful connection.
   for _ in $(seq 1 200); do
@@ -138,30 +135,23 @@ start_pgpeek() {
   PORT="$(tr -d '[:space:]' <"$pf")"
 }
 
-PORT=""
-if [ "$MODE" = pg ]; then start_pg; else start_pgpeek; fi || {
-  echo "run.sh: server did not start"
-  echo "0 passed, ${#CLIENTS[@]} failed"
-  exit 1
-}
-ready=0
-for _ in $(seq 1 200); do
-  if psql -X -q -h 127.0.0.1 -p "$PORT" -U materialize -d materialize -tAc 'SELECT 1' \
-    >/dev/null 2>&1; then
-    ready=1
-    break
-  fi
-  sleep 0.05
-done
-if [ "$ready" != 1 ]; then
+# wait_ready: bounded wait until the server answers SELECT 1 on $PORT.
+wait_ready() {
+  for _ in $(seq 1 200); do
+    if psql -X -q -h 127.0.0.1 -p "$PORT" -U materialize -d materialize -tAc 'SELECT 1' \
+      >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.05
+  done
   echo "run.sh: server on port $PORT does not answer SELECT 1"
   cat "$LOGS/server.log"
-  echo "0 passed, ${#CLIENTS[@]} failed"
-  exit 1
-fi
-echo "run.sh: $MODE server on 127.0.0.1:$PORT"
-if [ -n "${CLIENTS_TRACE:-}" ]; then
-  tport=""
+  return 1
+}
+
+# start_trace: the logging proxy in front of the server; clients then use its port.
+start_trace() {
+  local tport=""
   for p in $(seq 56432 56532); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then tport="$p"; break; fi
   done
@@ -173,7 +163,16 @@ if [ -n "${CLIENTS_TRACE:-}" ]; then
   done
   echo "run.sh: tracing through 127.0.0.1:$tport into $CLIENTS_TRACE"
   PORT="$tport"
-fi
+}
+
+PORT=""
+if [ "$MODE" = pg ]; then start_pg; else start_pgpeek; fi && wait_ready || {
+  echo "run.sh: server did not start"
+  echo "0 passed, ${#CLIENTS[@]} failed"
+  exit 1
+}
+echo "run.sh: $MODE server on 127.0.0.1:$PORT"
+[ -n "${CLIENTS_TRACE:-}" ] && start_trace
 
 export PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=materialize PGDATABASE=materialize
 export PGCONNECT_TIMEOUT=10 TZ=UTC PGTZ=UTC CLIENTS_WORK="$WORK"
@@ -238,15 +237,27 @@ for c in "${CLIENTS[@]}"; do
       echo "- $c: FAILED: \`$first\`" >>"$CLIENTS_SUMMARY"
     fi
   fi
-  # A client that took the server down makes every later client fail: say so once.
+  # A client that took the server down fails (even if it saw no error), and the server
+  # is restarted so the next clients still say something about themselves.
   if [ "$MODE" = pgpeek ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "run.sh: pgpeekd is no longer running after $c"
+    echo "run.sh: pgpeekd is no longer running after $c (log: $LOGS/server.log)"
     tail -n 20 "$LOGS/server.log" | sed 's/^/    /'
+    if [ "$rc" -eq 0 ]; then
+      passed=$((passed - 1))
+      failed=$((failed + 1))
+      failed_names+=("$c(server died)")
+      [ -n "${CLIENTS_SUMMARY:-}" ] && echo "- $c: FAILED: pgpeekd died after the test" >>"$CLIENTS_SUMMARY"
+    fi
+    wait "$SERVER_PID" 2>/dev/null
     SERVER_PID=""
-    if ! start_pgpeek; then
-      echo "run.sh: pgpeekd did not restart"
+    stop_server # the trace proxy, if any
+    if ! { start_pgpeek && wait_ready; }; then
+      echo "run.sh: pgpeekd did not restart; the remaining clients count as failed"
+      remaining=$((${#CLIENTS[@]} - passed - failed))
+      failed=$((failed + remaining))
       break
     fi
+    [ -n "${CLIENTS_TRACE:-}" ] && start_trace
     export PGPORT="$PORT"
   fi
 done

@@ -139,7 +139,7 @@ def pump(src, dst, side, log, cid, startup):
 
 def main():
     listen, server, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    log = open(path, "w")
+    log = open(path, "a")
     ls = socket.socket()
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", listen))
