@@ -153,6 +153,9 @@ public class ClientTest {
           check(!rs.next(), "loop " + i + ": more than one row");
         }
       }
+      // From the 5th run (prepareThreshold) the driver uses a named server-side statement.
+      check(ps.unwrap(org.postgresql.PGStatement.class).isUseServerPrepare(),
+          "the driver did not switch to a server-side prepared statement");
     }
 
     step = "BEGIN/INSERT/ROLLBACK";
