@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # psql client test. psql 15 has no \bind, so "bound parameters" are psql variables
-# (client-side quoting with :'var'); types are checked with \gdesc, which describes the
-# query through the extended protocol (Parse + Describe) without running it.
+# (client-side quoting with :'var'); every value is checked in its text form, which is
+# the type's own output format (t, ISO dates, +00 offsets, \x bytea...).
+#   psql.sh        simple protocol: values, NULLs, errors, loop, rollback
+#   psql.sh gdesc  column types with \gdesc: Parse + Describe of the query, then a query
+#                  over (VALUES ...) with pg_catalog.format_type, all from psql itself
 set -uo pipefail
+GDESC=0
+[ "${1:-}" = gdesc ] && GDESC=1
 T=clients_psql
-fail() { echo "psql: FAIL: $*" >&2; exit 1; }
+[ "$GDESC" = 1 ] && T=clients_psql_gdesc
+NAME=psql
+[ "$GDESC" = 1 ] && NAME=psql-gdesc
+fail() { echo "$NAME: FAIL: $*" >&2; exit 1; }
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 --no-psqlrc)
 
 # expect NAME EXPECTED ACTUAL
 expect() {
   if [ "$2" != "$3" ]; then
-    echo "psql: FAIL: $1" >&2
+    echo "$NAME: FAIL: $1" >&2
     diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/    /' >&2
     exit 1
   fi
@@ -23,6 +31,7 @@ CREATE TABLE $T (id int4, big int8, t text, v varchar(20), f float8, n numeric,
 SQL
 )" || fail "create table: $out"
 
+simple_checks() {
 # Values go through psql variables; NULL is written as the bare keyword.
 out="$("${PSQL[@]}" \
   -v id=1 -v big=9007199254740993 -v t="it's héllo" -v v=abc -v f=2.718281828459045 \
@@ -82,7 +91,9 @@ SQL
 expect "rollback (in-transaction count, after count, total)" '1
 0
 2' "$out"
-# Last: the only step that needs the extended protocol (Parse + Describe).
+}
+
+gdesc_checks() {
 out="$("${PSQL[@]}" -v id=1 2>&1 <<SQL
 SELECT id, big, t, v, f, n, b, d, ts, by FROM $T WHERE id = :id \gdesc
 SQL
@@ -100,4 +111,7 @@ expect "column types (\\gdesc)" ' Column |           Type
  ts     | timestamp with time zone
  by     | bytea
 (10 rows)' "$out"
-echo "psql: all checks passed"
+}
+
+if [ "$GDESC" = 1 ]; then gdesc_checks; else simple_checks; fi
+echo "$NAME: all checks passed"

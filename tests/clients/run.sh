@@ -2,7 +2,7 @@
 # Runs every database client test in tests/clients/ against a fresh server:
 #   bash tests/clients/run.sh build/pgpeekd [client...]   # against pgpeekd
 #   bash tests/clients/run.sh --pg [client...]            # against a private PostgreSQL 15
-# Clients: psql pgbench-simple pgbench-extended pgbench-prepared psycopg2 psycopg3
+# Clients: psql psql-gdesc pgbench-simple pgbench-extended pgbench-prepared psycopg2 psycopg3
 #          psycopg3-binary node-pg postgresjs jdbc go-libpq go-pgx (default: all).
 # Installs what is missing (tools/install-clients.sh), prints ok/FAILED per client and
 # a last line "N passed, M failed"; exits nonzero when any client failed.
@@ -13,7 +13,7 @@
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-ALL=(psql pgbench-simple pgbench-extended pgbench-prepared psycopg2 psycopg3
+ALL=(psql psql-gdesc pgbench-simple pgbench-extended pgbench-prepared psycopg2 psycopg3
   psycopg3-binary node-pg postgresjs jdbc go-libpq go-pgx)
 PER_CLIENT_TIMEOUT="${PER_CLIENT_TIMEOUT:-120}"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
@@ -196,6 +196,7 @@ run_client() {
   local c="$1"
   case "$c" in
     psql) bash "$HERE/psql.sh" ;;
+    psql-gdesc) bash "$HERE/psql.sh" gdesc ;;
     pgbench-*) bash "$HERE/pgbench.sh" "${c#pgbench-}" ;;
     psycopg2) /usr/bin/python3 "$HERE/python/psycopg2_test.py" ;;
     psycopg3) /usr/bin/python3 "$HERE/python/psycopg3_test.py" text ;;
