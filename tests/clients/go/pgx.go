@@ -102,6 +102,36 @@ func runPgx() {
 		check(got == int32(1+i), "loop %d: got %d, expected %d", i, got, 1+i)
 	}
 
+	// A batch pipelines many Parse/Bind/Describe/Execute before one Sync.
+	batch := &pgx.Batch{}
+	for i := 0; i < 20; i++ {
+		batch.Queue("SELECT id + $1 FROM "+T+" WHERE id = $2", int32(i), int32(1))
+	}
+	batch.Queue("SELECT t FROM "+T+" WHERE id = $1", int32(1))
+	br := conn.SendBatch(ctx, batch)
+	for i := 0; i < 20; i++ {
+		var got int32
+		ok(br.QueryRow().Scan(&got), fmt.Sprintf("batch query %d", i))
+		check(got == int32(1+i), "batch query %d: got %d, expected %d", i, got, 1+i)
+	}
+	var bt string
+	ok(br.QueryRow().Scan(&bt), "batch last query")
+	check(bt == wantText, "batch last query: got %q", bt)
+	ok(br.Close(), "batch close")
+
+	// An error inside a transaction: 25P02 for every statement until ROLLBACK.
+	ftx, err := conn.Begin(ctx)
+	ok(err, "begin (failed transaction)")
+	_, err = ftx.Exec(ctx, "SELEC 1")
+	var fe *pgconn.PgError
+	check(errors.As(err, &fe) && fe.Code == "42601", "syntax error in a transaction: %v", err)
+	var one int32
+	err = ftx.QueryRow(ctx, "SELECT id FROM "+T+" WHERE id = $1", int32(1)).Scan(&one)
+	check(errors.As(err, &fe) && fe.Code == "25P02", "query in a failed transaction: %v, expected SQLSTATE 25P02", err)
+	ok(ftx.Rollback(ctx), "rollback of the failed transaction")
+	ok(conn.QueryRow(ctx, "SELECT id FROM "+T+" WHERE id = $1", int32(1)).Scan(&one), "query after the rollback")
+	check(one == 1, "query after the rollback: %d", one)
+
 	tx, err := conn.Begin(ctx)
 	ok(err, "begin")
 	_, err = tx.Exec(ctx, "INSERT INTO "+T+" (id, t) VALUES ($1, $2)", int32(3), "rolled back")

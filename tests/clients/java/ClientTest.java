@@ -162,6 +162,52 @@ public class ClientTest {
           "the driver did not switch to a server-side prepared statement");
     }
 
+    step = "fetch size (Execute with a row limit, PortalSuspended)";
+    // With autocommit off and a fetch size the driver keeps the portal open and
+    // Executes it 3 rows at a time; the server answers PortalSuspended in between.
+    c.setAutoCommit(false);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + T + " (id, t) VALUES (?, ?)")) {
+      for (int i = 10; i < 20; i++) {
+        ps.setInt(1, i);
+        ps.setString(2, "batch " + i);
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      check(counts.length == 10, "batch insert: " + counts.length + " counts");
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, t FROM " + T + " WHERE id >= ? ORDER BY id")) {
+      ps.setFetchSize(3);
+      ps.setInt(1, 10);
+      try (ResultSet rs = ps.executeQuery()) {
+        int want = 10;
+        while (rs.next()) {
+          check(rs.getInt(1) == want && ("batch " + want).equals(rs.getString(2)),
+              "fetch: row " + rs.getInt(1) + " " + rs.getString(2) + ", expected " + want);
+          want++;
+        }
+        check(want == 20, "fetch: got rows up to " + (want - 1) + ", expected up to 19");
+      }
+    }
+    c.rollback();
+    check(count(c, 10) == 0, "batch rows still there after rollback");
+
+    step = "error in a transaction (25P02 until ROLLBACK)";
+    try {
+      st.execute("SELEC 1");
+      check(false, "SELEC 1 in a transaction did not raise");
+    } catch (SQLException e) {
+      check("42601".equals(e.getSQLState()), "SQLSTATE " + e.getSQLState() + ", expected 42601");
+    }
+    try {
+      count(c, 1);
+      check(false, "a query in a failed transaction did not raise");
+    } catch (SQLException e) {
+      check("25P02".equals(e.getSQLState()), "failed transaction SQLSTATE " + e.getSQLState() + " (" + e.getMessage() + "), expected 25P02");
+    }
+    c.rollback();
+    c.setAutoCommit(true);
+    check(count(c, 1) == 1, "query after ROLLBACK of a failed transaction");
+
     step = "BEGIN/INSERT/ROLLBACK";
     c.setAutoCommit(false); // the driver sends BEGIN before the next statement
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + T + " (id, t) VALUES (?, ?)")) {

@@ -72,6 +72,16 @@ async function body() {
     check(r.rows.length === 1 && r.rows[0].x === 1 + i, `loop ${i}: got ${JSON.stringify(r.rows)}, expected x=${1 + i}`);
   }
 
+  step('error in a transaction (25P02 until ROLLBACK)');
+  await c.query('BEGIN');
+  const states = [];
+  await c.query('SELEC 1').catch((e) => states.push(e.code));
+  await c.query('SELECT id FROM ' + T + ' WHERE id = $1', [1]).catch((e) => states.push(e.code));
+  await c.query('ROLLBACK');
+  check(JSON.stringify(states) === '["42601","25P02"]', `SQLSTATEs ${JSON.stringify(states)}, expected 42601 then 25P02`);
+  r = await c.query('SELECT id FROM ' + T + ' WHERE id = $1', [1]);
+  check(r.rows.length === 1 && r.rows[0].id === 1, 'query after ROLLBACK of a failed transaction');
+
   step('BEGIN/INSERT/ROLLBACK');
   await c.query('BEGIN');
   await c.query(`INSERT INTO ${T} (id, t) VALUES ($1, $2)`, [3, 'rolled back']);

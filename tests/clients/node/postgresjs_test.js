@@ -67,6 +67,41 @@ async function body() {
   }
 
   // sql.begin issues BEGIN, and ROLLBACK when the callback throws.
+  step('pipelined queries (one connection, many in flight)');
+  const many = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => sql`SELECT id + ${i} AS x FROM ${sql(T)} WHERE id = ${1}`));
+  many.forEach((rows, i) => check(rows.length === 1 && rows[0].x === 1 + i, `pipelined query ${i}: ${JSON.stringify(rows)}`));
+
+  step('cursor (Execute with a row limit, PortalSuspended)');
+  await sql.begin(async (tx) => {
+    for (let i = 10; i < 20; i++) await tx`INSERT INTO ${sql(T)} (id, t) VALUES (${i}, ${'cursor ' + i})`;
+    let want = 10;
+    let batches = 0;
+    for await (const rows of tx`SELECT id, t FROM ${sql(T)} WHERE id >= ${10} ORDER BY id`.cursor(3)) {
+      batches++;
+      for (const r of rows) {
+        check(r.id === want && r.t === 'cursor ' + want, `cursor row ${JSON.stringify(r)}, expected id ${want}`);
+        want++;
+      }
+    }
+    check(want === 20, `cursor: rows up to ${want - 1}, expected up to 19`);
+    check(batches === 4, `cursor: ${batches} batches of at most 3 rows, expected 4`);
+    throw new Error('roll back');
+  }).catch((e) => check(e.message === 'roll back', `cursor transaction: ${e.message}`));
+  r = await sql`SELECT count(*)::int4 AS n FROM ${sql(T)} WHERE id >= ${10}`;
+  check(r[0].n === 0, `cursor rows still there after rollback (${r[0].n})`);
+
+  step('error in a transaction (25P02 until ROLLBACK)');
+  let states = [];
+  await sql.begin(async (tx) => {
+    await tx`SELEC 1`.catch((e) => states.push(e.code));
+    await tx`SELECT 1 AS one`.catch((e) => states.push(e.code));
+    throw new Error('roll back');
+  }).catch((e) => check(e.message === 'roll back', `failed transaction: ${e.message}`));
+  check(JSON.stringify(states) === '["42601","25P02"]', `SQLSTATEs ${JSON.stringify(states)}, expected 42601 then 25P02`);
+  r = await sql`SELECT 1 AS one`;
+  check(r[0].one === 1, 'query after ROLLBACK of a failed transaction');
+
   step('BEGIN/INSERT/ROLLBACK (sql.begin)');
   let inside = -1;
   try {

@@ -69,6 +69,38 @@ def body():
     cur.execute(f"SELECT t FROM {T} WHERE id = {P}", (1,), prepare=True)
     check(cur.fetchall() == [(ROW[2],)], "prepare=True query")
 
+    step('executemany (pipelined) and an explicit pipeline')
+    cur.execute("BEGIN")
+    cur.executemany(f"INSERT INTO {T} (id, t) VALUES ({P}, {P})",
+                    [(i, f"many {i}") for i in range(10, 20)])
+    with conn.pipeline():
+        curs = []
+        for i in range(10, 20):
+            c2 = conn.cursor(binary=BINARY)
+            c2.execute(f"SELECT t FROM {T} WHERE id = {P}", (i,))
+            curs.append(c2)
+    for i, c2 in zip(range(10, 20), curs):
+        got = c2.fetchall()
+        check(got == [(f"many {i}",)], f"pipeline query {i}: got {got!r}")
+    cur.execute("ROLLBACK")
+
+    step('error in a transaction (25P02 until ROLLBACK)')
+    cur.execute("BEGIN")
+    try:
+        cur.execute("SELEC 1")
+        check(False, "SELEC 1 in a transaction did not raise")
+    except psycopg.errors.SyntaxError:
+        pass
+    try:
+        cur.execute(f"SELECT id FROM {T} WHERE id = {P}", (1,))
+        check(False, "a query in a failed transaction did not raise")
+    except psycopg.Error as e:
+        check(e.diag.sqlstate == "25P02",
+              f"failed transaction SQLSTATE {e.diag.sqlstate!r}, expected '25P02'")
+    cur.execute("ROLLBACK")
+    cur.execute(f"SELECT id FROM {T} WHERE id = {P}", (1,))
+    check(cur.fetchall() == [(1,)], "query after ROLLBACK of a failed transaction")
+
     step('BEGIN/INSERT/ROLLBACK')
     cur.execute("BEGIN")
     cur.execute(f"INSERT INTO {T} (id, t) VALUES ({P}, {P})", (3, "rolled back"))
