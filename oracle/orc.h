@@ -77,8 +77,9 @@ orc_config orc_config_default(void);
  * its state file before returning; the shared backend connects in the background (calls
  * wait for it, up to timeout_ms). NULL with a message in err on failure. */
 orc *orc_open(const orc_config *cfg, char *err, size_t errlen);
-/* Fails every call still waiting, stops the thread and frees everything. Inboxes must
- * be freed first or after, on their own threads; no call may be issued concurrently. */
+/* Fails every call still waiting, stops the thread and frees everything. Inboxes may be
+ * freed before or after (on their own threads), not concurrently; no call may be issued
+ * concurrently. */
 void orc_close(orc *o);
 
 /* The per-caller-thread delivery queue: create it once on the thread that runs `base`
@@ -126,6 +127,7 @@ typedef struct orc_stats {
     uint64_t batches;                       /* backing calls made for read_ts */
     uint64_t batch_tickets;                 /* read_ts callers answered by batches (sum) */
     uint64_t batch_max;                     /* most callers answered by one batch */
+    uint64_t max_reads_in_flight;           /* most read batches in flight at once */
     uint64_t reads, writes, peeks, applies; /* calls answered, by op */
     uint64_t failed;                        /* calls answered with an error */
     uint64_t wait_ns;                       /* sum over answered calls: submit -> answer posted */

@@ -120,6 +120,10 @@ void orc_pump(orc *o)
             c->next = o->reads_in_flight;
             o->reads_in_flight = c;
             o->n_reads_in_flight++;
+            if ((uint64_t)o->n_reads_in_flight >
+                atomic_load_explicit(&o->st.max_reads_in_flight, memory_order_relaxed))
+                atomic_store_explicit(&o->st.max_reads_in_flight, (uint64_t)o->n_reads_in_flight,
+                                      memory_order_relaxed);
             o->be.start(o, c);
         }
     } while (o->repump);
@@ -134,18 +138,19 @@ static void read_done(orc *o, orc_call *c, bool ok, uint64_t value, const char *
         /* Answer with the atomic after raising it: a batch that finishes late with an older
          * value must not hand a later caller less than an earlier caller already saw. */
         uint64_t ts = orc_raise_read_ts(o, value);
-        ORC_ST_ADD(o->st.batches, 1);
-        if (c->covers > o->completed_up_to) o->completed_up_to = c->covers;
+        /* Counters first: a caller may read stats as soon as its callback has run. */
         uint64_t n = 0;
+        for (orc_req *r = o->wait_head; r && r->ticket <= c->covers; r = r->next) n++;
+        ORC_ST_ADD(o->st.batches, 1);
+        ORC_ST_ADD(o->st.batch_tickets, n);
+        if (n > atomic_load_explicit(&o->st.batch_max, memory_order_relaxed))
+            atomic_store_explicit(&o->st.batch_max, n, memory_order_relaxed);
+        if (c->covers > o->completed_up_to) o->completed_up_to = c->covers;
         while (o->wait_head && o->wait_head->ticket <= c->covers) {
             orc_req *r = pop_front(&o->wait_head, &o->wait_tail);
             r->covers = c->covers;
             orc_deliver(o, r, true, ts, NULL);
-            n++;
         }
-        ORC_ST_ADD(o->st.batch_tickets, n);
-        if (n > atomic_load_explicit(&o->st.batch_max, memory_order_relaxed))
-            atomic_store_explicit(&o->st.batch_max, n, memory_order_relaxed);
         return;
     }
     if (retry) {

@@ -138,6 +138,19 @@ orc *orc_open(const orc_config *cfg, char *err, size_t errlen)
     o->cfg.url = o->url;
     o->cfg.data_dir = o->data_dir;
     o->cfg.timeline = o->timeline;
+    for (const char *c = o->timeline; *c; c++)
+        if ((unsigned char)*c <= ' ' || *c == 0x7f) {
+            snprintf(err, errlen,
+                     "timestamp oracle timeline must not contain spaces or "
+                     "control characters");
+            orc_free(o);
+            return NULL;
+        }
+    if (strlen(o->timeline) > 200) {
+        snprintf(err, errlen, "timestamp oracle timeline is longer than 200 bytes");
+        orc_free(o);
+        return NULL;
+    }
     if (o->cfg.timeout_ms == 0) o->cfg.timeout_ms = 10000;
     if (o->cfg.backoff_max_ms == 0) o->cfg.backoff_max_ms = 2000;
     if (o->cfg.reserve_ms == 0) o->cfg.reserve_ms = 2000;
@@ -193,6 +206,7 @@ orc *orc_open(const orc_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     o->thread_started = true;
+    pthread_setname_np(o->thread, "pgpeek-oracle");
     return o;
 }
 
@@ -206,6 +220,7 @@ void orc_close(orc *o)
         wake(o);
         pthread_join(o->thread, NULL);
     }
+    orc_inboxes_detach(o);
     orc_free(o);
 }
 
@@ -343,6 +358,7 @@ void orc_get_stats(orc *o, orc_stats *st)
     st->batches = LOAD(batches);
     st->batch_tickets = LOAD(batch_tickets);
     st->batch_max = LOAD(batch_max);
+    st->max_reads_in_flight = LOAD(max_reads_in_flight);
     st->reads = LOAD(reads);
     st->writes = LOAD(writes);
     st->peeks = LOAD(peeks);

@@ -39,7 +39,7 @@ typedef struct orc_backend {
 /* Stats: written only by the oracle thread (load + store, no read-modify-write),
  * read by orc_get_stats from any thread. */
 typedef struct orc_counters {
-    _Atomic uint64_t backing_calls, batches, batch_tickets, batch_max;
+    _Atomic uint64_t backing_calls, batches, batch_tickets, batch_max, max_reads_in_flight;
     _Atomic uint64_t reads, writes, peeks, applies, failed;
     _Atomic uint64_t wait_ns, backing_ns, reconnects, retries;
 } orc_counters;
@@ -105,6 +105,8 @@ void orc_calls_free(orc *o);
  * here when it has no inbox: the blocking conveniences). */
 void orc_deliver(orc *o, orc_req *r, bool ok, uint64_t ts, const char *err);
 uint64_t orc_inbox_fast_reads(orc *o);
+/* At close: inboxes freed later must not touch the oracle. */
+void orc_inboxes_detach(orc *o);
 
 /* backends */
 bool orc_local_init(orc *o, char *err, size_t errlen);

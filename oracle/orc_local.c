@@ -190,6 +190,14 @@ bool orc_local_init(orc *o, char *err, size_t errlen)
         snprintf(l->path, n, "%s/%s", o->data_dir, ORC_LOCAL_FILE);
         snprintf(l->tmp, n, "%s/%s.tmp", o->data_dir, ORC_LOCAL_FILE);
         if (!load(l, o->timeline, err, errlen)) return false;
+        /* Reserve a first range now: an unwritable data directory fails the open, not
+         * the first commit. */
+        uint64_t wall = orc_wall_ms(o), from = wall > l->bound ? wall : l->bound;
+        uint64_t loaded = l->bound;
+        if (!persist(l, o->timeline, from + o->cfg.reserve_ms, err, errlen)) return false;
+        l->last_write = loaded;
+        atomic_store(&o->read_ts, loaded);
+        return true;
     }
     /* Every timestamp handed out before a restart is <= bound, so reading at bound sees
      * every applied write and every later write_ts (> bound) is above it. */

@@ -70,6 +70,7 @@ void orc_inbox_free(orc_inbox *in)
 {
     if (!in) return;
     orc *o = in->o;
+    if (!o) goto release; /* the oracle was closed first and forgot us */
     pthread_mutex_lock(&o->inbox_mu);
     for (orc_inbox **p = &o->inboxes; *p; p = &(*p)->next)
         if (*p == in) {
@@ -78,10 +79,20 @@ void orc_inbox_free(orc_inbox *in)
         }
     o->fast_reads_retired += atomic_load(&in->fast_reads);
     pthread_mutex_unlock(&o->inbox_mu);
+release:
     event_free(in->ev);
     close(in->fd);
     pthread_mutex_destroy(&in->mu);
     free(in);
+}
+
+void orc_inboxes_detach(orc *o)
+{
+    pthread_mutex_lock(&o->inbox_mu);
+    for (orc_inbox *in = o->inboxes; in; in = in->next)
+        in->o = NULL;
+    o->inboxes = NULL;
+    pthread_mutex_unlock(&o->inbox_mu);
 }
 
 uint64_t orc_inbox_fast_reads(orc *o)

@@ -6,7 +6,7 @@
 
 #include <event2/event.h>
 #include <inttypes.h>
-#include <postgresql/libpq-fe.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,6 +374,15 @@ static void pg_free(orc *o)
 
 bool orc_pg_init(orc *o, char *err, size_t errlen)
 {
+    /* A malformed URL fails the open instead of every call later. */
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(o->url, &perr);
+    if (!opts) {
+        copy_msg(err, errlen, perr ? perr : "out of memory");
+        PQfreemem(perr);
+        return false;
+    }
+    PQconninfoFree(opts);
     orc_pg *pg = calloc(1, sizeof *pg);
     if (!pg) {
         snprintf(err, errlen, "out of memory");

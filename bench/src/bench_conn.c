@@ -97,10 +97,7 @@ bool bench_conn_message(bench_worker *w, bench_conn *c, char type, const char *b
     switch (type) {
     case 'D':
         c->rows_cur++;
-        if (c->first_pending) {
-            c->first_pending = false;
-            bench_hist_add(&w->first_query, now - c->t_first_sent);
-        }
+        if (c->first_pending) bench_worker_first_answer(w, c, now);
         return true;
     case 'Z':
         if (c->state == CS_STARTUP) {

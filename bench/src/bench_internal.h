@@ -43,7 +43,7 @@ typedef struct bench_conn {
     bool done;       /* counted in the worker's finished */
     uint32_t evmask; /* epoll events registered */
     bench_buf in, out;
-    uint64_t t_begin, t_connected, t_first_sent;
+    uint64_t t_begin, t_connected, t_ready, t_first_sent;
     uint64_t pending_since; /* when the next query was wanted while (re)connecting */
     uint64_t *sent;         /* ring of send (or scheduled) times, one per query in flight */
     uint32_t head, inflight;
@@ -82,7 +82,7 @@ typedef struct bench_worker {
     uint64_t record_from_ns, end_ns;
     uint64_t next_timeout_scan;
     worker_job *jobs;
-    bench_hist connect, auth, first_query;
+    bench_hist connect, auth, first_query, to_first_row;
     uint64_t conns_opened, conns_failed;
     bench_errors conn_errors;
 } bench_worker;
@@ -108,6 +108,8 @@ typedef struct bench_run_state {
 } bench_run_state;
 
 void *bench_worker_main(void *arg);
+/* bench_worker.c: the first answer on a fresh connection arrived (row or completion). */
+void bench_worker_first_answer(bench_worker *w, bench_conn *c, uint64_t now);
 /* bench_conn.c: handles one complete backend message; false = connection must be dropped. */
 bool bench_conn_message(bench_worker *w, bench_conn *c, char type, const char *body, uint32_t len,
                         uint64_t now);

@@ -50,6 +50,7 @@ void bench_report_text(FILE *f, const bench_opts *o, const bench_result *r)
     hist_row(f, "connect", &r->connect);
     hist_row(f, "auth", &r->auth);
     hist_row(f, "first query", &r->first_query);
+    hist_row(f, "to first row", &r->to_first_row);
     errors_text(f, "connection error", &r->conn_errors);
     fprintf(f, "\n%-20s %5s %10s %10s %9s %9s %9s %9s %9s %9s %7s\n", "job", "conns", "queries",
             "QPS", "avg", "p50", "p90", "p99", "p99.9", "max", "errors");
@@ -141,6 +142,8 @@ bool bench_report_json(FILE *f, const bench_opts *o, const bench_result *r)
     json_hist(f, &r->auth);
     fprintf(f, ",\n    \"first_query_us\": ");
     json_hist(f, &r->first_query);
+    fprintf(f, ",\n    \"to_first_row_us\": ");
+    json_hist(f, &r->to_first_row);
     fprintf(f, ",\n    \"errors\": ");
     json_errors(f, &r->conn_errors);
     fprintf(f, "},\n  \"jobs\": [");

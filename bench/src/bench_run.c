@@ -148,6 +148,7 @@ static void merge(bench_run_state *run, bench_result *r)
     bench_hist_init(&r->connect);
     bench_hist_init(&r->auth);
     bench_hist_init(&r->first_query);
+    bench_hist_init(&r->to_first_row);
     r->njobs = run->nplans;
     r->jobs = calloc(run->nplans, sizeof(*r->jobs));
     if (!r->jobs) abort();
@@ -181,6 +182,7 @@ static void merge(bench_run_state *run, bench_result *r)
         bench_hist_merge(&r->connect, &w->connect);
         bench_hist_merge(&r->auth, &w->auth);
         bench_hist_merge(&r->first_query, &w->first_query);
+        bench_hist_merge(&r->to_first_row, &w->to_first_row);
         r->conns_opened += w->conns_opened;
         r->conns_failed += w->conns_failed;
         for (size_t e = 0; e < w->conn_errors.n; e++)
@@ -258,6 +260,7 @@ bool bench_run(const bench_config *cfg, const bench_opts *o, bench_result *r, ch
         bench_hist_init(&w->connect);
         bench_hist_init(&w->auth);
         bench_hist_init(&w->first_query);
+        bench_hist_init(&w->to_first_row);
     }
     size_t g = 0;
     for (size_t j = 0; j < run.nplans; j++) {

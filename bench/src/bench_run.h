@@ -72,6 +72,7 @@ typedef struct bench_result {
     bench_hist connect;       /* socket() to TCP connected */
     bench_hist auth;          /* connected to ReadyForQuery (plus Parse in prepared mode) */
     bench_hist first_query;   /* first query sent to its first row (or completion) */
+    bench_hist to_first_row;  /* connect + auth + first query: what a new client waits */
     double pre_auth_s;        /* opening every connection before the clock (-force-pre-auth) */
     double elapsed_s;         /* clock start to end of the run, warm-up included */
     double warmup_s;

@@ -167,6 +167,8 @@ static void conn_start(bench_worker *w, bench_conn *c, uint64_t now)
     const bench_run_state *run = w->run;
     int family = run->addr.ss_family;
     c->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* handshakes are rare: a fresh clock reading instead of the batch's keeps them exact */
+    now = bench_now_ns();
     c->t_begin = now;
     c->t_first_sent = 0;
     c->state = CS_CONNECTING;
@@ -199,8 +201,17 @@ static void start_connects(bench_worker *w, uint64_t now)
     }
 }
 
+void bench_worker_first_answer(bench_worker *w, bench_conn *c, uint64_t now)
+{
+    c->first_pending = false;
+    bench_hist_add(&w->first_query, now - c->t_first_sent);
+    /* any wait between ready and the first send (the pre-auth barrier) is left out */
+    bench_hist_add(&w->to_first_row, (c->t_ready - c->t_begin) + (now - c->t_first_sent));
+}
+
 void bench_worker_conn_ready(bench_worker *w, bench_conn *c, uint64_t now)
 {
+    c->t_ready = now;
     w->handshaking--;
     w->conns_opened++;
     bench_hist_add(&w->connect, c->t_connected - c->t_begin);
@@ -217,10 +228,8 @@ void bench_worker_query_done(bench_worker *w, bench_conn *c, uint64_t now)
     uint64_t intended = c->sent[tail];
     c->inflight--;
     w->inflight--;
-    if (c->first_pending) { /* a query without rows: its completion is its first answer */
-        c->first_pending = false;
-        bench_hist_add(&w->first_query, now - c->t_first_sent);
-    }
+    if (c->first_pending) /* a query without rows: its completion is its first answer */
+        bench_worker_first_answer(w, c, now);
     if (now >= w->record_from_ns) {
         worker_job *j = &w->jobs[c->job];
         if (c->query_failed) {
@@ -294,6 +303,7 @@ static void conn_read(bench_worker *w, bench_conn *c, uint64_t now)
 static void on_event(bench_worker *w, bench_conn *c, uint32_t ev, uint64_t now)
 {
     if (c->state == CS_CONNECTING) {
+        now = bench_now_ns();
         int err = 0;
         socklen_t len = sizeof(err);
         if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;

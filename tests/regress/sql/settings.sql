@@ -22,6 +22,10 @@ SHOW integer_datetimes;
 SHOW IntervalStyle;
 SHOW extra_float_digits;
 SHOW search_path;
+SHOW is_superuser;
+SHOW session_authorization;
+SHOW max_identifier_length;
+SELECT current_setting('server_version') LIKE '15.%' AS v15, current_setting('server_version_num')::int4 / 10000 AS major;
 -- extra_float_digits changes float output
 SET extra_float_digits = 0;
 SELECT 0.1::float8 + 0.2::float8, 1::float8 / 3, 0.1::float4;
