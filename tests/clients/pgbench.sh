@@ -54,6 +54,18 @@ SQL
 )" || fail "check rows: $out"
 [ "$out" = $'100\n0\n100' ] || fail "expected 100 rows, 0 rolled back, 100 with the right values; got: $(echo $out)"
 
+# 64 connections at once (2 threads), each running a bound read 20 times: no failures.
+echo "SELECT id, big, t FROM $T WHERE id = :client_id * 1000 + 1;" >"$DIR/read.sql"
+out="$(pgbench -n -M "$MODE" -c 64 -j 2 -t 20 -f "$DIR/read.sql" 2>&1)"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "$out" >&2
+  fail "pgbench -c 64 exited $rc: $(grep -m1 -E 'error|ERROR' <<<"$out")"
+fi
+grep -q 'number of transactions actually processed: 1280/1280' <<<"$out" ||
+  fail "64 connections: not 1280/1280 transactions processed: $out"
+echo "$out" | grep -E '^(tps|number of failed)'
+
 # A syntax error: pgbench reports it and stops with a nonzero exit code.
 echo 'SELEC 1;' >"$DIR/bad.sql"
 out="$(pgbench -n -M "$MODE" -c 1 -t 1 -f "$DIR/bad.sql" 2>&1)"

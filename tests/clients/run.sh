@@ -55,6 +55,7 @@ chmod 755 "$WORK"
 LOGS="${CLIENTS_LOG_DIR:-$WORK/logs}"
 mkdir -p "$LOGS"
 SERVER_PID=""
+SERVER_STATUS=0
 TRACE_PID=""
 
 stop_server() {
@@ -78,6 +79,7 @@ stop_server() {
       kill -KILL "$SERVER_PID" 2>/dev/null
     fi
     wait "$SERVER_PID" 2>/dev/null
+    SERVER_STATUS=$?
     SERVER_PID=""
   fi
 }
@@ -103,7 +105,7 @@ start_pg() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$WORK'
-max_connections = 50
+max_connections = 100
 timezone = 'UTC'
 datestyle = 'iso, mdy'
 lc_messages = 'C'
@@ -262,6 +264,18 @@ for c in "${CLIENTS[@]}"; do
     export PGPORT="$PORT"
   fi
 done
+# A clean shutdown is part of the test: SIGTERM must end pgpeekd with status 0 (under
+# AddressSanitizer a leak or error report makes it nonzero).
+if [ "$MODE" = pgpeek ] && [ -n "$SERVER_PID" ]; then
+  stop_server
+  if [ "$SERVER_STATUS" -ne 0 ]; then
+    echo "FAILED  pgpeekd shutdown: exit status $SERVER_STATUS after SIGTERM"
+    tail -n 30 "$LOGS/server.log" | sed 's/^/    /'
+    failed=$((failed + 1))
+    failed_names+=("shutdown")
+    [ -n "${CLIENTS_SUMMARY:-}" ] && echo "- shutdown: FAILED: pgpeekd exit status $SERVER_STATUS after SIGTERM" >>"$CLIENTS_SUMMARY"
+  fi
+fi
 [ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
