@@ -82,6 +82,8 @@ func runPgx() {
 	rows.Close()
 	ok(rows.Err(), "rows id=2")
 
+	edgePgx(ctx, conn, T)
+
 	for _, q := range []string{"SELEC 1", "SELEC $1::int"} {
 		var args []interface{}
 		if q != "SELEC 1" {

@@ -3,7 +3,8 @@ simple-protocol query), so this covers the simple protocol with every type."""
 import psycopg2
 import psycopg2.errors
 
-from common import COLUMNS, CREATE, ROW, check, step, check_null_row, check_row, main
+from common import (COLUMNS, CREATE, EDGE_COLUMNS, EDGE_CREATE, EDGE_ROWS, ROW, check,
+                    check_edge_row, check_null_row, check_row, edge_row, main, step)
 
 T = "clients_psycopg2"
 
@@ -35,6 +36,18 @@ def body():
     check(got_types == want_types, f"column type oids {got_types}, expected {want_types}")
     cur.execute(f"SELECT {COLUMNS} FROM {T} WHERE id = %s", (2,))
     check_null_row(cur.fetchone(), "select id=2")
+    conn.commit()
+
+    step('edge values (limits, NaN, infinities, dates around 2000, empty and long)')
+    TE = T + "_edge"
+    cur.execute(f"DROP TABLE IF EXISTS {TE}")
+    cur.execute(EDGE_CREATE.format(TE))
+    eph = ", ".join(["%s"] * len(EDGE_COLUMNS.split(", ")))
+    for k in range(EDGE_ROWS):
+        cur.execute(f"INSERT INTO {TE} ({EDGE_COLUMNS}) VALUES ({eph})", edge_row(k))
+    for k in range(EDGE_ROWS):
+        cur.execute(f"SELECT {EDGE_COLUMNS} FROM {TE} WHERE id = %s", (100 + k,))
+        check_edge_row(k, cur.fetchone(), quoted_literals=True)
     conn.commit()
 
     step('syntax error')

@@ -7,7 +7,8 @@ import sys
 import psycopg
 import psycopg.errors
 
-from common import COLUMNS, CREATE, ROW, check, step, check_null_row, check_row, main
+from common import (COLUMNS, CREATE, EDGE_COLUMNS, EDGE_CREATE, EDGE_ROWS, ROW, check,
+                    check_edge_row, check_null_row, check_row, edge_row, main, step)
 
 MODE = sys.argv[1] if len(sys.argv) > 1 else "text"
 BINARY = MODE == "binary"
@@ -42,6 +43,17 @@ def body():
     check(got_types == want_types, f"column type oids {got_types}, expected {want_types}")
     cur.execute(f"SELECT {COLUMNS} FROM {T} WHERE id = {P}", (2,))
     check_null_row(cur.fetchone(), "select id=2")
+
+    step('edge values (limits, NaN, infinities, dates around 2000, empty and long)')
+    TE = T + "_edge"
+    cur.execute(f"DROP TABLE IF EXISTS {TE}")
+    cur.execute(EDGE_CREATE.format(TE))
+    eph = ", ".join([P] * len(EDGE_COLUMNS.split(", ")))
+    for k in range(EDGE_ROWS):
+        cur.execute(f"INSERT INTO {TE} ({EDGE_COLUMNS}) VALUES ({eph})", edge_row(k))
+    for k in range(EDGE_ROWS):
+        cur.execute(f"SELECT {EDGE_COLUMNS} FROM {TE} WHERE id = {P}", (100 + k,))
+        check_edge_row(k, cur.fetchone())
 
     step('syntax error')
     try:
