@@ -78,6 +78,39 @@ done
 out="$(printf '%s' "$script" | "${PSQL[@]}" -tA 2>&1)" || fail "loop: $out"
 expect "100 parameterized selects" "${want%$'\n'}" "$out"
 
+# SQL-level prepared statements.
+out="$("${PSQL[@]}" -tA 2>&1 <<SQL
+PREPARE q1(int4) AS SELECT id + \$1 FROM $T WHERE id = 1;
+EXECUTE q1(10);
+EXECUTE q1(20);
+PREPARE q2 AS SELECT t FROM $T WHERE id = \$1;
+EXECUTE q2(1);
+DEALLOCATE q1;
+DEALLOCATE ALL;
+PREPARE q1(int4) AS SELECT \$1 * 2;
+EXECUTE q1(21);
+DISCARD ALL;
+SQL
+)" || fail "PREPARE/EXECUTE/DEALLOCATE: $out"
+expect "PREPARE/EXECUTE/DEALLOCATE/DISCARD ALL" "11
+21
+it's héllo
+42" "$out"
+out="$(psql -X -q --no-psqlrc -tA 2>&1 <<'SQL'
+\set VERBOSITY sqlstate
+PREPARE q1 AS SELECT 1;
+DEALLOCATE q1;
+EXECUTE q1;
+\echo state :LAST_ERROR_SQLSTATE
+DEALLOCATE nosuch;
+\echo state :LAST_ERROR_SQLSTATE
+SQL
+)"
+expect "EXECUTE and DEALLOCATE of a missing statement" 'ERROR:  26000
+state 26000
+ERROR:  26000
+state 26000' "$out"
+
 # BEGIN / INSERT / ROLLBACK leaves no row.
 out="$("${PSQL[@]}" -tA -v id=3 2>&1 <<SQL
 BEGIN;

@@ -19,6 +19,8 @@ func runPgx() {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, "sslmode=disable") // PGHOST etc. from the environment
 	ok(err, "connect")
+	// Ping sends an empty statement (";"): EmptyQueryResponse.
+	ok(conn.Ping(ctx), "ping")
 	_, err = conn.Exec(ctx, "DROP TABLE IF EXISTS "+T)
 	ok(err, "drop table")
 	_, err = conn.Exec(ctx, fmt.Sprintf(createSQL, T))

@@ -51,6 +51,22 @@ public class ClientTest {
     String url = "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/"
         + env("PGDATABASE", "materialize");
     Connection c = DriverManager.getConnection(url, env("PGUSER", "materialize"), "");
+    step = "driver probes (isValid, SHOW TRANSACTION ISOLATION LEVEL, two statements in one)";
+    // isValid sends an empty query (connection pools call it constantly).
+    check(c.isValid(5), "isValid(5) is false");
+    check(c.getTransactionIsolation() != Connection.TRANSACTION_NONE, "getTransactionIsolation");
+    try (Statement two = c.createStatement()) {
+      // One Statement with two queries: the driver sends two Parse/Bind/Execute, one Sync.
+      check(two.execute("SELECT 1; SELECT 2"), "two statements: no result set");
+      try (ResultSet rs = two.getResultSet()) {
+        check(rs.next() && rs.getInt(1) == 1, "two statements: first result");
+      }
+      check(two.getMoreResults(), "two statements: no second result");
+      try (ResultSet rs = two.getResultSet()) {
+        check(rs.next() && rs.getInt(1) == 2, "two statements: second result");
+      }
+    }
+
     step = "create table";
     Statement st = c.createStatement();
     st.execute("DROP TABLE IF EXISTS " + T);

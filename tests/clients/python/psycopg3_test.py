@@ -20,6 +20,13 @@ def body():
     conn = psycopg.connect("", autocommit=True)
     check(conn.prepare_threshold == 5, f"prepare_threshold {conn.prepare_threshold}")
     cur = conn.cursor(binary=BINARY)
+    step('driver probes (SET, SHOW, server version)')
+    check(conn.info.server_version >= 150000, f"server_version {conn.info.server_version}")
+    cur.execute("SET application_name = 'clients-psycopg3'")
+    cur.execute("SHOW application_name")
+    check(cur.fetchone() == ("clients-psycopg3",), "SHOW application_name")
+    check(conn.info.parameter_status("application_name") == "clients-psycopg3",
+          f"ParameterStatus application_name {conn.info.parameter_status('application_name')!r}")
     step('create table')
     cur.execute(f"DROP TABLE IF EXISTS {T}")
     cur.execute(CREATE.format(T))
@@ -62,6 +69,10 @@ def body():
     except psycopg.Error as e:
         state = e.diag.sqlstate
         check(state == "42601", f"syntax error SQLSTATE {state!r}, expected '42601'")
+        pos = e.diag.statement_position
+        check(pos == "1", f"syntax error position {pos!r}, expected '1'")
+        check(e.diag.message_primary == 'syntax error at or near "SELEC"',
+              f"syntax error message {e.diag.message_primary!r}")
         check(isinstance(e, psycopg.errors.SyntaxError), f"error class {type(e).__name__}")
     step('query after the syntax error')
     cur.execute(f"SELECT 40 + {P}", (2,))
