@@ -6,7 +6,7 @@ sends and the server answers, to see which protocol paths a driver needs.
 
 Each connection is logged as lines "F Parse name='' query=..." (frontend) and
 "B ParseComplete" (backend). SSL/GSS requests are refused ('N') so the stream stays
-readable. DataRow and ParameterStatus are not logged. Used by run.sh when CLIENTS_TRACE
+readable. DataRow contents are not logged. Used by run.sh when CLIENTS_TRACE
 is set."""
 import socket
 import struct
@@ -82,6 +82,10 @@ def describe(side, t, body):
             return f"{name} {fields.get('C')} {fields.get('M')!r}"
         if side == "B" and t == b"C":
             return f"{name} {body[:-1].decode()!r}"
+        if side == "B" and t == b"S":
+            k, i = cstr(body, 0)
+            v, _ = cstr(body, i)
+            return f"{name} {k}={v}"
         if side == "B" and t == b"Z":
             return f"{name} {body.decode()}"
     except (struct.error, ValueError, IndexError) as e:
@@ -129,7 +133,7 @@ def pump(src, dst, side, log, cid, startup):
             t, body = buf[:1], buf[5:1 + ln]
             out += buf[:1 + ln]
             buf = buf[1 + ln:]
-            if not (side == "B" and t in (b"D", b"S")):
+            if not (side == "B" and t == b"D"):
                 with LOCK:
                     log.write(f"[{cid}] {side} {describe(side, t, body)}\n")
         if out:
