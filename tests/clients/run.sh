@@ -7,6 +7,7 @@
 # Installs what is missing (tools/install-clients.sh), prints ok/FAILED per client and
 # a last line "N passed, M failed"; exits nonzero when any client failed.
 # Logs of failed clients are printed; all logs stay in $CLIENTS_LOG_DIR if set.
+# CLIENTS_EXCEPT="client..." leaves clients out; PER_CLIENT_TIMEOUT (s, default 120).
 # CLIENTS_TRACE=FILE puts tests/clients/wiretrace.py between clients and server and logs
 # every protocol message there (which paths each driver needs).
 # CLIENTS_SUMMARY=FILE writes one markdown line per client (ok, or its first error).
@@ -36,6 +37,14 @@ fi
 shift
 CLIENTS=("$@")
 [ ${#CLIENTS[@]} -eq 0 ] && CLIENTS=("${ALL[@]}")
+# CLIENTS_EXCEPT="a b": leave these out (e.g. a known gap while it is being fixed).
+if [ -n "${CLIENTS_EXCEPT:-}" ]; then
+  kept=()
+  for c in "${CLIENTS[@]}"; do
+    case " $CLIENTS_EXCEPT " in *" $c "*) echo "run.sh: skipping $c (CLIENTS_EXCEPT)" ;; *) kept+=("$c") ;; esac
+  done
+  CLIENTS=("${kept[@]}")
+fi
 for c in "${CLIENTS[@]}"; do
   if ! printf '%s\n' "${ALL[@]}" | grep -qx -- "$c"; then
     echo "run.sh: unknown client '$c' (known: ${ALL[*]})" >&2
@@ -190,6 +199,8 @@ build_go() {
   [ -x "$WORK/go/clienttest" ] && return 0
   mkdir -p "$WORK/go"
   # GOPATH mode against Debian's packaged sources: no module proxy, no network.
+  # The build cache survives runs when there is a HOME to keep it in.
+  [ -n "${HOME:-}" ] || export GOCACHE="${GOCACHE:-$WORK/gocache}"
   (cd "$HERE/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOPROXY=off \
     go build -o "$WORK/go/clienttest" .)
 }
