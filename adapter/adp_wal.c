@@ -45,6 +45,21 @@ adp_wal_config adp_wal_config_default(void)
     return c;
 }
 
+const char *adp_wal_sqlstate(adp_wal_status st)
+{
+    switch (st) {
+    case ADP_WAL_OK:
+        return NULL;
+    case ADP_WAL_ENOSPC:
+        return "53100";
+    case ADP_WAL_EIO:
+        return "58030";
+    case ADP_WAL_EINVAL:
+        break;
+    }
+    return "XX000";
+}
+
 static adp_wal_status status_of(int e)
 {
     return (e == ENOSPC || e == EDQUOT) ? ADP_WAL_ENOSPC : ADP_WAL_EIO;

@@ -91,6 +91,10 @@ void adp_wal_close(adp_wal *w);
 adp_wal_status adp_wal_append(adp_wal *w, uint64_t ts, const adp_wal_rec *recs, size_t n, char *err,
                               size_t errlen);
 
+/* The SQLSTATE a failed group's statements get: 53100 disk_full, 58030 io_error, XX000
+ * internal_error (EINVAL); NULL for ADP_WAL_OK. */
+const char *adp_wal_sqlstate(adp_wal_status st);
+
 /* Bytes appended since the last checkpoint mark (or since open): trigger policy input. */
 uint64_t adp_wal_size_since_checkpoint(adp_wal *w);
 /* The position after the last durable record. */

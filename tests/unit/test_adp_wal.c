@@ -405,6 +405,9 @@ static void test_injected_failures(void)
     adp_wal_test_fail_writes(w, EIO, 1, false);
     CHECK_INT(wt_append(w, ts++, seq, 8, err), ADP_WAL_EIO);
     CHECK_INT(wt_file_size(seg), good);
+    CHECK_STR(adp_wal_sqlstate(ADP_WAL_ENOSPC), "53100");
+    CHECK_STR(adp_wal_sqlstate(ADP_WAL_EIO), "58030");
+    CHECK(adp_wal_sqlstate(ADP_WAL_OK) == NULL);
     adp_wal_test_fail_writes(w, EIO, 1, true); /* the data was written, the sync failed */
     CHECK_INT(wt_append(w, ts++, seq, 8, err), ADP_WAL_EIO);
     CHECK_INT(wt_file_size(seg), good);
