@@ -212,9 +212,9 @@ static bool write_all(adp_wal *w, const uint8_t *p, size_t n, uint64_t at)
 static adp_wal_status append_locked(adp_wal *w, uint64_t ts, const adp_wal_rec *recs, size_t n,
                                     char *err, size_t errlen)
 {
-    if (ts < w->last_ts || ts <= w->floor_ts) {
+    if (ts <= w->last_ts || ts <= w->floor_ts) {
         snprintf(err, errlen,
-                 "write-ahead log append at ts %" PRIu64 " below last %" PRIu64
+                 "write-ahead log append at ts %" PRIu64 " not above last %" PRIu64
                  " or checkpoint %" PRIu64,
                  ts, w->last_ts, w->floor_ts);
         return ADP_WAL_EINVAL;

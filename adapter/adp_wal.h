@@ -83,11 +83,11 @@ adp_wal *adp_wal_open(adp_datadir *dd, const adp_wal_config *cfg, const adp_wal_
 void adp_wal_close(adp_wal *w);
 
 /* Appends the n records of one group commit at `ts` in one write, then fdatasync; returns
- * ADP_WAL_OK only once they are durable. `ts` must not go below the last appended ts nor
- * be at or below the last checkpoint mark. On failure nothing of the group survives (the
- * segment is truncated back to its last good end; if even that fails, the next append
- * retries it first, and recovery would see the leftover as a torn tail), and a later
- * append works again once the cause is gone. Commit thread only. */
+ * ADP_WAL_OK only once they are durable. `ts` must be above the last appended ts (one ts
+ * per group: recovery tells groups apart by it) and above the last checkpoint mark. On failure
+ * nothing of the group survives (the segment is truncated back to its last good end; if even that
+ * fails, the next append retries it first, and recovery would see the leftover as a torn tail), and
+ * a later append works again once the cause is gone. Commit thread only. */
 adp_wal_status adp_wal_append(adp_wal *w, uint64_t ts, const adp_wal_rec *recs, size_t n, char *err,
                               size_t errlen);
 
