@@ -21,19 +21,21 @@ typedef enum adp_wal_status {
     ADP_WAL_EINVAL, /* caller error (ts going backwards, oversized record, ...) */
 } adp_wal_status;
 
-/* A place in the log: segment number and byte offset in it. */
+/* A place in the log: segment number and byte offset in it (a value). */
 typedef struct adp_wal_pos {
     uint32_t seg;
     uint64_t off;
 } adp_wal_pos;
 
-/* Where replay starts: a checkpoint's mark, or {0, 0} (no checkpoint: the whole log). */
+/* Where replay starts (a value): a checkpoint's mark, or {0, 0} (no checkpoint: the whole
+ * log). */
 typedef struct adp_wal_start {
     uint64_t ts;  /* records at or below it are already in the checkpoint */
     uint32_t seg; /* first segment to read; 0 = the oldest (must be segment 1) */
 } adp_wal_start;
 
-/* One record of a group; the payload is borrowed for the duration of the call. */
+/* One record of a group, built by the commit thread; the payload is borrowed for the
+ * duration of the append. */
 typedef struct adp_wal_rec {
     uint8_t kind; /* the caller's record kind (table change, catalog change, ...) */
     const void *data;
@@ -56,6 +58,7 @@ typedef struct adp_wal_info {
     uint64_t torn_bytes; /* its length (adp_wal_scan leaves it in place) */
 } adp_wal_info;
 
+/* Log settings; a value the caller fills and adp_wal_open copies. */
 typedef struct adp_wal_config {
     uint64_t segment_bytes; /* switch to a new segment past this size (default 64 MiB) */
 } adp_wal_config;
