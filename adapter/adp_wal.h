@@ -104,6 +104,17 @@ uint64_t adp_wal_size_since_checkpoint(adp_wal *w);
 adp_wal_pos adp_wal_end(adp_wal *w);
 uint64_t adp_wal_last_ts(adp_wal *w);
 
+/* Counters since open (for /metrics and the write-throughput note); a value. */
+typedef struct adp_wal_stats {
+    uint64_t groups, records, bytes; /* durable appends */
+    uint64_t sync_ns, sync_max_ns;   /* time in write + fdatasync per group: total, worst */
+    uint64_t enospc, eio;            /* failed groups */
+    uint64_t segments;               /* segments started */
+    uint64_t checkpoints;            /* completed */
+} adp_wal_stats;
+
+void adp_wal_get_stats(adp_wal *w, adp_wal_stats *out);
+
 /* Test hook: the next `count` writes (or fdatasyncs when `on_sync`) fail with `errnum`. */
 void adp_wal_test_fail_writes(adp_wal *w, int errnum, int count, bool on_sync);
 

@@ -493,6 +493,14 @@ static void test_injected_failures(void)
     CHECK_INT(wt_file_size(seg), good);
     CHECK_INT(wt_append(w, ts++, seq, 4, err), ADP_WAL_OK);
     seq += 4;
+    adp_wal_stats stats;
+    adp_wal_get_stats(w, &stats);
+    CHECK_INT(stats.groups, 11);
+    CHECK_INT(stats.records, 14);
+    CHECK_INT(stats.enospc, 1);
+    CHECK_INT(stats.eio, 2);
+    CHECK_INT(stats.bytes, wt_file_size(seg));
+    CHECK(stats.sync_ns >= stats.sync_max_ns && stats.sync_max_ns > 0);
     adp_wal_close(w);
     w = open_wal(dd, 0, &seen, &info, err);
     CHECK(w != NULL && !info.torn);

@@ -110,6 +110,11 @@ static void test_checkpoint(void)
     CHECK(since > 0 && since < 5000); /* only the 5 groups appended during it */
     for (int g = 0; g < 20; g++, seq += 3)
         CHECK_INT(wt_append(w, ts++, seq, 3, err), ADP_WAL_OK);
+    adp_wal_stats stats;
+    adp_wal_get_stats(w, &stats);
+    CHECK_INT(stats.checkpoints, 1);
+    CHECK_INT(stats.groups, 125);
+    CHECK(stats.segments >= (uint64_t)before);
     adp_wal_close(w);
 
     /* Recovery: checkpoint + tail = everything, in order. */
