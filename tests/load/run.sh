@@ -5,7 +5,8 @@
 #   2. 200 connections opened and closed, several rounds (pgbench -C -c 50 -t 4):
 #      no failures, and the server's open descriptors (/proc/PID/fd) return to their
 #      baseline afterwards;
-#   3. SIGTERM: pgpeekd exits with status 0 (under ASan, LeakSanitizer turns a leak
+#   3. a 4 MiB statement in and a 4 MiB value out, byte for byte;
+#   4. SIGTERM: pgpeekd exits with status 0 (under ASan, LeakSanitizer turns a leak
 #      into a nonzero exit status) and its log has no sanitizer report.
 #
 #   run.sh PATH/TO/pgpeekd
@@ -158,6 +159,18 @@ done
 n="$(wait_fds_at_most "$BASELINE")" \
   || fail "after abrupt disconnects: $n open descriptors, baseline $BASELINE"
 echo "load_smoke: after parallel and abrupt clients: $n descriptors (baseline $BASELINE)"
+
+# Large messages both ways: a 4 MiB statement in, the same 4 MiB value out.
+big="$(head -c 3145728 /dev/urandom | base64 -w 0 | head -c 4194304)"
+printf "CREATE TABLE big (v text);\nINSERT INTO big VALUES ('%s');\n" "$big" \
+  | psql -X -q -v ON_ERROR_STOP=1 "${CONN[@]}" -d materialize >/dev/null 2>"$WORK/big.err" \
+  || { cat "$WORK/big.err"; fail "inserting a 4 MiB value failed"; }
+got="$(psql -X -A -t "${CONN[@]}" -d materialize -c 'SELECT v FROM big')"
+[ "$got" = "$big" ] || fail "the 4 MiB value came back different (${#got} bytes)"
+got="$(printf "SELECT length('%s');\n" "$big" | psql -X -A -t "${CONN[@]}" -d materialize)"
+[ "$got" = 4194304 ] || fail "length of a 4 MiB literal: '$got'"
+psql -X -q "${CONN[@]}" -d materialize -c 'DROP TABLE big' || fail "DROP TABLE big"
+echo "load_smoke: 4 MiB statement and row round-trip ok"
 
 # The server still answers after all of that.
 got="$(psql -X -A -t "${CONN[@]}" -d materialize -c 'SELECT * FROM t')"
