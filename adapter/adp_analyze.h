@@ -29,10 +29,14 @@ bool adp_perr(adp_pctx *p, int loc, const char *sqlstate, const char *fmt, ...)
 
 adp_expr *adp_analyze(adp_pctx *p, PgQuery__Node *n);
 adp_expr *adp_compare(adp_pctx *p, const char *op, adp_expr *l, adp_expr *r, int loc);
+/* $n: typed by the statement's parameter types (adp_ext.c); 42P02 outside one. */
+adp_expr *adp_analyze_param(adp_pctx *p, PgQuery__ParamRef *r);
 adp_expr *adp_analyze_case(adp_pctx *p, PgQuery__CaseExpr *c);
 adp_expr *adp_analyze_coalesce(adp_pctx *p, PgQuery__CoalesceExpr *c);
 adp_expr *adp_analyze_minmax(adp_pctx *p, PgQuery__MinMaxExpr *m);
 adp_expr *adp_analyze_booltest(adp_pctx *p, PgQuery__BooleanTest *b);
+/* l [NOT] IN (list), with PostgreSQL's type resolution for the list. */
+adp_expr *adp_analyze_in(adp_pctx *p, adp_expr *l, PgQuery__List *list, bool negate, int loc);
 /* IS [NOT] DISTINCT FROM (kind: the A_Expr kind) and NULLIF. */
 adp_expr *adp_analyze_distinct(adp_pctx *p, int kind, adp_expr *l, adp_expr *r, int loc);
 /* 42P01 for a column qualifier that names no FROM item (with PostgreSQL's alias hint). */

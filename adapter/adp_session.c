@@ -7,6 +7,9 @@
 #include <strings.h>
 
 #include "adp_exec.h"
+#include "adp_ext.h"
+#include "adp_tzcache.h"
+#include "adp_value_ext.h"
 #include "pgw_be_write.h"
 
 adp_session *adp_session_new(adp_db *db)
@@ -29,7 +32,9 @@ void adp_session_free(adp_session *s)
 {
     if (!s) return;
     adp_txn_rollback(s);
+    adp_ext_free(s);
     adp_parse_cache_free(s);
+    adp_tzcache_release(s->fmt.zone);
     free(s->undo);
     adp_arena_free(&s->arena);
     free(s);
@@ -47,8 +52,18 @@ void adp_session_sync_fmt(adp_session *s)
 {
     s->settings_dirty = true;
     s->fmt.extra_float_digits = atoi(s->settings.v[ADP_SET_EXTRA_FLOAT_DIGITS]);
-    s->fmt.tz_offset_secs = 0; /* only UTC-equivalent zones are accepted */
     s->fmt.datestyle_iso_mdy = true;
+    /* the setting holds a value adp_setting_set accepted, so this finds it cached */
+    const adp_tz *zone = NULL;
+    int32_t east = 0;
+    char display[ADP_SETTING_MAX];
+    pgw_error err;
+    if (!adp_tzcache_resolve(s->settings.v[ADP_SET_TIMEZONE], &zone, &east, display, sizeof display,
+                             &err))
+        zone = NULL, east = 0;
+    adp_tzcache_release(s->fmt.zone);
+    s->fmt.zone = zone;
+    s->fmt.tz_offset_secs = east;
 }
 
 /* `options` carries "-c name=value" (or "--name=value") pairs separated by spaces. */
@@ -134,7 +149,7 @@ void adp_notice(adp_session *s, pgw_buf *out, const char *severity, const char *
     pgw_be_write_notice(out, severity, sqlstate, msg);
 }
 
-static void txn_end(adp_session *s, bool commit)
+void adp_session_txn_end(adp_session *s, bool commit)
 {
     if (commit) {
         adp_txn_commit(s);
@@ -156,7 +171,7 @@ static void txn_end(adp_session *s, bool commit)
     s->txn = ADP_TXN_IDLE;
 }
 
-static bool is_txn_end(PgQuery__Node *n)
+bool adp_session_is_txn_end(const PgQuery__Node *n)
 {
     if (n->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT) return false;
     PgQuery__TransactionStmtKind k = n->transaction_stmt->kind;
@@ -195,14 +210,14 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
         if (s->txn == ADP_TXN_IDLE)
             adp_notice(s, out, "WARNING", "25P01", "there is no transaction in progress");
         bool failed = s->txn == ADP_TXN_FAILED;
-        txn_end(s, !failed);
+        adp_session_txn_end(s, !failed);
         pgw_be_write_command_complete(out, failed ? "ROLLBACK" : "COMMIT");
         return true;
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
         if (t->chain) return pgw_errorf(err, "0A000", "ROLLBACK AND CHAIN is not supported");
         if (s->txn == ADP_TXN_IDLE)
             adp_notice(s, out, "WARNING", "25P01", "there is no transaction in progress");
-        txn_end(s, false);
+        adp_session_txn_end(s, false);
         pgw_be_write_command_complete(out, "ROLLBACK");
         return true;
     default:
@@ -210,7 +225,7 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
     }
 }
 
-static void report_changed(adp_session *s, pgw_buf *out)
+void adp_session_report_changed(adp_session *s, pgw_buf *out)
 {
     if (!s->settings_dirty) return;
     s->settings_dirty = false;
@@ -222,6 +237,16 @@ static void report_changed(adp_session *s, pgw_buf *out)
         }
 }
 
+void adp_session_abort(adp_session *s)
+{
+    if (s->txn == ADP_TXN_BLOCK) {
+        adp_session_txn_end(s, false);
+        s->txn = ADP_TXN_FAILED;
+    } else if (s->txn == ADP_TXN_IDLE) {
+        adp_session_txn_end(s, false);
+    }
+}
+
 /* An error ends the statement: drop its partial output, report, and abort the block. */
 static void fail(adp_session *s, pgw_buf *out, size_t mark, pgw_error *err)
 {
@@ -229,11 +254,23 @@ static void fail(adp_session *s, pgw_buf *out, size_t mark, pgw_error *err)
     out->msg_start = SIZE_MAX;
     pgw_be_write_error(out, err);
     if (s->txn == ADP_TXN_BLOCK) {
-        txn_end(s, false);
+        adp_session_txn_end(s, false);
         s->txn = ADP_TXN_FAILED;
     } else if (s->txn == ADP_TXN_IDLE) {
-        txn_end(s, false);
+        adp_session_txn_end(s, false);
     }
+}
+
+bool adp_session_run_one(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf *out,
+                         pgw_error *err)
+{
+    if (s->txn == ADP_TXN_FAILED && !adp_session_is_txn_end(stmt))
+        return pgw_errorf(err, "25P02",
+                          "current transaction is aborted, commands ignored "
+                          "until end of transaction block");
+    if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT)
+        return s->plan_only || txn_stmt(s, stmt->transaction_stmt, out, err);
+    return adp_stmt_run(s, sql, stmt, out, err);
 }
 
 static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr, pgw_buf *out)
@@ -246,16 +283,7 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
         err.position = 0;
         err.detail[0] = err.hint[0] = err.severity[0] = 0;
         size_t mark = out->len;
-        bool ok;
-        if (s->txn == ADP_TXN_FAILED && !is_txn_end(stmt)) {
-            ok = pgw_errorf(&err, "25P02",
-                            "current transaction is aborted, commands ignored "
-                            "until end of transaction block");
-        } else if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
-            ok = txn_stmt(s, stmt->transaction_stmt, out, &err);
-        } else {
-            ok = adp_stmt_run(s, sql, stmt, out, &err);
-        }
+        bool ok = adp_session_run_one(s, sql, stmt, out, &err);
         adp_arena_reset(&s->arena);
         if (!ok) {
             if (s->txn == ADP_TXN_FAILED && strcmp(err.sqlstate, "25P02") == 0) {
@@ -265,9 +293,9 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
                 fail(s, out, mark, &err);
             return false;
         }
-        if (s->txn == ADP_TXN_IDLE && pr->n_stmts == 1) txn_end(s, true);
+        if (s->txn == ADP_TXN_IDLE && pr->n_stmts == 1) adp_session_txn_end(s, true);
     }
-    if (s->txn == ADP_TXN_IDLE) txn_end(s, true);
+    if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
     return true;
 }
 
@@ -282,11 +310,23 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
     pgw_error err;
     memset(&err, 0, sizeof err);
     size_t mark = out->len;
-    if (!adp_default_index_try(s, sql, &handled, out, &err)) {
+    /* PostgreSQL verifies the text while converting it from the client encoding, before
+     * parsing (SQL_ASCII clients too); that error aborts a block like a syntax error. */
+    if (!adp_utf8_verify(sql, len, &err)) {
+        pgw_be_write_error(out, &err);
+        if (s->txn == ADP_TXN_BLOCK) {
+            txn_end(s, false);
+            s->txn = ADP_TXN_FAILED;
+        }
+        ok = false;
+    } else if (!adp_default_index_try(s, sql, &handled, out, &err)) {
         fail(s, out, mark, &err);
         ok = false;
     } else if (handled) {
-        if (s->txn == ADP_TXN_IDLE) txn_end(s, true);
+        if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
+    } else if (adp_pgtype_match(sql, len)) {
+        adp_pgtype_run(s, out, false);
+        if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
     } else {
         bool cached;
         PgQuery__ParseResult *pr = adp_parse(s, sql, len, &cached, &err);
@@ -294,7 +334,7 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
             out->len = mark;
             pgw_be_write_error(out, &err);
             if (s->txn == ADP_TXN_BLOCK) {
-                txn_end(s, false);
+                adp_session_txn_end(s, false);
                 s->txn = ADP_TXN_FAILED;
             }
             ok = false;
@@ -307,7 +347,8 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
         }
     }
     adp_arena_reset(&s->arena);
-    report_changed(s, out);
+    if (s->discard_all) adp_ext_discard(s);
+    adp_session_report_changed(s, out);
     free(sql);
     return ok;
 }
