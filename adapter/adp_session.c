@@ -315,7 +315,7 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
     if (!adp_utf8_verify(sql, len, &err)) {
         pgw_be_write_error(out, &err);
         if (s->txn == ADP_TXN_BLOCK) {
-            txn_end(s, false);
+            adp_session_txn_end(s, false);
             s->txn = ADP_TXN_FAILED;
         }
         ok = false;
