@@ -2,11 +2,12 @@
 # Load smoke for pgpeekd:
 #   1. pgbench -n -M simple -f select.sql -c 64 -j 2 -T 5 of "SELECT * FROM t":
 #      zero failed transactions and more than zero processed;
-#   2. 200 connections opened and closed, several rounds (pgbench -C -c 50 -t 4):
+#   2. pgbench -M prepared (extended protocol), 16 clients, 2 s: zero failures;
+#   3. 200 connections opened and closed, several rounds (pgbench -C -c 50 -t 4):
 #      no failures, and the server's open descriptors (/proc/PID/fd) return to their
 #      baseline afterwards;
-#   3. a 4 MiB statement in and a 4 MiB value out, byte for byte;
-#   4. SIGTERM: pgpeekd exits with status 0 (under ASan, LeakSanitizer turns a leak
+#   4. a 4 MiB statement in and a 4 MiB value out, byte for byte;
+#   5. SIGTERM: pgpeekd exits with status 0 (under ASan, LeakSanitizer turns a leak
 #      into a nonzero exit status) and its log has no sanitizer report.
 #
 #   run.sh PATH/TO/pgpeekd
@@ -120,6 +121,14 @@ cat "$WORK/bench.out" | grep -E '^(number of|tps|latency average|pgbench:)' || t
 check_pgbench "$WORK/bench.out" "select load"
 kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; fail "pgpeekd died during the load"; }
 n="$(wait_fds_at_most "$BASELINE")" || fail "after the load: $n open descriptors, baseline $BASELINE"
+
+# The extended protocol under load too (Parse once, Bind/Execute many).
+echo "load_smoke: pgbench -n -M prepared -c 16 -j 2 -T 2"
+pgbench -n -M prepared -f "$WORK/select.sql" -c 16 -j 2 -T 2 \
+  "${CONN[@]}" materialize >"$WORK/bench-prep.out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || { tail -n 5 "$WORK/bench-prep.out"; fail "pgbench -M prepared exited with status $rc"; }
+check_pgbench "$WORK/bench-prep.out" "prepared load"
 
 # 200 connections opened and closed per round (50 clients x 4 transactions, -C: a new
 # connection for every transaction).
