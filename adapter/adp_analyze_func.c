@@ -284,7 +284,8 @@ static adp_expr *round_call(adp_pctx *p, PgQuery__FuncCall *fc, adp_expr **args,
     bool fl = n == 1 && t != ADP_T_NUMERIC;
     adp_type to = {fl ? ADP_T_FLOAT8 : ADP_T_NUMERIC, -1};
     adp_type_id t1 = n == 2 ? args[1]->type.id : ADP_T_INT4;
-    if ((!adp_type_is_numeric(t) && t != ADP_T_UNKNOWN) || (fl && n == 2) ||
+    bool is_float = t == ADP_T_FLOAT4 || t == ADP_T_FLOAT8; /* no round(float8, int) */
+    if ((!adp_type_is_numeric(t) && t != ADP_T_UNKNOWN) || (is_float && n == 2) ||
         (t1 != ADP_T_INT2 && t1 != ADP_T_INT4 && t1 != ADP_T_UNKNOWN)) {
         no_such_function(p, fc, "round", args, n);
         return NULL;

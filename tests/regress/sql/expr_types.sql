@@ -46,3 +46,13 @@ SELECT least(2147483648::int4, true);
 SELECT 2147483648::int4;
 SELECT -2147483648::int4;
 SELECT (1 NOT IN (1::int8, '2024-01-01'::date));
+-- NULLIF is typed as the = operator's left input: integers, floats and date/times keep
+-- their own type (PostgreSQL has = across each family)
+SELECT nullif(1::int2, 2), nullif(1, 2::int8), nullif(0.3::float4, 2::float8), nullif(1, 2.5), nullif('2024-01-01'::date, '2024-01-01'::timestamp), nullif(1::int2, 1.5::float4);
+-- what the planner settles without computing: NULL inputs of strict operations, CASE
+-- arms that cannot be taken, COALESCE after a non-NULL constant
+CREATE TABLE nf (i int4);
+INSERT INTO nf VALUES (0), (5);
+SELECT i, nullif(round(null::float8), i % i), CASE WHEN null THEN 1 / i ELSE 2 END, coalesce(null, 3, 1 / i) FROM nf ORDER BY i;
+SELECT i, 1 / i FROM nf ORDER BY i;
+DROP TABLE nf;
