@@ -331,14 +331,7 @@ static adp_expr *sql_value_function(adp_pctx *p, PgQuery__SQLValueFunction *f)
     }
 }
 
-static adp_expr *analyze_node(adp_pctx *p, PgQuery__Node *n);
-
 adp_expr *adp_analyze(adp_pctx *p, PgQuery__Node *n)
-{
-    return adp_fold_nulls(p, analyze_node(p, n));
-}
-
-static adp_expr *analyze_node(adp_pctx *p, PgQuery__Node *n)
 {
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_A_CONST:

@@ -134,7 +134,7 @@ adp_expr *adp_analyze_distinct(adp_pctx *p, int kind, adp_expr *l, adp_expr *r, 
         if (same_family(l->type.id, r->type.id)) left = l;
         adp_expr *e = adp_expr_new(p, ADP_E_CASE, left->type, loc, 3);
         e->flag = true;
-        e->args[0] = adp_fold_nulls(p, cmp); /* a NULL side: never equal, l it is */
+        e->args[0] = cmp;
         e->args[1] = adp_expr_new(p, ADP_E_CONST, left->type, loc, 0);
         e->args[1]->val.isnull = true;
         e->args[2] = left;

@@ -146,6 +146,15 @@ static void test_fuzz_finds(adp_session *s)
            "coalesce(null, 3, 1 / i), (i / i) || null::text FROM nf",
            "T nullif:701:-1,case:23:-1,coalesce:23:-1,?column?:25:-1 | D ~,2,3,~ | C SELECT 1 [I]");
     EXPECT(s, "SELECT 1 / i FROM nf", "E ERROR 22012 division by zero [I]");
+    EXPECT(s, "DELETE FROM nf", "C DELETE 1 [I]");
+    /* constants are computed when planning: after analysis errors, before any row */
+    EXPECT(s, "SELECT 1 / 0, nosuch FROM nf",
+           "E ERROR 42703 column \"nosuch\" does not exist @15 [I]");
+    EXPECT(s, "SELECT CASE WHEN i > 0 THEN 1 / 0 ELSE 1 END FROM nf",
+           "E ERROR 22012 division by zero [I]");
+    EXPECT(s, "SELECT i FROM nf WHERE false AND 1 / 0 = 1", "T i:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT 2 + 3 * 4, 'a' || 'b' || 3",
+           "T ?column?:23:-1,?column?:25:-1 | D 14,ab3 | C SELECT 1 [I]");
     EXPECT(s, "DROP TABLE nf", "C DROP TABLE [I]");
 }
 

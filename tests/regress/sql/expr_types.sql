@@ -56,3 +56,13 @@ INSERT INTO nf VALUES (0), (5);
 SELECT i, nullif(round(null::float8), i % i), CASE WHEN null THEN 1 / i ELSE 2 END, coalesce(null, 3, 1 / i) FROM nf ORDER BY i;
 SELECT i, 1 / i FROM nf ORDER BY i;
 DROP TABLE nf;
+-- constant parts are computed when planning: after every analysis error, before any row
+CREATE TABLE ef (i int4);
+SELECT 1 / 0, nosuch FROM ef;
+SELECT CASE WHEN i > 0 THEN 1 / 0 ELSE 1 END FROM ef;
+SELECT CASE WHEN i > 0 THEN -32768::int2 ELSE 1::int2 END FROM ef;
+SELECT i FROM ef WHERE false AND 1 / 0 = 1;
+SELECT coalesce(i, 2, 1 / 0), CASE WHEN false THEN 1 / 0 ELSE 3 END FROM ef;
+SELECT (1 / 0) || null::text;
+SELECT round(2.5) + 1, 'a' || 'b' || 3, upper('x') || lower('Y'), 2 + 3 * 4, 10 % 4 = 2;
+DROP TABLE ef;
