@@ -383,9 +383,7 @@ adp_expr *adp_analyze(adp_pctx *p, PgQuery__Node *n)
         adp_perr(p, n->sub_link->location, "0A000", "subqueries are not supported");
         return NULL;
     case PG_QUERY__NODE__NODE_PARAM_REF:
-        adp_perr(p, n->param_ref->location, "42P02", "there is no parameter $%d",
-                 n->param_ref->number);
-        return NULL;
+        return adp_analyze_param(p, n->param_ref);
     default:
         pgw_errorf(p->err, "0A000", "this kind of expression is not supported");
         return NULL;

@@ -29,6 +29,8 @@ bool adp_perr(adp_pctx *p, int loc, const char *sqlstate, const char *fmt, ...)
 
 adp_expr *adp_analyze(adp_pctx *p, PgQuery__Node *n);
 adp_expr *adp_compare(adp_pctx *p, const char *op, adp_expr *l, adp_expr *r, int loc);
+/* $n: typed by the statement's parameter types (adp_ext.c); 42P02 outside one. */
+adp_expr *adp_analyze_param(adp_pctx *p, PgQuery__ParamRef *r);
 adp_expr *adp_analyze_case(adp_pctx *p, PgQuery__CaseExpr *c);
 adp_expr *adp_analyze_coalesce(adp_pctx *p, PgQuery__CoalesceExpr *c);
 adp_expr *adp_analyze_minmax(adp_pctx *p, PgQuery__MinMaxExpr *m);

@@ -120,6 +120,11 @@ bool adp_lookup_typename(adp_pctx *p, PgQuery__TypeName *tn, adp_type *out)
 /* Unknown literals are converted at plan time so bad input points at the literal. */
 adp_expr *adp_coerce(adp_pctx *p, adp_expr *e, adp_type to, bool explicit_cast)
 {
+    if (e->kind == ADP_E_PARAM && e->type.id == ADP_T_UNKNOWN && to.id != ADP_T_UNKNOWN) {
+        /* An untyped parameter takes the type its first use asks for, as in PostgreSQL. */
+        e->type = (adp_type){to.id, -1};
+        p->s->ptypes[e->index] = e->type;
+    }
     if (e->type.id == to.id && (e->type.typmod == to.typmod || to.typmod < 0)) return e;
     if (e->kind == ADP_E_CONST) {
         adp_expr *c = adp_expr_new(p, ADP_E_CONST, to, e->location, 0);

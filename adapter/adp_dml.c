@@ -253,6 +253,7 @@ bool adp_exec_insert(adp_pctx *p, PgQuery__InsertStmt *st, pgw_buf *out)
     if (!plan_insert(p, st, &pl)) return false;
     adp_table *t = pl.table;
     begin_returning(p, &pl.ret, out);
+    if (p->s->plan_only) return true;
     adp_value vals[t->ncols ? t->ncols : 1];
     adp_eval_ctx c = {.s = p->s};
     adp_value **src = NULL;
@@ -345,6 +346,10 @@ bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out)
         pl.set_exprs[i] = e;
     }
     if (!plan_returning(p, st->returning_list, st->n_returning_list, &pl.ret)) return false;
+    if (p->s->plan_only) {
+        begin_returning(p, &pl.ret, out);
+        return true;
+    }
     adp_row **rows;
     size_t n;
     if (!matching_rows(p, &pl, &rows, &n)) return false;
@@ -377,6 +382,10 @@ bool adp_exec_delete(adp_pctx *p, PgQuery__DeleteStmt *st, pgw_buf *out)
     if (!plan_modify(p, st->relation, st->with_clause, st->where_clause, &pl) ||
         !plan_returning(p, st->returning_list, st->n_returning_list, &pl.ret))
         return false;
+    if (p->s->plan_only) {
+        begin_returning(p, &pl.ret, out);
+        return true;
+    }
     adp_row **rows;
     size_t n;
     if (!matching_rows(p, &pl, &rows, &n)) return false;

@@ -57,6 +57,11 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
     case ADP_E_CONST:
         *out = e->val;
         return true;
+    case ADP_E_PARAM:
+        if (e->index >= c->s->nparams)
+            return pgw_errorf(err, "42P02", "there is no parameter $%d", e->index + 1);
+        *out = c->s->params[e->index];
+        return true;
     case ADP_E_COL:
         *out = c->row[e->index];
         return true;

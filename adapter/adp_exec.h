@@ -4,6 +4,7 @@
 #define ADP_EXEC_H
 
 #include "adp_analyze.h"
+#include "pgw_be_write.h"
 
 /* Parses a NUL-terminated query (len bytes) through the session's parse-tree cache.
  * NULL with err set (42601 and libpg_query's position) on a syntax error. Give the tree
@@ -24,6 +25,8 @@ bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_b
                            pgw_error *err);
 
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out);
+/* Runs a SELECT planned before (its tables still current): rows, CommandComplete. */
+bool adp_exec_select_plan(adp_pctx *p, const adp_select_plan *pl, pgw_buf *out);
 bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl);
 /* Runs a planned SELECT into arena rows of pl->ncomputed values (visible columns first),
  * after DISTINCT, ORDER BY, OFFSET and LIMIT. */
@@ -46,6 +49,10 @@ void adp_notice(adp_session *s, pgw_buf *out, const char *severity, const char *
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* RowDescription for targets (unknown types are sent as text). */
 void adp_write_row_description(adp_session *s, pgw_buf *out, const adp_target *t, int n);
+/* The result format (0 text, 1 binary) of column col of the portal being run. */
+int16_t adp_result_format(const adp_session *s, int col);
+/* RowDescription from field descriptions, with the portal's formats; nothing on Execute. */
+void adp_write_fields(adp_session *s, pgw_buf *out, pgw_field_desc *fd, int n);
 void adp_write_data_row(adp_session *s, pgw_buf *out, const adp_target *t, const adp_value *v,
                         int n);
 

@@ -134,6 +134,7 @@ typedef enum adp_txn_state {
 } adp_txn_state;
 
 typedef struct adp_pcache adp_pcache;
+typedef struct adp_ext adp_ext;
 
 /* A session: one client connection, used only by its worker thread. */
 struct adp_session {
@@ -158,6 +159,17 @@ struct adp_session {
     bool read_only;         /* BEGIN READ ONLY / SET TRANSACTION READ ONLY in this block */
     bool in_implicit_block; /* running a query string of several statements */
     adp_pcache *pcache;     /* parse trees of recent query texts (adp_parse.c) */
+    /* Extended protocol and prepared statements (adp_ext.c). */
+    adp_ext *ext;            /* named and unnamed statements and portals */
+    adp_type *ptypes;        /* while planning a statement: its parameter types, else NULL */
+    int nptypes, capptypes;  /* nptypes: the highest $n seen (or given) so far */
+    const adp_value *params; /* while executing a bound statement: its parameter values */
+    int nparams;
+    const int16_t *rfmt; /* result format codes of the portal being run (0 text, 1 binary) */
+    int nrfmt;           /* 0: all text, 1: rfmt[0] for all, else one per column */
+    bool skip_rowdesc;   /* Execute: RowDescription belongs to Describe, not here */
+    bool plan_only;      /* Parse/Describe: plan, write RowDescription, run nothing */
+    bool discard_all;    /* DISCARD ALL ran: drop statements and portals once it is safe */
 };
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);

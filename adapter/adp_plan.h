@@ -27,6 +27,7 @@ typedef enum adp_expr_kind {
     ADP_E_DISTINCT, /* IS DISTINCT FROM (flag: IS NOT DISTINCT FROM); operands of optype */
     ADP_E_BOOLTEST, /* op: 0 IS TRUE, 1 IS FALSE, 2 IS UNKNOWN; flag: NOT */
     ADP_E_MINMAX,   /* op: 1 GREATEST, 0 LEAST; args of type optype */
+    ADP_E_PARAM,    /* index: 0-based parameter number ($1 is 0), value from the session */
 } adp_expr_kind;
 
 typedef enum adp_cmp_op {
@@ -130,7 +131,8 @@ typedef struct adp_select_plan {
     const adp_index *lookup; /* WHERE has col = const on this unique index (or NULL) */
     int lookup_col;
     adp_value lookup_val;
-    int64_t limit; /* -1 for none */
+    int lookup_param; /* >= 0: the key is this parameter (converted to the column type) */
+    int64_t limit;    /* -1 for none */
     int64_t offset;
 } adp_select_plan;
 

@@ -412,7 +412,13 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
         /* at most one row can match; WHERE still runs on it */
         adp_value key[pl->table->ncols];
         key[pl->lookup_col] = pl->lookup_val;
-        adp_row *row = adp_index_lookup(pl->table, pl->lookup, key, NULL);
+        if (pl->lookup_param >= 0) {
+            if (pl->lookup_param >= p->s->nparams)
+                return pgw_errorf(err, "42P02", "there is no parameter $%d", pl->lookup_param + 1);
+            key[pl->lookup_col] = p->s->params[pl->lookup_param];
+        }
+        adp_row *row =
+            key[pl->lookup_col].isnull ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
         if (row) ok = input_row(&r, row->vals, err);
     } else if (pl->table) {
         for (size_t i = 0; ok && i < adp_table_count(pl->table); i++)
@@ -443,9 +449,19 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
 {
     adp_select_plan *pl = adp_arena_alloc(p->a, sizeof *pl);
+    if (!adp_plan_select(p, st, pl)) return false;
+    if (p->s->plan_only) {
+        adp_write_row_description(p->s, out, pl->targets, pl->ntargets);
+        return true;
+    }
+    return adp_exec_select_plan(p, pl, out);
+}
+
+bool adp_exec_select_plan(adp_pctx *p, const adp_select_plan *pl, pgw_buf *out)
+{
     adp_value **rows;
     size_t n;
-    if (!adp_plan_select(p, st, pl) || !adp_select_collect(p, pl, &rows, &n)) return false;
+    if (!adp_select_collect(p, pl, &rows, &n)) return false;
     adp_write_row_description(p->s, out, pl->targets, pl->ntargets);
     for (size_t i = 0; i < n; i++)
         adp_write_data_row(p->s, out, pl->targets, rows[i], pl->ntargets);

@@ -24,7 +24,8 @@ static bool key_equality(adp_select_plan *pl, const adp_expr *e)
         col = e->args[1];
         val = e->args[0];
     }
-    if (col->kind != ADP_E_COL || val->kind != ADP_E_CONST || val->val.isnull ||
+    if (col->kind != ADP_E_COL || (val->kind != ADP_E_CONST && val->kind != ADP_E_PARAM) ||
+        (val->kind == ADP_E_CONST && val->val.isnull) ||
         pl->table->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
         return false;
     for (int k = 0; k < pl->table->nindexes; k++) {
@@ -33,6 +34,7 @@ static bool key_equality(adp_select_plan *pl, const adp_expr *e)
             pl->lookup = ix;
             pl->lookup_col = col->index;
             pl->lookup_val = val->val;
+            pl->lookup_param = val->kind == ADP_E_PARAM ? val->index : -1;
             return true;
         }
     }

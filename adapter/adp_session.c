@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "adp_exec.h"
+#include "adp_ext.h"
 #include "adp_tzcache.h"
 #include "adp_value_ext.h"
 #include "pgw_be_write.h"
@@ -31,6 +32,7 @@ void adp_session_free(adp_session *s)
 {
     if (!s) return;
     adp_txn_rollback(s);
+    adp_ext_free(s);
     adp_parse_cache_free(s);
     adp_tzcache_release(s->fmt.zone);
     free(s->undo);
@@ -147,7 +149,7 @@ void adp_notice(adp_session *s, pgw_buf *out, const char *severity, const char *
     pgw_be_write_notice(out, severity, sqlstate, msg);
 }
 
-static void txn_end(adp_session *s, bool commit)
+void adp_session_txn_end(adp_session *s, bool commit)
 {
     if (commit) {
         adp_txn_commit(s);
@@ -169,7 +171,7 @@ static void txn_end(adp_session *s, bool commit)
     s->txn = ADP_TXN_IDLE;
 }
 
-static bool is_txn_end(PgQuery__Node *n)
+bool adp_session_is_txn_end(const PgQuery__Node *n)
 {
     if (n->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT) return false;
     PgQuery__TransactionStmtKind k = n->transaction_stmt->kind;
@@ -208,14 +210,14 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
         if (s->txn == ADP_TXN_IDLE)
             adp_notice(s, out, "WARNING", "25P01", "there is no transaction in progress");
         bool failed = s->txn == ADP_TXN_FAILED;
-        txn_end(s, !failed);
+        adp_session_txn_end(s, !failed);
         pgw_be_write_command_complete(out, failed ? "ROLLBACK" : "COMMIT");
         return true;
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
         if (t->chain) return pgw_errorf(err, "0A000", "ROLLBACK AND CHAIN is not supported");
         if (s->txn == ADP_TXN_IDLE)
             adp_notice(s, out, "WARNING", "25P01", "there is no transaction in progress");
-        txn_end(s, false);
+        adp_session_txn_end(s, false);
         pgw_be_write_command_complete(out, "ROLLBACK");
         return true;
     default:
@@ -223,7 +225,7 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
     }
 }
 
-static void report_changed(adp_session *s, pgw_buf *out)
+void adp_session_report_changed(adp_session *s, pgw_buf *out)
 {
     if (!s->settings_dirty) return;
     s->settings_dirty = false;
@@ -235,6 +237,16 @@ static void report_changed(adp_session *s, pgw_buf *out)
         }
 }
 
+void adp_session_abort(adp_session *s)
+{
+    if (s->txn == ADP_TXN_BLOCK) {
+        adp_session_txn_end(s, false);
+        s->txn = ADP_TXN_FAILED;
+    } else if (s->txn == ADP_TXN_IDLE) {
+        adp_session_txn_end(s, false);
+    }
+}
+
 /* An error ends the statement: drop its partial output, report, and abort the block. */
 static void fail(adp_session *s, pgw_buf *out, size_t mark, pgw_error *err)
 {
@@ -242,11 +254,23 @@ static void fail(adp_session *s, pgw_buf *out, size_t mark, pgw_error *err)
     out->msg_start = SIZE_MAX;
     pgw_be_write_error(out, err);
     if (s->txn == ADP_TXN_BLOCK) {
-        txn_end(s, false);
+        adp_session_txn_end(s, false);
         s->txn = ADP_TXN_FAILED;
     } else if (s->txn == ADP_TXN_IDLE) {
-        txn_end(s, false);
+        adp_session_txn_end(s, false);
     }
+}
+
+bool adp_session_run_one(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf *out,
+                         pgw_error *err)
+{
+    if (s->txn == ADP_TXN_FAILED && !adp_session_is_txn_end(stmt))
+        return pgw_errorf(err, "25P02",
+                          "current transaction is aborted, commands ignored "
+                          "until end of transaction block");
+    if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT)
+        return s->plan_only || txn_stmt(s, stmt->transaction_stmt, out, err);
+    return adp_stmt_run(s, sql, stmt, out, err);
 }
 
 static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr, pgw_buf *out)
@@ -259,16 +283,7 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
         err.position = 0;
         err.detail[0] = err.hint[0] = err.severity[0] = 0;
         size_t mark = out->len;
-        bool ok;
-        if (s->txn == ADP_TXN_FAILED && !is_txn_end(stmt)) {
-            ok = pgw_errorf(&err, "25P02",
-                            "current transaction is aborted, commands ignored "
-                            "until end of transaction block");
-        } else if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
-            ok = txn_stmt(s, stmt->transaction_stmt, out, &err);
-        } else {
-            ok = adp_stmt_run(s, sql, stmt, out, &err);
-        }
+        bool ok = adp_session_run_one(s, sql, stmt, out, &err);
         adp_arena_reset(&s->arena);
         if (!ok) {
             if (s->txn == ADP_TXN_FAILED && strcmp(err.sqlstate, "25P02") == 0) {
@@ -278,9 +293,9 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
                 fail(s, out, mark, &err);
             return false;
         }
-        if (s->txn == ADP_TXN_IDLE && pr->n_stmts == 1) txn_end(s, true);
+        if (s->txn == ADP_TXN_IDLE && pr->n_stmts == 1) adp_session_txn_end(s, true);
     }
-    if (s->txn == ADP_TXN_IDLE) txn_end(s, true);
+    if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
     return true;
 }
 
@@ -300,7 +315,7 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
     if (!adp_utf8_verify(sql, len, &err)) {
         pgw_be_write_error(out, &err);
         if (s->txn == ADP_TXN_BLOCK) {
-            txn_end(s, false);
+            adp_session_txn_end(s, false);
             s->txn = ADP_TXN_FAILED;
         }
         ok = false;
@@ -308,7 +323,10 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
         fail(s, out, mark, &err);
         ok = false;
     } else if (handled) {
-        if (s->txn == ADP_TXN_IDLE) txn_end(s, true);
+        if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
+    } else if (adp_pgtype_match(sql, len)) {
+        adp_pgtype_run(s, out, false);
+        if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
     } else {
         bool cached;
         PgQuery__ParseResult *pr = adp_parse(s, sql, len, &cached, &err);
@@ -316,7 +334,7 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
             out->len = mark;
             pgw_be_write_error(out, &err);
             if (s->txn == ADP_TXN_BLOCK) {
-                txn_end(s, false);
+                adp_session_txn_end(s, false);
                 s->txn = ADP_TXN_FAILED;
             }
             ok = false;
@@ -329,7 +347,8 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
         }
     }
     adp_arena_reset(&s->arena);
-    report_changed(s, out);
+    if (s->discard_all) adp_ext_discard(s);
+    adp_session_report_changed(s, out);
     free(sql);
     return ok;
 }

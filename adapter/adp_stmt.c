@@ -5,6 +5,8 @@
 #include <strings.h>
 
 #include "adp_exec.h"
+#include "adp_ext.h"
+#include "adp_value_ext.h"
 #include "pgw_be_write.h"
 
 static bool unsupported(pgw_error *err, const char *what)
@@ -88,6 +90,7 @@ static bool discard(adp_session *s, PgQuery__DiscardStmt *d, pgw_buf *out, pgw_e
         for (int i = 0; i < ADP_SET_COUNT_; i++)
             memcpy(s->settings.v[i], s->boot.v[i], ADP_SETTING_MAX);
         adp_session_sync_fmt(s);
+        s->discard_all = true; /* prepared statements and portals go after this statement */
     }
     pgw_be_write_command_complete(out, tags[d->target <= 4 ? d->target : 0]);
     return true;
@@ -99,6 +102,21 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     adp_pctx p = {.s = s, .a = &s->arena, .sql = sql, .err = err};
     adp_db *db = s->db;
     bool ok;
+    if (s->plan_only) {
+        /* Parse and Describe plan the statements that return rows or take parameters;
+         * everything else is only looked at when it runs, as in PostgreSQL. */
+        switch (stmt->node_case) {
+        case PG_QUERY__NODE__NODE_SELECT_STMT:
+        case PG_QUERY__NODE__NODE_INSERT_STMT:
+        case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        case PG_QUERY__NODE__NODE_DELETE_STMT:
+        case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
+        case PG_QUERY__NODE__NODE_EXECUTE_STMT:
+            break;
+        default:
+            return true;
+        }
+    }
     switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
         pthread_rwlock_rdlock(&db->lock);
@@ -113,7 +131,7 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_DROP_STMT:
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-        if (s->read_only)
+        if (s->read_only && !s->plan_only)
             return pgw_errorf(err, "25006", "cannot execute %s in a read-only transaction",
                               write_name(stmt));
         pthread_rwlock_wrlock(&db->lock);
@@ -146,11 +164,21 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
         pthread_rwlock_unlock(&db->lock);
         return ok;
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+        if (s->plan_only) return true;
         return adp_exec_set(&p, stmt->variable_set_stmt, out);
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
         return adp_exec_show(&p, stmt->variable_show_stmt, out);
     case PG_QUERY__NODE__NODE_DISCARD_STMT:
+        if (s->plan_only) return true;
         return discard(s, stmt->discard_stmt, out, err);
+    case PG_QUERY__NODE__NODE_PREPARE_STMT:
+        if (s->plan_only) return true;
+        return adp_ext_sql_prepare(&p, stmt->prepare_stmt, out);
+    case PG_QUERY__NODE__NODE_EXECUTE_STMT:
+        return adp_ext_sql_execute(&p, stmt->execute_stmt, out);
+    case PG_QUERY__NODE__NODE_DEALLOCATE_STMT:
+        if (s->plan_only) return true;
+        return adp_ext_sql_deallocate(&p, stmt->deallocate_stmt, out);
     default:
         return unsupported(err, stmt_name(stmt->node_case));
     }
@@ -194,9 +222,21 @@ static adp_type out_type(adp_type t)
     return t.id == ADP_T_UNKNOWN ? (adp_type){ADP_T_TEXT, -1} : t;
 }
 
+int16_t adp_result_format(const adp_session *s, int col)
+{
+    return s->nrfmt == 0 ? 0 : s->nrfmt == 1 ? s->rfmt[0] : col < s->nrfmt ? s->rfmt[col] : 0;
+}
+
+void adp_write_fields(adp_session *s, pgw_buf *out, pgw_field_desc *fd, int n)
+{
+    if (s->skip_rowdesc) return;
+    for (int i = 0; i < n; i++)
+        fd[i].format = adp_result_format(s, i);
+    pgw_be_write_row_description(out, n, fd);
+}
+
 void adp_write_row_description(adp_session *s, pgw_buf *out, const adp_target *t, int n)
 {
-    (void)s;
     pgw_field_desc fd[n > 0 ? n : 1];
     for (int i = 0; i < n; i++) {
         adp_type ty = out_type(t[i].expr->type);
@@ -217,7 +257,7 @@ void adp_write_row_description(adp_session *s, pgw_buf *out, const adp_target *t
             fd[i].type_len = 64;
         }
     }
-    pgw_be_write_row_description(out, n, fd);
+    adp_write_fields(s, out, fd, n);
 }
 
 void adp_write_data_row(adp_session *s, pgw_buf *out, const adp_target *t, const adp_value *v,
@@ -233,6 +273,8 @@ void adp_write_data_row(adp_session *s, pgw_buf *out, const adp_target *t, const
         adp_type ty = t[i].expr->type;
         if (ty.id == ADP_T_UNKNOWN)
             pgw_buf_put(out, v[i].u.s.p, v[i].u.s.len);
+        else if (s->nrfmt && adp_result_format(s, i) == 1)
+            adp_value_send(out, ty, &v[i]);
         else
             adp_value_out(out, ty, &v[i], &s->fmt);
         pgw_buf_end_field(out, at);
@@ -354,7 +396,8 @@ bool adp_exec_show(adp_pctx *p, PgQuery__VariableShowStmt *st, pgw_buf *out)
         pgw_field_desc fd[3];
         for (int i = 0; i < 3; i++)
             fd[i] = (pgw_field_desc){names[i], 0, 0, 25, -1, -1, 0};
-        pgw_be_write_row_description(out, 3, fd);
+        adp_write_fields(s, out, fd, 3);
+        if (s->plan_only) return true;
         for (int i = 0; i < ADP_SET_COUNT_; i++) {
             pgw_be_write_data_row_begin(out, 3);
             const char *v[3] = {adp_setting_name(i), s->settings.v[i], ""};
@@ -372,7 +415,8 @@ bool adp_exec_show(adp_pctx *p, PgQuery__VariableShowStmt *st, pgw_buf *out)
     int id = adp_setting_find(name, p->err);
     if (id < 0) return false;
     pgw_field_desc fd = {adp_setting_name(id), 0, 0, 25, -1, -1, 0};
-    pgw_be_write_row_description(out, 1, &fd);
+    adp_write_fields(s, out, &fd, 1);
+    if (s->plan_only) return true;
     pgw_be_write_data_row_begin(out, 1);
     pgw_be_write_data_field(out, s->settings.v[id], (int32_t)strlen(s->settings.v[id]));
     pgw_be_write_data_row_end(out);

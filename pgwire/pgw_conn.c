@@ -107,15 +107,6 @@ static void handle_query(pgw_conn *c, const pgw_msg *m)
     pgw_be_write_ready_for_query(&c->out, txn_status(c));
 }
 
-/* Extended-protocol messages are refused for now; as in PostgreSQL, after the error
- * everything up to the next Sync is skipped, and Sync answers ReadyForQuery. */
-static void refuse_extended(pgw_conn *c)
-{
-    if (c->ignore_till_sync) return;
-    pgw_conn_error(c, "ERROR", "0A000", "extended query protocol is not supported yet");
-    c->ignore_till_sync = true;
-}
-
 static void handle_message(pgw_conn *c, const pgw_msg *m)
 {
     switch (m->type) {
@@ -127,17 +118,13 @@ static void handle_message(pgw_conn *c, const pgw_msg *m)
         pgw_conn_set_state(c, PGW_CONN_CLOSING);
         return;
     case 'S':
-        c->ignore_till_sync = false;
-        pgw_be_write_ready_for_query(&c->out, txn_status(c));
-        return;
     case 'H':
-        return;
     case 'P':
     case 'B':
     case 'E':
     case 'D':
     case 'C':
-        refuse_extended(c);
+        pgw_conn_handle_ext(c, m);
         return;
     case 'F':
         if (c->ignore_till_sync) return;
