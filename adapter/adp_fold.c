@@ -5,6 +5,8 @@
  * non-NULL constant and AND/OR arguments after a deciding constant are dropped unlooked
  * at. Stable operations (anything with timestamptz, date/time text conversions, now(),
  * settings) are left for execution, as PostgreSQL leaves them. */
+#include <string.h>
+
 #include "adp_exec.h"
 
 static bool is_const(const adp_expr *e)
@@ -183,7 +185,22 @@ static adp_expr *fold(adp_pctx *p, adp_expr *e)
     if (n != e || !all_const || !immutable(e)) return n;
     adp_eval_ctx c = {.s = p->s};
     adp_value v;
-    if (!adp_eval(e, &c, &v, p->err)) return NULL;
+    if (!adp_eval(e, &c, &v, p->err)) {
+        /* a statement prepared with Parse is planned by PostgreSQL at Bind: its error
+         * belongs to the execution, which will meet it if it gets there */
+        if (!p->s->plan_only) return NULL;
+        pgw_error_clear(p->err);
+        p->err->message[0] = p->err->detail[0] = p->err->hint[0] = 0;
+        p->err->position = 0;
+        return n;
+    }
+    if (!v.isnull && (adp_type_is_string(e->type.id) || e->type.id == ADP_T_BYTEA ||
+                      e->type.id == ADP_T_NUMERIC)) {
+        /* the plan may outlive the statement's arena (prepared statements keep theirs) */
+        char *copy = adp_arena_alloc(p->a, v.u.s.len ? v.u.s.len : 1);
+        memcpy(copy, v.u.s.p, v.u.s.len);
+        v.u.s.p = copy;
+    }
     return make_const(p, e, v);
 }
 
