@@ -109,6 +109,8 @@ adp_expr *adp_analyze_booltest(adp_pctx *p, PgQuery__BooleanTest *b)
 
 static bool same_family(adp_type_id a, adp_type_id b)
 {
+    /* float4 = float8 takes every other number by an implicit cast: real stays real */
+    if (a == ADP_T_FLOAT4 && adp_type_is_numeric(b)) return true;
     static const adp_type_id fam[][3] = {{ADP_T_INT2, ADP_T_INT4, ADP_T_INT8},
                                          {ADP_T_FLOAT4, ADP_T_FLOAT8, ADP_T_FLOAT8},
                                          {ADP_T_DATE, ADP_T_TIMESTAMP, ADP_T_TIMESTAMPTZ}};

@@ -146,6 +146,10 @@ static void test_fuzz_finds(adp_session *s)
            "coalesce(null, 3, 1 / i), (i / i) || null::text FROM nf",
            "T nullif:701:-1,case:23:-1,coalesce:23:-1,?column?:25:-1 | D ~,2,3,~ | C SELECT 1 [I]");
     EXPECT(s, "SELECT 1 / i FROM nf", "E ERROR 22012 division by zero [I]");
+    EXPECT(s, "SELECT nullif(0.1::float4, 1::int8), nullif(1.5::numeric, 1::float4)",
+           "T nullif:700:-1,nullif:701:-1 | D 0.1,1.5 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT '2024-03-10t'::timestamp",
+           "E ERROR 22007 invalid input syntax for type timestamp: \"2024-03-10t\" @8 [I]");
     EXPECT(s, "DELETE FROM nf", "C DELETE 1 [I]");
     /* constants are computed when planning: after analysis errors, before any row */
     EXPECT(s, "SELECT 1 / 0, nosuch FROM nf",

@@ -66,3 +66,7 @@ SELECT coalesce(i, 2, 1 / 0), CASE WHEN false THEN 1 / 0 ELSE 3 END FROM ef;
 SELECT (1 / 0) || null::text;
 SELECT round(2.5) + 1, 'a' || 'b' || 3, upper('x') || lower('Y'), 2 + 3 * 4, 10 % 4 = 2;
 DROP TABLE ef;
+SELECT nullif(1.5::float4, 1::int8), nullif(0.1::float4, 1.5), nullif(1.5::numeric, 1::float4), nullif(1::int4, 1.5::float4);
+SELECT '2024-03-10T10:00'::timestamp, '2024-03-10 T 10:00'::timestamp, '20240310T101112'::timestamp;
+SELECT '2024-03-10t'::timestamp;
+SELECT '2024-03-10 t'::timestamp;
