@@ -150,6 +150,8 @@ static void test_fuzz_finds(adp_session *s)
            "T nullif:700:-1,nullif:701:-1 | D 0.1,1.5 | C SELECT 1 [I]");
     EXPECT(s, "SELECT '2024-03-10t'::timestamp",
            "E ERROR 22007 invalid input syntax for type timestamp: \"2024-03-10t\" @8 [I]");
+    EXPECT(s, "SELECT substr('\\x0102030405'::bytea, 2, 2), substring('\\x0102'::bytea, -1, 3)",
+           "T substr:17:-1,substring:17:-1 | D \\x0203,\\x01 | C SELECT 1 [I]");
     EXPECT(s, "DELETE FROM nf", "C DELETE 1 [I]");
     /* constants are computed when planning: after analysis errors, before any row */
     EXPECT(s, "SELECT 1 / 0, nosuch FROM nf",

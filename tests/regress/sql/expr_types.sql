@@ -70,3 +70,5 @@ SELECT nullif(1.5::float4, 1::int8), nullif(0.1::float4, 1.5), nullif(1.5::numer
 SELECT '2024-03-10T10:00'::timestamp, '2024-03-10 T 10:00'::timestamp, '20240310T101112'::timestamp;
 SELECT '2024-03-10t'::timestamp;
 SELECT '2024-03-10 t'::timestamp;
+SELECT substr('\x0102030405'::bytea, 2), substr('\x0102030405'::bytea, 2, 2), substring('\x0102'::bytea, -1, 3), substr('\x0102'::bytea, 5), substring('\x0102'::bytea from 2 for 1);
+SELECT substr('\x01'::bytea, 1, -1);
