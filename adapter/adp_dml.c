@@ -303,6 +303,25 @@ static bool plan_modify(adp_pctx *p, PgQuery__RangeVar *rv, PgQuery__WithClause 
 static bool matching_rows(adp_pctx *p, adp_modify_plan *pl, adp_row ***rows, size_t *n)
 {
     adp_table *t = pl->table;
+    const adp_index *ix;
+    int col;
+    const adp_expr *key = pl->where ? adp_find_key_lookup(t, pl->where, &ix, &col) : NULL;
+    if (key) {
+        /* WHERE pins a unique key: at most one row, found through the index; WHERE still
+         * decides on it */
+        adp_eval_ctx kc = {.s = p->s};
+        adp_value vals[t->ncols];
+        *rows = adp_arena_alloc(p->a, sizeof **rows);
+        *n = 0;
+        if (!adp_eval(key, &kc, &vals[col], p->err)) return false;
+        adp_row *r = vals[col].isnull ? NULL : adp_index_lookup(t, ix, vals, NULL);
+        if (!r) return true;
+        adp_eval_ctx c = {.s = p->s, .row = r->vals};
+        bool pass = true;
+        if (!adp_eval_qual(pl->where, &c, &pass, p->err)) return false;
+        if (pass) (*rows)[(*n)++] = r;
+        return true;
+    }
     *rows = adp_arena_alloc(p->a, (adp_table_count(t) ? adp_table_count(t) : 1) * sizeof **rows);
     *n = 0;
     for (size_t i = 0; i < adp_table_count(t); i++) {

@@ -27,6 +27,10 @@ bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_b
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out);
 /* Runs a SELECT planned before (its tables still current): rows, CommandComplete. */
 bool adp_exec_select_plan(adp_pctx *p, const adp_select_plan *pl, pgw_buf *out);
+/* WHERE (or one of its ANDed terms) is col = constant/parameter on a single-column unique
+ * index of t: that term's value expression, with the index and column; else NULL. */
+const adp_expr *adp_find_key_lookup(const adp_table *t, const adp_expr *where, const adp_index **ix,
+                                    int *col);
 bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl);
 /* Runs a planned SELECT into arena rows of pl->ncomputed values (visible columns first),
  * after DISTINCT, ORDER BY, OFFSET and LIMIT. */

@@ -15,10 +15,12 @@ static bool nope_pl(adp_pctx *p, int loc, const char *what)
     return adp_perr(p, loc, "0A000", "%s are not supported", what);
 }
 
-/* col = constant on a single-column unique index: the scan becomes one hash lookup. */
-static bool key_equality(adp_select_plan *pl, const adp_expr *e)
+/* col = constant (or parameter) on a single-column unique index: the scan becomes one
+ * hash lookup. */
+static const adp_expr *key_equality(const adp_table *t, const adp_expr *e, const adp_index **ix,
+                                    int *colno)
 {
-    if (e->kind != ADP_E_CMP || e->op != ADP_CMP_EQ) return false;
+    if (e->kind != ADP_E_CMP || e->op != ADP_CMP_EQ) return NULL;
     const adp_expr *col = e->args[0], *val = e->args[1];
     if (col->kind != ADP_E_COL) {
         col = e->args[1];
@@ -26,26 +28,39 @@ static bool key_equality(adp_select_plan *pl, const adp_expr *e)
     }
     if (col->kind != ADP_E_COL || (val->kind != ADP_E_CONST && val->kind != ADP_E_PARAM) ||
         (val->kind == ADP_E_CONST && val->val.isnull) ||
-        pl->table->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
-        return false;
-    for (int k = 0; k < pl->table->nindexes; k++) {
-        const adp_index *ix = pl->table->indexes[k];
-        if (ix->unique && ix->ncols == 1 && ix->cols[0] == col->index) {
-            pl->lookup = ix;
-            pl->lookup_col = col->index;
-            pl->lookup_val = val->val;
-            pl->lookup_param = val->kind == ADP_E_PARAM ? val->index : -1;
-            return true;
+        t->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
+        return NULL;
+    for (int k = 0; k < t->nindexes; k++) {
+        const adp_index *x = t->indexes[k];
+        if (x->unique && x->ncols == 1 && x->cols[0] == col->index) {
+            *ix = x;
+            *colno = col->index;
+            return val;
         }
     }
-    return false;
+    return NULL;
+}
+
+const adp_expr *adp_find_key_lookup(const adp_table *t, const adp_expr *where, const adp_index **ix,
+                                    int *col)
+{
+    const adp_expr *v = key_equality(t, where, ix, col);
+    if (v || where->kind != ADP_E_AND) return v;
+    for (int i = 0; i < where->nargs; i++)
+        if ((v = key_equality(t, where->args[i], ix, col))) return v;
+    return NULL;
 }
 
 static void find_key_lookup(adp_select_plan *pl)
 {
-    if (key_equality(pl, pl->where) || pl->where->kind != ADP_E_AND) return;
-    for (int i = 0; i < pl->where->nargs; i++)
-        if (key_equality(pl, pl->where->args[i])) return;
+    const adp_index *ix;
+    int col;
+    const adp_expr *v = adp_find_key_lookup(pl->table, pl->where, &ix, &col);
+    if (!v) return;
+    pl->lookup = ix;
+    pl->lookup_col = col;
+    pl->lookup_val = v->val;
+    pl->lookup_param = v->kind == ADP_E_PARAM ? v->index : -1;
 }
 
 static bool check_shape(adp_pctx *p, PgQuery__SelectStmt *st)
