@@ -176,7 +176,16 @@ static int resolve_item(adp_pctx *p, adp_select_plan *pl, int *cap, PgQuery__Nod
     return pl->ncomputed - 1;
 }
 
-static bool limit_value(adp_pctx *p, PgQuery__Node *n, const char *what, int64_t *out)
+static bool params_only(const adp_expr *e)
+{
+    if (e->kind != ADP_E_PARAM && e->kind != ADP_E_CAST && e->kind != ADP_E_CONST) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!params_only(e->args[i])) return false;
+    return true;
+}
+
+static bool limit_value(adp_pctx *p, PgQuery__Node *n, const char *what, int64_t *out,
+                        adp_expr **runtime)
 {
     adp_pctx q = *p;
     q.table = NULL;
@@ -184,6 +193,10 @@ static bool limit_value(adp_pctx *p, PgQuery__Node *n, const char *what, int64_t
     q.no_agg_ctx = what;
     adp_expr *e = adp_analyze(&q, n);
     if (!e || !(e = adp_coerce(&q, e, (adp_type){ADP_T_INT8, -1}, false))) return false;
+    if (e->kind != ADP_E_CONST && params_only(e)) {
+        *runtime = e; /* LIMIT $1: known at execution */
+        return true;
+    }
     if (e->kind != ADP_E_CONST)
         return adp_perr(p, e->location, "0A000", "non-constant %s is not supported", what);
     if (e->val.isnull) return true; /* LIMIT NULL / LIMIT ALL */
@@ -294,7 +307,10 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
             !(pl->targets[i].expr = adp_coerce(p, e, (adp_type){ADP_T_TEXT, -1}, false)))
             return false;
     }
-    if (st->limit_count && !limit_value(p, st->limit_count, "LIMIT", &pl->limit)) return false;
-    if (st->limit_offset && !limit_value(p, st->limit_offset, "OFFSET", &pl->offset)) return false;
+    if (st->limit_count && !limit_value(p, st->limit_count, "LIMIT", &pl->limit, &pl->limit_expr))
+        return false;
+    if (st->limit_offset &&
+        !limit_value(p, st->limit_offset, "OFFSET", &pl->offset, &pl->offset_expr))
+        return false;
     return true;
 }
