@@ -148,16 +148,26 @@ adp_expr *adp_compare(adp_pctx *p, const char *op, adp_expr *l, adp_expr *r, int
 static adp_expr *concat(adp_pctx *p, adp_expr *l, adp_expr *r, int loc)
 {
     bool ls = adp_type_is_string(l->type.id), rs = adp_type_is_string(r->type.id);
-    if (!ls && !rs) {
+    adp_type rt = T_TEXT;
+    if ((l->type.id == ADP_T_BYTEA || l->type.id == ADP_T_UNKNOWN) &&
+        (r->type.id == ADP_T_BYTEA || r->type.id == ADP_T_UNKNOWN) && l->type.id != r->type.id) {
+        rt = (adp_type){ADP_T_BYTEA, -1}; /* byteacat; an untyped literal becomes bytea */
+    } else if (l->type.id == ADP_T_BYTEA && r->type.id == ADP_T_BYTEA) {
+        rt = (adp_type){ADP_T_BYTEA, -1};
+    } else if (!ls && !rs) {
         adp_perr(p, loc, "42883", "operator does not exist: %s || %s", adp_tname(p, l->type),
                  adp_tname(p, r->type));
         pgw_error_hint(p->err, "No operator matches the given name and argument types. You "
                                "might need to add explicit type casts.");
         return NULL;
     }
-    if (l->type.id == ADP_T_UNKNOWN && !(l = adp_coerce(p, l, T_TEXT, false))) return NULL;
-    if (r->type.id == ADP_T_UNKNOWN && !(r = adp_coerce(p, r, T_TEXT, false))) return NULL;
-    adp_expr *e = adp_expr_new(p, ADP_E_CONCAT, T_TEXT, loc, 2);
+    /* textanycat/anytextcat convert the other side as a cast to text does (bool is
+     * "true", not its output "t") */
+    if (!adp_type_is_string(l->type.id) || l->type.id == ADP_T_UNKNOWN)
+        if (!(l = adp_coerce(p, l, rt, rt.id == ADP_T_TEXT))) return NULL;
+    if (!adp_type_is_string(r->type.id) || r->type.id == ADP_T_UNKNOWN)
+        if (!(r = adp_coerce(p, r, rt, rt.id == ADP_T_TEXT))) return NULL;
+    adp_expr *e = adp_expr_new(p, ADP_E_CONCAT, rt, loc, 2);
     e->args[0] = l;
     e->args[1] = r;
     return e;
@@ -233,33 +243,9 @@ static adp_expr *a_expr(adp_pctx *p, PgQuery__AExpr *x)
         e->op = x->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE;
         return e;
     }
-    case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {
+    case PG_QUERY__A__EXPR__KIND__AEXPR_IN:
         if (!(l = adp_analyze(p, x->lexpr))) return NULL;
-        PgQuery__List *list = x->rexpr->list;
-        int n = (int)list->n_items;
-        adp_expr **items = adp_arena_alloc(p->a, (size_t)n * sizeof *items);
-        adp_type common = l->type;
-        for (int i = 0; i < n; i++) {
-            if (!(items[i] = adp_analyze(p, list->items[i]))) return NULL;
-            if (!adp_type_common(common, items[i]->type, "=", &common, p->err)) {
-                adp_set_pos(p, loc);
-                return NULL;
-            }
-        }
-        if (common.id == ADP_T_UNKNOWN) common = T_TEXT;
-        common.typmod = -1;
-        adp_expr *e = adp_expr_new(p, ADP_E_IN, T_BOOL, loc, n + 1);
-        e->optype = common;
-        if (!(e->args[0] = adp_coerce(p, l, common, false))) return NULL;
-        for (int i = 0; i < n; i++)
-            if (!(e->args[i + 1] = adp_coerce(p, items[i], common, false))) return NULL;
-        if (strcmp(op, "<>") == 0) {
-            adp_expr *not = adp_expr_new(p, ADP_E_NOT, T_BOOL, loc, 1);
-            not ->args[0] = e;
-            return not ;
-        }
-        return e;
-    }
+        return adp_analyze_in(p, l, x->rexpr->list, strcmp(op, "<>") == 0, loc);
     case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
     case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN: {
         PgQuery__List *list = x->rexpr->list;

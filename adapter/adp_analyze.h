@@ -35,6 +35,8 @@ adp_expr *adp_analyze_case(adp_pctx *p, PgQuery__CaseExpr *c);
 adp_expr *adp_analyze_coalesce(adp_pctx *p, PgQuery__CoalesceExpr *c);
 adp_expr *adp_analyze_minmax(adp_pctx *p, PgQuery__MinMaxExpr *m);
 adp_expr *adp_analyze_booltest(adp_pctx *p, PgQuery__BooleanTest *b);
+/* l [NOT] IN (list), with PostgreSQL's type resolution for the list. */
+adp_expr *adp_analyze_in(adp_pctx *p, adp_expr *l, PgQuery__List *list, bool negate, int loc);
 /* IS [NOT] DISTINCT FROM (kind: the A_Expr kind) and NULLIF. */
 adp_expr *adp_analyze_distinct(adp_pctx *p, int kind, adp_expr *l, adp_expr *r, int loc);
 /* 42P01 for a column qualifier that names no FROM item (with PostgreSQL's alias hint). */

@@ -7,9 +7,29 @@
 static const adp_type T_TEXT = {ADP_T_TEXT, -1};
 static const adp_type T_UNKNOWN = {ADP_T_UNKNOWN, -1};
 
-static bool is_case_result(const adp_expr *e, int i, int n)
+/* PostgreSQL's select_common_type over *args[0..n) in that order (CASE puts its ELSE
+ * first), then coerces each: `what` names the construct in errors (42804 at the operand
+ * that does not match). The typmod survives only when every operand has the same one. */
+static bool common_coerce(adp_pctx *p, adp_expr **args[], int n, const char *what, adp_type *out)
 {
-    return (e->flag && i == n - 1) || (i % 2 == 1 && !(e->flag && i == n - 1));
+    adp_type common = T_UNKNOWN;
+    bool same_mod = true;
+    for (int i = 0; i < n; i++) {
+        adp_type t = (*args[i])->type;
+        same_mod &= t.id != ADP_T_UNKNOWN && t.typmod == (*args[0])->type.typmod;
+        if (common.id == ADP_T_UNKNOWN)
+            common = t;
+        else if (t.id != ADP_T_UNKNOWN && !adp_type_common(common, t, what, &common, p->err)) {
+            adp_set_pos(p, (*args[i])->location);
+            return false;
+        }
+    }
+    if (common.id == ADP_T_UNKNOWN) common = T_TEXT;
+    common.typmod = same_mod ? (*args[0])->type.typmod : -1;
+    for (int i = 0; i < n; i++)
+        if (!(*args[i] = adp_coerce(p, *args[i], common, false))) return false;
+    *out = common;
+    return true;
 }
 
 adp_expr *adp_analyze_case(adp_pctx *p, PgQuery__CaseExpr *c)
@@ -19,7 +39,6 @@ adp_expr *adp_analyze_case(adp_pctx *p, PgQuery__CaseExpr *c)
     e->flag = c->defresult != NULL;
     adp_expr *arg = NULL;
     if (c->arg && !(arg = adp_analyze(p, c->arg))) return NULL;
-    adp_type common = T_UNKNOWN;
     for (size_t i = 0; i < c->n_args; i++) {
         PgQuery__CaseWhen *w = c->args[i]->case_when;
         adp_expr *cond = adp_analyze(p, w->expr);
@@ -31,66 +50,32 @@ adp_expr *adp_analyze_case(adp_pctx *p, PgQuery__CaseExpr *c)
         if (!(e->args[2 * i + 1] = adp_analyze(p, w->result))) return NULL;
     }
     if (c->defresult && !(e->args[n - 1] = adp_analyze(p, c->defresult))) return NULL;
-    for (int i = 0; i < n; i++) {
-        if (!is_case_result(e, i, n)) continue;
-        adp_type t = e->args[i]->type;
-        if (common.id == ADP_T_UNKNOWN)
-            common = t;
-        else if (t.id != ADP_T_UNKNOWN && !adp_type_common(common, t, "=", &common, p->err)) {
-            adp_perr(p, e->args[i]->location, "42804", "CASE types %s and %s cannot be matched",
-                     adp_tname(p, common), adp_tname(p, t));
-            return NULL;
-        }
-    }
-    if (common.id == ADP_T_UNKNOWN) common = T_TEXT;
-    for (int i = 0; i < n; i++)
-        if (is_case_result(e, i, n) && !(e->args[i] = adp_coerce(p, e->args[i], common, false)))
-            return NULL;
-    e->type = common;
+    /* the ELSE result counts first, as in PostgreSQL: its type is preferred */
+    int nres = 0;
+    adp_expr ***res = adp_arena_alloc(p->a, ((size_t)c->n_args + 1) * sizeof *res);
+    if (c->defresult) res[nres++] = &e->args[n - 1];
+    for (size_t i = 0; i < c->n_args; i++)
+        res[nres++] = &e->args[2 * i + 1];
+    if (!common_coerce(p, res, nres, "CASE", &e->type)) return NULL;
     return e;
+}
+
+static adp_expr ***arg_refs(adp_pctx *p, adp_expr *e)
+{
+    adp_expr ***refs = adp_arena_alloc(p->a, (size_t)(e->nargs ? e->nargs : 1) * sizeof *refs);
+    for (int i = 0; i < e->nargs; i++)
+        refs[i] = &e->args[i];
+    return refs;
 }
 
 adp_expr *adp_analyze_coalesce(adp_pctx *p, PgQuery__CoalesceExpr *c)
 {
     int n = (int)c->n_args;
     adp_expr *e = adp_expr_new(p, ADP_E_COALESCE, T_UNKNOWN, c->location, n);
-    adp_type common = T_UNKNOWN;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         if (!(e->args[i] = adp_analyze(p, c->args[i]))) return NULL;
-        adp_type t = e->args[i]->type;
-        if (common.id == ADP_T_UNKNOWN)
-            common = t;
-        else if (t.id != ADP_T_UNKNOWN && !adp_type_common(common, t, "=", &common, p->err)) {
-            adp_perr(p, e->args[i]->location, "42804", "COALESCE types %s and %s cannot be matched",
-                     adp_tname(p, common), adp_tname(p, t));
-            return NULL;
-        }
-    }
-    if (common.id == ADP_T_UNKNOWN) common = T_TEXT;
-    for (int i = 0; i < n; i++)
-        if (!(e->args[i] = adp_coerce(p, e->args[i], common, false))) return NULL;
-    e->type = common;
+    if (!common_coerce(p, arg_refs(p, e), n, "COALESCE", &e->type)) return NULL;
     return e;
-}
-
-/* Common type of several expressions (CASE/COALESCE/GREATEST rules), coercing them all. */
-static bool common_coerce(adp_pctx *p, adp_expr **args, int n, const char *what, adp_type *out)
-{
-    adp_type common = T_UNKNOWN;
-    for (int i = 0; i < n; i++) {
-        adp_type t = args[i]->type;
-        if (common.id == ADP_T_UNKNOWN)
-            common = t;
-        else if (t.id != ADP_T_UNKNOWN && !adp_type_common(common, t, "=", &common, p->err))
-            return adp_perr(p, args[i]->location, "42804", "%s types %s and %s cannot be matched",
-                            what, adp_tname(p, common), adp_tname(p, t));
-    }
-    if (common.id == ADP_T_UNKNOWN) common = T_TEXT;
-    common.typmod = -1;
-    for (int i = 0; i < n; i++)
-        if (!(args[i] = adp_coerce(p, args[i], common, false))) return false;
-    *out = common;
-    return true;
 }
 
 adp_expr *adp_analyze_minmax(adp_pctx *p, PgQuery__MinMaxExpr *m)
@@ -99,7 +84,8 @@ adp_expr *adp_analyze_minmax(adp_pctx *p, PgQuery__MinMaxExpr *m)
     e->op = m->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST;
     for (size_t i = 0; i < m->n_args; i++)
         if (!(e->args[i] = adp_analyze(p, m->args[i]))) return NULL;
-    if (!common_coerce(p, e->args, e->nargs, e->op ? "GREATEST" : "LEAST", &e->type)) return NULL;
+    if (!common_coerce(p, arg_refs(p, e), e->nargs, e->op ? "GREATEST" : "LEAST", &e->type))
+        return NULL;
     e->optype = e->type;
     return e;
 }
@@ -138,4 +124,67 @@ adp_expr *adp_analyze_distinct(adp_pctx *p, int kind, adp_expr *l, adp_expr *r, 
     cmp->kind = ADP_E_DISTINCT;
     cmp->flag = kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT;
     return cmp;
+}
+
+static bool has_column(const adp_expr *e)
+{
+    if (e->kind == ADP_E_COL || e->kind == ADP_E_GROUPKEY || e->kind == ADP_E_AGG) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_column(e->args[i])) return true;
+    return false;
+}
+
+/* x IN (list) as PostgreSQL's transformAExprIn builds it: the items without columns,
+ * when there are several, compare with x in their common type (select_common_type, as
+ * for CASE: real and int give real); every other item is its own x = item, ORed. */
+adp_expr *adp_analyze_in(adp_pctx *p, adp_expr *l, PgQuery__List *list, bool negate, int loc)
+{
+    int n = (int)list->n_items, nconst = 0;
+    adp_expr **items = adp_arena_alloc(p->a, (size_t)n * sizeof *items);
+    for (int i = 0; i < n; i++) {
+        if (!(items[i] = adp_analyze(p, list->items[i]))) return NULL;
+        nconst += !has_column(items[i]);
+    }
+    adp_expr *in = NULL;
+    if (nconst > 1) {
+        adp_type common = l->type;
+        bool ok = true;
+        pgw_error save = *p->err;
+        for (int i = 0; i < n && ok; i++)
+            if (!has_column(items[i]))
+                ok = adp_type_common(common, items[i]->type, "IN", &common, p->err);
+        *p->err = save; /* no common type: each item gets its own = below */
+        if (ok) {
+            if (common.id == ADP_T_UNKNOWN) common = T_TEXT;
+            common.typmod = -1;
+            in = adp_expr_new(p, ADP_E_IN, (adp_type){ADP_T_BOOL, -1}, loc, nconst + 1);
+            in->optype = common;
+            if (!(in->args[0] = adp_coerce(p, l, common, false))) return NULL;
+            for (int i = 0, k = 1; i < n; i++)
+                if (!has_column(items[i]) &&
+                    !(in->args[k++] = adp_coerce(p, items[i], common, false)))
+                    return NULL;
+        }
+    }
+    /* NOT IN is <> ALL: the list part negated, the others compared with <> and ANDed */
+    adp_expr *e = in;
+    if (in && negate) {
+        e = adp_expr_new(p, ADP_E_NOT, (adp_type){ADP_T_BOOL, -1}, loc, 1);
+        e->args[0] = in;
+    }
+    for (int i = 0; i < n; i++) {
+        if (in && !has_column(items[i])) continue;
+        adp_expr *cmp = adp_compare(p, negate ? "<>" : "=", l, items[i], loc);
+        if (!cmp) return NULL;
+        if (!e) {
+            e = cmp;
+            continue;
+        }
+        adp_expr *j =
+            adp_expr_new(p, negate ? ADP_E_AND : ADP_E_OR, (adp_type){ADP_T_BOOL, -1}, loc, 2);
+        j->args[0] = e;
+        j->args[1] = cmp;
+        e = j;
+    }
+    return e;
 }

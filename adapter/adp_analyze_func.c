@@ -152,7 +152,6 @@ static bool known_elsewhere(const char *name)
                                   "rpad",
                                   "split_part",
                                   "initcap",
-                                  "octet_length",
                                   "bit_length",
                                   "md5",
                                   "to_char",
@@ -276,12 +275,13 @@ static adp_expr *text_call(adp_pctx *p, const char *name, int loc, adp_expr **ar
     return NULL;
 }
 
-/* round(numeric [, int]) and round(float8), resolved as PostgreSQL does (an unknown
- * literal goes to float8, the preferred numeric type; integers to numeric). */
+/* round(numeric [, int]) and round(float8), resolved as PostgreSQL does: with one
+ * argument everything but numeric goes to float8, the preferred numeric type (round(2) is
+ * double precision). */
 static adp_expr *round_call(adp_pctx *p, PgQuery__FuncCall *fc, adp_expr **args, int n)
 {
     adp_type_id t = args[0]->type.id;
-    bool fl = t == ADP_T_FLOAT4 || t == ADP_T_FLOAT8 || (t == ADP_T_UNKNOWN && n == 1);
+    bool fl = n == 1 && t != ADP_T_NUMERIC;
     adp_type to = {fl ? ADP_T_FLOAT8 : ADP_T_NUMERIC, -1};
     adp_type_id t1 = n == 2 ? args[1]->type.id : ADP_T_INT4;
     if ((!adp_type_is_numeric(t) && t != ADP_T_UNKNOWN) || (fl && n == 2) ||
@@ -335,6 +335,8 @@ adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
         {"upper", ADP_F_UPPER, 1, ADP_T_TEXT},
         {"length", ADP_F_LENGTH, 1, ADP_T_INT4},
         {"char_length", ADP_F_LENGTH, 1, ADP_T_INT4},
+        {"character_length", ADP_F_LENGTH, 1, ADP_T_INT4},
+        {"octet_length", ADP_F_LENGTH, 1, ADP_T_INT4},
         {"abs", ADP_F_ABS, 1, ADP_T_UNKNOWN},
         {"current_setting", ADP_F_CURRENT_SETTING, 1, ADP_T_TEXT},
     };
@@ -349,6 +351,16 @@ adp_expr *adp_analyze_func(adp_pctx *p, PgQuery__FuncCall *fc)
             if (args[0]->type.id == ADP_T_UNKNOWN || !adp_type_is_numeric(args[0]->type.id)) break;
             e->type = args[0]->type;
             e->type.typmod = -1;
+        } else if (n == 1 && funcs[f].id == ADP_F_LENGTH && args[0]->type.id == ADP_T_BYTEA &&
+                   name[0] == 'l') {
+            e->flag = 1; /* length(bytea) counts bytes */
+        } else if (n == 1 && funcs[f].id == ADP_F_LENGTH && name[0] == 'o') {
+            e->flag = 1; /* octet_length(text or bytea) */
+            if (args[0]->type.id != ADP_T_BYTEA) {
+                if (!adp_type_is_string(args[0]->type.id)) break;
+                if (!(args[0] = adp_coerce(p, args[0], (adp_type){ADP_T_TEXT, -1}, false)))
+                    return NULL;
+            }
         } else if (n == 1) {
             if (!adp_type_is_string(args[0]->type.id)) break;
             if (!(args[0] = adp_coerce(p, args[0], (adp_type){ADP_T_TEXT, -1}, false))) return NULL;

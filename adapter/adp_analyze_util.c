@@ -148,9 +148,22 @@ adp_expr *adp_coerce(adp_pctx *p, adp_expr *e, adp_type to, bool explicit_cast)
                                     p->err);
             else
                 c->val = tmp;
-        } else
+        } else {
             ok = adp_value_cast(&e->val, e->type, to, explicit_cast, &p->s->fmt, p->a, &c->val,
                                 p->err);
+            /* PostgreSQL folds such a cast only when planning, after every type check and
+             * never in a branch it drops (CASE WHEN false, COALESCE after a non-null): a
+             * value error waits for execution, without a position, as there */
+            if (!ok && strncmp(p->err->sqlstate, "22", 2) == 0) {
+                pgw_error_clear(p->err);
+                p->err->message[0] = p->err->detail[0] = p->err->hint[0] = 0;
+                p->err->position = 0;
+                c = adp_expr_new(p, ADP_E_CAST, to, e->location, 1);
+                c->flag = explicit_cast;
+                c->args[0] = e;
+                return c;
+            }
+        }
         if (!ok) return NULL;
         return c;
     }
@@ -204,6 +217,25 @@ bool adp_expr_equal(const adp_expr *a, const adp_expr *b)
     return true;
 }
 
+/* GROUP BY the whole primary key makes every column of the table functionally dependent
+ * on the groups, so PostgreSQL lets them appear bare. */
+static bool primary_key_grouped(const adp_pctx *p, const adp_select_plan *plan)
+{
+    if (!p->table) return false;
+    for (int k = 0; k < p->table->nindexes; k++) {
+        const adp_index *ix = p->table->indexes[k];
+        if (!ix->primary) continue;
+        for (int c = 0; c < ix->ncols; c++) {
+            bool found = false;
+            for (int i = 0; i < plan->ngroup && !found; i++)
+                found = plan->group[i]->kind == ADP_E_COL && plan->group[i]->index == ix->cols[c];
+            if (!found) return false;
+        }
+        return true;
+    }
+    return false;
+}
+
 adp_expr *adp_to_grouped(adp_pctx *p, adp_select_plan *plan, adp_expr *e)
 {
     for (int i = 0; i < plan->ngroup; i++)
@@ -213,6 +245,13 @@ adp_expr *adp_to_grouped(adp_pctx *p, adp_select_plan *plan, adp_expr *e)
             return g;
         }
     if (e->kind == ADP_E_AGG) return e;
+    if (e->kind == ADP_E_COL && primary_key_grouped(p, plan)) {
+        /* one value per group: grouping by it as well changes no group */
+        plan->group[plan->ngroup] = e;
+        adp_expr *g = adp_expr_new(p, ADP_E_GROUPKEY, e->type, e->location, 0);
+        g->index = plan->ngroup++;
+        return g;
+    }
     if (e->kind == ADP_E_COL) {
         adp_perr(p, e->location, "42803",
                  "column \"%s.%s\" must appear in the GROUP BY clause or be used in an aggregate "

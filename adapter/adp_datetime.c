@@ -96,11 +96,41 @@ int64_t adp_fmt_off_local(const adp_fmt *fmt, int64_t local_us)
     return (int64_t)(fmt ? fmt->tz_offset_secs : 0) * 1000000;
 }
 
+/* The zone name in the message is in lower case, as PostgreSQL prints it. */
+static bool parse_parts(const char *s, size_t len, const char *tname, adp_dt_parts *p,
+                        pgw_error *err)
+{
+    int r = adp_dt_parse(s, len, p);
+    if (r == ADP_DT_OK) return true;
+    if (r == ADP_DT_ZONE) {
+        char z[256];
+        size_t n = p->zlen < sizeof z ? p->zlen : sizeof z - 1;
+        for (size_t i = 0; i < n; i++)
+            z[i] = (char)tolower((unsigned char)p->zname[i]);
+        z[n] = 0;
+        pgw_errorf(err, "22023", "time zone \"%s\" not recognized", z);
+    } else {
+        dt_error(r, tname, s, len, err);
+    }
+    adp_dt_parts_done(p);
+    return false;
+}
+
+static bool date_from_parts(adp_dt_parts p, const char *s, size_t len, const adp_fmt *fmt,
+                            int64_t *out, pgw_error *err);
+
 bool adp_date_in(const char *s, size_t len, const adp_fmt *fmt, int64_t *out, pgw_error *err)
 {
     adp_dt_parts p;
-    int r = adp_dt_parse(s, len, &p);
-    if (r != ADP_DT_OK) return dt_error(r, "date", s, len, err);
+    if (!parse_parts(s, len, "date", &p, err)) return false;
+    bool ok = date_from_parts(p, s, len, fmt, out, err);
+    adp_dt_parts_done(&p);
+    return ok;
+}
+
+static bool date_from_parts(adp_dt_parts p, const char *s, size_t len, const adp_fmt *fmt,
+                            int64_t *out, pgw_error *err)
+{
     switch (p.special) {
     case 1:
         return *out = ADP_DATE_NOEND, true;
@@ -129,14 +159,23 @@ bool adp_date_in(const char *s, size_t len, const adp_fmt *fmt, int64_t *out, pg
     return true;
 }
 
+static bool timestamp_from_parts(adp_dt_parts p, bool tz, const char *s, size_t len,
+                                 const adp_fmt *fmt, int64_t *out, pgw_error *err);
+
 bool adp_timestamp_in(adp_type_id t, const char *s, size_t len, const adp_fmt *fmt, int64_t *out,
                       pgw_error *err)
 {
     bool tz = t == ADP_T_TIMESTAMPTZ;
-    const char *tname = tz ? "timestamp with time zone" : "timestamp";
     adp_dt_parts p;
-    int r = adp_dt_parse(s, len, &p);
-    if (r != ADP_DT_OK) return dt_error(r, tname, s, len, err);
+    if (!parse_parts(s, len, tz ? "timestamp with time zone" : "timestamp", &p, err)) return false;
+    bool ok = timestamp_from_parts(p, tz, s, len, fmt, out, err);
+    adp_dt_parts_done(&p);
+    return ok;
+}
+
+static bool timestamp_from_parts(adp_dt_parts p, bool tz, const char *s, size_t len,
+                                 const adp_fmt *fmt, int64_t *out, pgw_error *err)
+{
     int64_t local_days, now;
     switch (p.special) {
     case 1:
@@ -169,7 +208,10 @@ bool adp_timestamp_in(adp_type_id t, const char *s, size_t len, const adp_fmt *f
                           adp_quote_input(q, sizeof q, s, len));
     int64_t us = adp_days_from_civil(p.year, p.mon, p.mday) * ADP_USECS_PER_DAY +
                  ((int64_t)p.hour * 3600 + p.min * 60 + p.sec) * 1000000 + p.usec;
-    if (tz) us -= p.has_tz ? (int64_t)p.tz * 1000000 : adp_fmt_off_local(fmt, us);
+    if (tz && p.zone)
+        us -= (int64_t)adp_tz_offset_local(p.zone, us) * 1000000;
+    else if (tz)
+        us -= p.has_tz ? (int64_t)p.tz * 1000000 : adp_fmt_off_local(fmt, us);
     if (us < TS_MIN_USEC || us >= TS_END_USEC)
         return pgw_errorf(err, "22008", "timestamp out of range: \"%s\"",
                           adp_quote_input(q, sizeof q, s, len));

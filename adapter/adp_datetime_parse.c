@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "adp_tzcache.h"
 #include "adp_value_priv.h"
 
 enum { TK_NUM, TK_DATE, TK_TIME, TK_ALPHA, TK_TZ };
@@ -81,6 +82,15 @@ static bool lex(const char *s, size_t len, dt_tok *t, int *nt)
         } else if (isalpha((unsigned char)c)) {
             j = span(s, i, len, isalpha);
             k->kind = TK_ALPHA;
+            /* a tz database name: "Europe/Paris", "America/Port-au-Prince", "Etc/GMT+5" */
+            if (j + 1 < len && s[j] == '/' && isalpha((unsigned char)s[j + 1])) {
+                while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_' || s[j] == '/' ||
+                                   s[j] == '-' || s[j] == '+'))
+                    j++;
+                k->n = j - i;
+                i = j;
+                continue;
+            }
             /* "Jan-08-1999" is a date; in "UTC+3" and "J2451187" the tail belongs to the word */
             if (j + 1 < len && (s[j] == '-' || s[j] == '/') && isdigit((unsigned char)s[j + 1]) &&
                 month_of(s + i, j - i)) {
@@ -300,6 +310,34 @@ static int special_word(const char *w, size_t n)
     return 0;
 }
 
+/* A full zone name ("Europe/Paris", "Japan"): a fixed offset or a zone held in p->zone. */
+static int decode_zone_name(const char *w, size_t n, adp_dt_parts *p)
+{
+    char name[256];
+    if (p->has_tz || p->zone || n >= sizeof name) return ADP_DT_SYNTAX;
+    memcpy(name, w, n);
+    name[n] = 0;
+    const adp_tz *z;
+    int32_t east;
+    char shown[256];
+    pgw_error err;
+    /* a number or POSIX spelling is not a zone name here */
+    if (!isalpha((unsigned char)name[0]) ||
+        !adp_tzcache_resolve(name, &z, &east, shown, sizeof shown, &err)) {
+        p->zname = w, p->zlen = n;
+        return ADP_DT_ZONE;
+    }
+    p->zone = z; /* when set, it decides the offset; has_tz keeps a second zone out */
+    p->has_tz = true, p->tz = east;
+    return ADP_DT_OK;
+}
+
+void adp_dt_parts_done(adp_dt_parts *p)
+{
+    adp_tzcache_release(p->zone);
+    p->zone = NULL;
+}
+
 static int decode_alpha(const dt_tok *t, int ntoks, adp_dt_parts *p, int *ampm)
 {
     const char *w = t->p;
@@ -312,6 +350,7 @@ static int decode_alpha(const dt_tok *t, int ntoks, adp_dt_parts *p, int *ampm)
     }
     while (wl < n && isalpha((unsigned char)w[wl]))
         wl++;
+    if (memchr(w, '/', n)) return decode_zone_name(w, n, p);
     if (wl < n && (w[0] == 'j' || w[0] == 'J') && wl == 1) { /* Julian day number */
         int64_t days = num(w + 1, n - 1) - 2451545;
         adp_civil_from_days(days, &p->year, &p->mon, &p->mday);
@@ -361,7 +400,8 @@ static int decode_alpha(const dt_tok *t, int ntoks, adp_dt_parts *p, int *ampm)
         if (p->has_tz) return ADP_DT_SYNTAX;
         p->has_tz = true, p->tz = off;
     } else {
-        return ADP_DT_SYNTAX;
+        /* a zone name without a slash ("Japan"); unknown words are syntax errors */
+        return decode_zone_name(w, n, p) == ADP_DT_OK ? ADP_DT_OK : ADP_DT_SYNTAX;
     }
     return ADP_DT_OK;
 }

@@ -39,7 +39,7 @@ static bool cmp_result(int op, int r)
 static void as_text(adp_session *s, const adp_expr *e, const adp_value *v, const char **p,
                     size_t *n)
 {
-    if (adp_type_is_string(e->type.id)) {
+    if (adp_type_is_string(e->type.id) || e->type.id == ADP_T_BYTEA) { /* bytea || bytea */
         *p = v->u.s.p;
         *n = v->u.s.len;
         return;
@@ -236,6 +236,55 @@ bool adp_eval_qual(const adp_expr *e, const adp_eval_ctx *c, bool *pass, pgw_err
     return true;
 }
 
+/* round(numeric, -k): to a multiple of 10^k, half away from zero, scale 0. The digits
+ * move k places right (text), round as a cast to numeric(1000, 0) does, and move back. */
+static bool numeric_round_neg(const adp_value *a, int64_t k, const adp_fmt *fmt, adp_arena *ar,
+                              adp_value *out, pgw_error *err)
+{
+    const char *s = a->u.s.p;
+    size_t n = a->u.s.len, neg = n && s[0] == '-';
+    if (n <= neg || s[neg] < '0' || s[neg] > '9') { /* NaN, Infinity */
+        *out = *a;
+        return true;
+    }
+    const char *dot = memchr(s, '.', n);
+    size_t ilen = (dot ? (size_t)(dot - s) : n) - neg;
+    if (k > (int64_t)ilen) { /* below half of 10^k: zero */
+        set_text(out, "0", 1);
+        return true;
+    }
+    /* "-1234.5678", k 2 -> "-12.345678" */
+    char *t = adp_arena_alloc(ar, n + 3);
+    size_t o = 0, cut = neg + ilen - (size_t)k;
+    if (neg) t[o++] = '-';
+    t[o++] = '0';
+    memcpy(t + o, s + neg, cut - neg);
+    o += cut - neg;
+    t[o++] = '.';
+    memcpy(t + o, s + cut, ilen + neg - cut);
+    o += ilen + neg - cut;
+    if (dot) {
+        memcpy(t + o, dot + 1, n - (size_t)(dot + 1 - s));
+        o += n - (size_t)(dot + 1 - s);
+    }
+    adp_value shifted = {.isnull = false}, r;
+    shifted.u.s.p = t;
+    shifted.u.s.len = (uint32_t)o;
+    adp_type num = {ADP_T_NUMERIC, -1}, int_scale = {ADP_T_NUMERIC, ((1000 << 16) | 0) + 4};
+    if (!adp_value_in(num, t, o, fmt, ar, &shifted, err) ||
+        !adp_value_cast(&shifted, num, int_scale, true, fmt, ar, &r, err))
+        return false;
+    if (r.u.s.len == 1 && r.u.s.p[0] == '0') {
+        *out = r;
+        return true;
+    }
+    char *w = adp_arena_alloc(ar, r.u.s.len + (size_t)k);
+    memcpy(w, r.u.s.p, r.u.s.len);
+    memset(w + r.u.s.len, '0', (size_t)k);
+    set_text(out, w, r.u.s.len + (size_t)k);
+    return true;
+}
+
 static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err)
 {
     adp_session *s = c->s;
@@ -283,6 +332,10 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
         return true;
     }
     case ADP_F_LENGTH: {
+        if (e->flag) { /* bytes: length(bytea), octet_length */
+            out->u.i = a.u.s.len;
+            return true;
+        }
         int64_t n = 0;
         for (uint32_t i = 0; i < a.u.s.len; i++)
             n += ((unsigned char)a.u.s.p[i] & 0xC0) != 0x80;
@@ -304,9 +357,9 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
             }
             scale = sv.u.i;
         }
-        if (scale < 0 || scale > 1000)
-            return pgw_errorf(err, "0A000",
-                              "round() with a scale outside 0 .. 1000 is not supported");
+        if (scale < 0) return numeric_round_neg(&a, -scale, &s->fmt, &s->arena, out, err);
+        if (scale > 1000)
+            return pgw_errorf(err, "0A000", "round() with a scale above 1000 is not supported");
         /* numeric rounding is the cast to numeric(1000, scale): half away from zero */
         adp_type to = {ADP_T_NUMERIC, (int32_t)(((1000 << 16) | scale) + 4)};
         return adp_value_cast(&a, (adp_type){ADP_T_NUMERIC, -1}, to, true, &s->fmt, &s->arena, out,

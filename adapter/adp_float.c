@@ -59,67 +59,6 @@ bool adp_float_in(adp_type_id t, const char *s, size_t len, double *out, pgw_err
     return true;
 }
 
-static bool round_trips(const char *txt, double v, bool f4)
-{
-    if (f4) return strtof(txt, NULL) == (float)v;
-    return strtod(txt, NULL) == v;
-}
-
-/* Finds the shortest decimal that reads back as v (v finite, > 0): its digits (no trailing
- * zeros) and the decimal exponent of the first digit. Among candidates of that length it
- * prefers the one nearest to v, as Ryu does. */
-static int shortest_digits(double v, bool f4, char *digits, int *exp10)
-{
-    char tmp[40];
-    int maxp = f4 ? 9 : 17;
-    /* Every decimal of up to DBL_DIG (FLT_DIG) digits survives a round trip through a
-     * normal double (float), so when the value prints back exactly at that many digits,
-     * those digits less trailing zeros are the shortest: start there and save the short
-     * attempts. Subnormals have fewer digits of precision and take the long way. */
-    int start = 1;
-    if (v >= (f4 ? (double)FLT_MIN : DBL_MIN)) {
-        start = f4 ? FLT_DIG : DBL_DIG;
-        snprintf(tmp, sizeof tmp, "%.*e", start - 1, v);
-        if (!round_trips(tmp, v, f4)) start++;
-    }
-    for (int p = start; p <= maxp; p++) {
-        snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
-        bool ok = round_trips(tmp, v, f4);
-        char *e = strchr(tmp, 'e');
-        int ex = atoi(e + 1);
-        /* mantissa digits as an integer, to try the neighbours when the nearest fails */
-        uint64_t m = 0;
-        for (char *c = tmp; c < e; c++)
-            if (*c >= '0' && *c <= '9') m = m * 10 + (uint64_t)(*c - '0');
-        if (!ok && p < maxp) {
-            uint64_t lim = 1;
-            for (int i = 0; i < p; i++)
-                lim *= 10;
-            uint64_t cand[2] = {m + 1, m - 1};
-            for (int k = 0; k < 2 && !ok; k++) {
-                uint64_t c = cand[k];
-                if (c < lim / 10 || c >= lim) continue;
-                char t2[48];
-                snprintf(t2, sizeof t2, "%llue%d", (unsigned long long)c, ex - (p - 1));
-                if (round_trips(t2, v, f4)) {
-                    ok = true;
-                    m = c;
-                }
-            }
-        }
-        if (!ok && p < maxp) continue;
-        char mt[24];
-        int n = snprintf(mt, sizeof mt, "%llu", (unsigned long long)m);
-        while (n > 1 && mt[n - 1] == '0')
-            n--;
-        memcpy(digits, mt, (size_t)n);
-        digits[n] = 0;
-        *exp10 = ex;
-        return n;
-    }
-    return 0; /* not reached: 17 (9) digits always round-trip */
-}
-
 int adp_float_fmt(char *buf, adp_type_id t, double v, int extra_float_digits)
 {
     bool f4 = t == ADP_T_FLOAT4;
@@ -143,7 +82,7 @@ int adp_float_fmt(char *buf, adp_type_id t, double v, int extra_float_digits)
     }
     char d[24];
     int e = 0;
-    int n = shortest_digits(v, f4, d, &e);
+    int n = adp_float_shortest(v, f4, d, &e);
     int hi = f4 ? 6 : 15;
     if (e >= -4 && e < hi) {
         if (e < 0) {

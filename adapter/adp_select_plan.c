@@ -250,7 +250,9 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
     }
     bool group_empty = false;
     if (st->n_group_clause) {
-        pl->group = adp_arena_alloc(p->a, st->n_group_clause * sizeof *pl->group);
+        /* room for the columns a grouped primary key brings in (adp_to_grouped) */
+        size_t room = st->n_group_clause + (size_t)(p->table ? p->table->ncols : 0);
+        pl->group = adp_arena_alloc(p->a, room * sizeof *pl->group);
         p->aggs = NULL;
         p->no_agg_ctx = "GROUP BY";
         for (size_t i = 0; i < st->n_group_clause; i++) {

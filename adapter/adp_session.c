@@ -8,6 +8,8 @@
 
 #include "adp_exec.h"
 #include "adp_ext.h"
+#include "adp_tzcache.h"
+#include "adp_value_ext.h"
 #include "pgw_be_write.h"
 
 adp_session *adp_session_new(adp_db *db)
@@ -32,6 +34,7 @@ void adp_session_free(adp_session *s)
     adp_txn_rollback(s);
     adp_ext_free(s);
     adp_parse_cache_free(s);
+    adp_tzcache_release(s->fmt.zone);
     free(s->undo);
     adp_arena_free(&s->arena);
     free(s);
@@ -49,8 +52,18 @@ void adp_session_sync_fmt(adp_session *s)
 {
     s->settings_dirty = true;
     s->fmt.extra_float_digits = atoi(s->settings.v[ADP_SET_EXTRA_FLOAT_DIGITS]);
-    s->fmt.tz_offset_secs = 0; /* only UTC-equivalent zones are accepted */
     s->fmt.datestyle_iso_mdy = true;
+    /* the setting holds a value adp_setting_set accepted, so this finds it cached */
+    const adp_tz *zone = NULL;
+    int32_t east = 0;
+    char display[ADP_SETTING_MAX];
+    pgw_error err;
+    if (!adp_tzcache_resolve(s->settings.v[ADP_SET_TIMEZONE], &zone, &east, display, sizeof display,
+                             &err))
+        zone = NULL, east = 0;
+    adp_tzcache_release(s->fmt.zone);
+    s->fmt.zone = zone;
+    s->fmt.tz_offset_secs = east;
 }
 
 /* `options` carries "-c name=value" (or "--name=value") pairs separated by spaces. */
@@ -297,7 +310,16 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
     pgw_error err;
     memset(&err, 0, sizeof err);
     size_t mark = out->len;
-    if (!adp_default_index_try(s, sql, &handled, out, &err)) {
+    /* PostgreSQL verifies the text while converting it from the client encoding, before
+     * parsing (SQL_ASCII clients too); that error aborts a block like a syntax error. */
+    if (!adp_utf8_verify(sql, len, &err)) {
+        pgw_be_write_error(out, &err);
+        if (s->txn == ADP_TXN_BLOCK) {
+            adp_session_txn_end(s, false);
+            s->txn = ADP_TXN_FAILED;
+        }
+        ok = false;
+    } else if (!adp_default_index_try(s, sql, &handled, out, &err)) {
         fail(s, out, mark, &err);
         ok = false;
     } else if (handled) {

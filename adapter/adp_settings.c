@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
+
+#include "adp_tzcache.h"
 
 static const struct {
     const char *name;
@@ -119,23 +120,17 @@ static bool set_datestyle(char *dst, const char *value, pgw_error *err)
     return true;
 }
 
+/* Zones are checked as PostgreSQL's check_timezone does; the session applies the value
+ * (adp_session_sync_fmt) through the same shared cache, so this load is not repeated. */
 static bool set_timezone(char *dst, const char *value, pgw_error *err)
 {
-    static const char *utc[] = {"UTC",      "GMT",           "Etc/UTC", "Etc/GMT",
-                                "UCT",      "Universal",     "Zulu",    "Etc/Universal",
-                                "Etc/Zulu", "Greenwich",     "GMT0",    "Etc/GMT0",
-                                "Etc/UCT",  "Etc/Greenwich", "GMT+0",   "GMT-0"};
-    for (size_t i = 0; i < sizeof utc / sizeof *utc; i++)
-        if (strcasecmp(value, utc[i]) == 0) {
-            strcpy(dst, utc[i]);
-            return true;
-        }
-    /* A real zone name pgpeek cannot apply yet is "not supported", anything else invalid. */
-    char path[ADP_SETTING_MAX + 32];
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", value);
-    if (value[0] && !strstr(value, "..") && access(path, R_OK) == 0)
-        return pgw_errorf(err, "0A000", "time zone \"%s\" is not supported (only UTC)", value);
-    return pgw_errorf(err, "22023", "invalid value for parameter \"TimeZone\": \"%s\"", value);
+    const adp_tz *zone;
+    int32_t east;
+    char display[ADP_SETTING_MAX];
+    if (!adp_tzcache_resolve(value, &zone, &east, display, sizeof display, err)) return false;
+    adp_tzcache_release(zone);
+    snprintf(dst, ADP_SETTING_MAX, "%s", display);
+    return true;
 }
 
 static bool parse_int(const char *v, long *out)

@@ -30,7 +30,12 @@ bool adp_utf8_verify(const char *s, size_t len, pgw_error *err);
  * from these two functions. A loaded zone is immutable and may be shared across threads. */
 typedef struct adp_tz adp_tz;
 adp_tz *adp_tz_load(const char *name, pgw_error *err); /* NULL with 22023 if unknown */
+/* A POSIX TZ string with daylight saving time ("EST5EDT,M3.2.0,M11.1.0", or "FOO5BAR" with
+ * the US rules PostgreSQL assumes); NULL if it is not one. */
+adp_tz *adp_tz_posix(const char *spec);
 void adp_tz_free(adp_tz *z);
+/* Whether the zone has had one offset forever (UTC, Etc/GMT+5): then *east is it. */
+bool adp_tz_fixed(const adp_tz *z, int32_t *east);
 /* Offset east of UTC, in seconds, in force at an instant (microseconds since 2000-01-01). */
 int32_t adp_tz_offset_utc(const adp_tz *z, int64_t pg_usec);
 /* Offset to use for a local wall time: the one after the change for an ambiguous time (fall

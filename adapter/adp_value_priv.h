@@ -30,6 +30,9 @@ bool adp_int_arith(char op, adp_type_id t, int64_t a, int64_t b, int64_t *out, p
 bool adp_float_in(adp_type_id t, const char *s, size_t len, double *out, pgw_error *err);
 /* Writes PostgreSQL's float4out/float8out text; returns length; buf >= 32 bytes. */
 int adp_float_fmt(char *buf, adp_type_id t, double v, int extra_float_digits);
+/* The shortest digits float4out/float8out print for v (finite, > 0), no trailing zeros,
+ * and the decimal exponent of the first (adp_float_shortest.c). */
+int adp_float_shortest(double v, bool f4, char *digits, int *exp10);
 bool adp_float_arith(char op, adp_type_id t, double a, double b, double *out, pgw_error *err);
 /* float -> int by rint with PostgreSQL's range checks. */
 bool adp_float_to_int(adp_type_id to, double v, int64_t *out, pgw_error *err);
@@ -89,9 +92,15 @@ typedef struct adp_dt_parts {
     int year_digits;
     int32_t tz;  /* seconds east of UTC */
     int special; /* 1 infinity, -1 -infinity, 2 epoch, 3 now, 4 today, 5 tomorrow, 6 yesterday */
+    /* a zone named in the input ("Europe/Paris"), held until adp_dt_parts_done; on
+     * ADP_DT_ZONE the unknown name for the message */
+    const adp_tz *zone;
+    const char *zname;
+    size_t zlen;
 } adp_dt_parts;
-enum { ADP_DT_OK, ADP_DT_SYNTAX, ADP_DT_FIELD, ADP_DT_FIELD_MD, ADP_DT_TZ };
+enum { ADP_DT_OK, ADP_DT_SYNTAX, ADP_DT_FIELD, ADP_DT_FIELD_MD, ADP_DT_TZ, ADP_DT_ZONE };
 int adp_dt_parse(const char *s, size_t len, adp_dt_parts *p);
+void adp_dt_parts_done(adp_dt_parts *p); /* gives back p->zone; after every adp_dt_parse */
 int64_t adp_days_from_civil(int64_t y, int m, int d); /* days since 2000-01-01 */
 void adp_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 int adp_days_in_month(int64_t y, int m);

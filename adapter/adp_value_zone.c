@@ -27,6 +27,7 @@ struct adp_tz {
     bool has_rule, has_dst;
     int32_t std_off, dst_off; /* east */
     tz_rule start, end;
+    bool leap_seconds; /* the file counts leap seconds ("right/..."): PostgreSQL refuses it */
 };
 
 static uint64_t be(const unsigned char *p, int n)
@@ -103,7 +104,9 @@ static const char *posix_rule(const char *p, tz_rule *r, bool *ok)
     return p;
 }
 
-static bool parse_footer(adp_tz *z, const char *s)
+/* default_rules: a zone with DST but no rules ("FOO5BAR") changes on the US dates, as
+ * PostgreSQL assumes for TimeZone settings; TZif footers always spell their rules. */
+static bool parse_footer(adp_tz *z, const char *s, bool default_rules)
 {
     bool ok;
     const char *p = posix_name(s);
@@ -117,6 +120,7 @@ static bool parse_footer(adp_tz *z, const char *s)
     p = posix_name(p);
     if (!p) return false;
     z->dst_off = z->std_off + 3600;
+    if (*p == 0 && default_rules) p = ",M3.2.0,M11.1.0"; /* PostgreSQL's default: US rules */
     if (*p && *p != ',') {
         p = posix_hms(p, &west, &ok);
         if (!ok) return false;
@@ -198,6 +202,7 @@ static bool parse_tzif(adp_tz *z, const unsigned char *b, size_t n)
                   leapc * (size_t)(tsize + 4) + isstd + isut;
     if (typec == 0 || timec > 100000 || typec > 256 || pos + need > n) return false;
     const unsigned char *tt = h + 44, *idx = tt + timec * (size_t)tsize, *types = idx + timec;
+    z->leap_seconds = leapc > 0;
     z->ntrans = (int)timec;
     z->trans_unix = malloc(sizeof(int64_t) * (timec + 1));
     z->trans_off = malloc(sizeof(int32_t) * (timec + 1));
@@ -220,7 +225,7 @@ static bool parse_tzif(adp_tz *z, const unsigned char *b, size_t n)
                 if (l < sizeof tz) {
                     memcpy(tz, f + 1, l);
                     tz[l] = 0;
-                    if (!parse_footer(z, tz)) z->has_rule = false;
+                    if (!parse_footer(z, tz, false)) z->has_rule = false;
                 }
             }
         }
@@ -260,7 +265,39 @@ adp_tz *adp_tz_load(const char *name, pgw_error *err)
         return NULL;
     }
     free(buf);
+    if (z->leap_seconds) {
+        adp_tz_free(z);
+        pgw_errorf(err, "22023", "time zone \"%s\" appears to use leap seconds", name);
+        pgw_error_detail(err, "PostgreSQL does not support leap seconds.");
+        return NULL;
+    }
     return z;
+}
+
+adp_tz *adp_tz_posix(const char *spec)
+{
+    adp_tz *z = calloc(1, sizeof *z);
+    if (!z) abort();
+    if (!parse_footer(z, spec, true)) {
+        adp_tz_free(z);
+        return NULL;
+    }
+    return z;
+}
+
+bool adp_tz_fixed(const adp_tz *z, int32_t *east)
+{
+    if (z->ntrans == 0) {
+        if (z->has_rule && z->has_dst) return false;
+        *east = z->has_rule ? z->std_off : z->first_off;
+        return true;
+    }
+    /* one offset before, at and after every transition, and a rule that agrees */
+    for (int i = 0; i < z->ntrans; i++)
+        if (z->trans_off[i] != z->first_off) return false;
+    if (z->has_rule && (z->has_dst || z->std_off != z->first_off)) return false;
+    *east = z->first_off;
+    return true;
 }
 
 int32_t adp_tz_offset_utc(const adp_tz *z, int64_t pg_usec)
@@ -289,10 +326,12 @@ int32_t adp_tz_offset_local(const adp_tz *z, int64_t local_usec)
     int64_t day = INT64_C(86400000000);
     int32_t before = adp_tz_offset_utc(z, local_usec - day);
     int32_t after = adp_tz_offset_utc(z, local_usec + day);
+    if (before == after) return before;
     bool after_ok = adp_tz_offset_utc(z, local_usec - (int64_t)after * 1000000) == after;
     bool before_ok = adp_tz_offset_utc(z, local_usec - (int64_t)before * 1000000) == before;
-    /* ambiguous (fall back): the offset after the transition; skipped (spring forward):
-     * also the offset after it, which moves the time back by the gap, as PostgreSQL does */
-    if (after_ok || !before_ok) return after;
-    return before;
+    if (after_ok != before_ok) return after_ok ? after : before;
+    /* ambiguous (fall back) or skipped (spring forward): PostgreSQL takes the earlier
+     * instant's reading for a skipped time and the later offset for a repeated one,
+     * which is the smaller offset east either way */
+    return before < after ? before : after;
 }

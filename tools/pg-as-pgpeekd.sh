@@ -25,7 +25,7 @@ DIR="$(mktemp -d /tmp/pg-as-pgpeekd.XXXXXX)"
 chown postgres: "$DIR"
 runuser -u postgres -- "$PGBIN/initdb" -D "$DIR/data" -A trust -E UTF8 --locale=C -U postgres >/dev/null
 PORT=""
-for p in $(seq 54440 54540); do
+for p in $(shuf -i 20000-29999 -n 50); do
   if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then PORT="$p"; break; fi
 done
 cat >>"$DIR/data/postgresql.conf" <<CONF

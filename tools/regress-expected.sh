@@ -36,10 +36,11 @@ as_postgres() {
   fi
 }
 
-# A free TCP port on 127.0.0.1 (PostgreSQL cannot bind port 0): probe upward.
+# A free TCP port on 127.0.0.1 (PostgreSQL cannot bind port 0), below the kernel's
+# ephemeral range so client sockets rarely take it; start is retried on a bind failure.
 pick_port() {
   local p
-  for p in $(seq 54330 54430); do
+  for p in $(shuf -i 20000-29999 -n 50); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p"
       return 0
@@ -51,7 +52,6 @@ pick_port() {
 TMP="$(mktemp -d /tmp/pgpeek-pg15.XXXXXX)"
 chown postgres: "$TMP" 2>/dev/null || true
 chmod 700 "$TMP"
-PORT="$(pick_port)"
 stop_pg() {
   if [ -f "$TMP/data/postmaster.pid" ]; then
     as_postgres "'$PGBIN/pg_ctl' -D '$TMP/data' -m fast -w stop" >/dev/null 2>&1 || true
@@ -64,7 +64,6 @@ as_postgres "'$PGBIN/initdb' -D '$TMP/data' -A trust -E UTF8 --locale=C -U postg
   || { cat "$TMP/initdb.log" >&2; exit 1; }
 cat >>"$TMP/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
-port = $PORT
 unix_socket_directories = '$TMP'
 timezone = 'UTC'
 log_timezone = 'UTC'
@@ -75,8 +74,15 @@ lc_numeric = 'C'
 lc_time = 'C'
 fsync = off
 EOF
-as_postgres "'$PGBIN/pg_ctl' -D '$TMP/data' -l '$TMP/postgres.log' -w -t 60 start" >/dev/null \
-  || { cat "$TMP/postgres.log" >&2; exit 1; }
+started=0
+for attempt in 1 2 3 4 5; do
+  PORT="$(pick_port)"
+  if as_postgres "'$PGBIN/pg_ctl' -D '$TMP/data' -l '$TMP/postgres.log' -o '-p $PORT' -w -t 60 start" >/dev/null; then
+    started=1
+    break
+  fi
+done
+[ "$started" = 1 ] || { cat "$TMP/postgres.log" >&2; exit 1; }
 
 psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres \
   -c "CREATE ROLE materialize SUPERUSER LOGIN" \

@@ -80,7 +80,8 @@ begin
   if mode = 'u' then
     execute format('select extract(timezone from %L::timestamptz)::int::text', ts || '+00') into res;
   else
-    execute format('select extract(timezone from %L::timestamptz)::int::text', ts) into res;
+    -- the offset the input was read with (local minus the instant), not the result's
+    execute format('select (extract(epoch from %L::timestamp) - extract(epoch from %L::timestamptz))::int::text', ts, ts) into res;
   end if;
   return res;
 exception when others then return '!' || sqlstate || ':' || sqlerrm;

@@ -43,4 +43,8 @@ SHOW application_name
 SELECT 1;;; SELECT 2;
 -- UPDATE and DELETE together
 UPDATE ms_t SET v = v || '+' WHERE id < 5; DELETE FROM ms_t WHERE id > 8; SELECT * FROM ms_t ORDER BY id
+CREATE TABLE ms_ddl (a int4); INSERT INTO ms_ddl VALUES (1); SELECT 1 / 0
+SELECT * FROM ms_ddl
+DROP TABLE ms_t; CREATE TABLE ms_t (z text); SELECT 1 / 0
+SELECT * FROM ms_t ORDER BY id
 DROP TABLE ms_t; SELECT 'dropped'
