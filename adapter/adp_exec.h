@@ -25,6 +25,8 @@ bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_b
                            pgw_error *err);
 
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out);
+/* psql's \gdesc type-naming query (adp_gdesc.c): *handled false when st is another query. */
+bool adp_gdesc_try(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out, bool *handled);
 /* Runs a SELECT planned before (its tables still current): rows, CommandComplete. */
 bool adp_exec_select_plan(adp_pctx *p, const adp_select_plan *pl, pgw_buf *out);
 /* WHERE (or one of its ANDed terms) is col = constant/parameter on a single-column unique

@@ -466,6 +466,11 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
 
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
 {
+    bool handled;
+    if (st->n_from_clause == 1 &&
+        st->from_clause[0]->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT &&
+        (!adp_gdesc_try(p, st, out, &handled) || handled))
+        return true;
     adp_select_plan *pl = adp_arena_alloc(p->a, sizeof *pl);
     if (!adp_plan_select(p, st, pl)) return false;
     if (p->s->plan_only) {
