@@ -38,6 +38,13 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl);
  * after DISTINCT, ORDER BY, OFFSET and LIMIT. */
 bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***rows, size_t *n);
 bool adp_exec_insert(adp_pctx *p, PgQuery__InsertStmt *st, pgw_buf *out);
+/* Plans and runs apart, for prepared statements (plans live in the caller's arena p->a;
+ * run under the db write lock, while the catalog version of the plan is current). */
+bool adp_plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *pl);
+bool adp_run_insert(adp_pctx *p, const adp_insert_plan *pl, pgw_buf *out);
+bool adp_plan_update(adp_pctx *p, PgQuery__UpdateStmt *st, adp_modify_plan *pl);
+bool adp_plan_delete(adp_pctx *p, PgQuery__DeleteStmt *st, adp_modify_plan *pl);
+bool adp_run_modify(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out);
 bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out);
 bool adp_exec_delete(adp_pctx *p, PgQuery__DeleteStmt *st, pgw_buf *out);
 bool adp_exec_create_table(adp_pctx *p, PgQuery__CreateStmt *st, pgw_buf *out);

@@ -141,6 +141,7 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
     adp_arena_init(&ps->arena);
     pgw_buf_reset(&ps->rowdesc);
     ps->plan = NULL;
+    ps->plan_kind = 0;
     ps->version = atomic_load(&s->db->catalog_version);
     bool skip = s->skip_rowdesc;
     int nrfmt = s->nrfmt;
@@ -154,20 +155,51 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
         if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);
         s->nptypes = ps->nparams;
         s->plan_only = true;
-        if (ps->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+        PgQuery__Node *st = ps->stmt;
+        switch (st->node_case) {
+        case PG_QUERY__NODE__NODE_SELECT_STMT:
+        case PG_QUERY__NODE__NODE_INSERT_STMT:
+        case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        case PG_QUERY__NODE__NODE_DELETE_STMT: {
             adp_pctx p = {.s = s, .a = &ps->arena, .sql = ps->sql, .err = err};
-            adp_select_plan *pl = adp_arena_alloc(&ps->arena, sizeof *pl);
+            const adp_target *targets = NULL;
+            int ntargets = 0;
             pthread_rwlock_rdlock(&s->db->lock);
             /* read under the lock: the plan's table pointers are valid for this version */
             ps->version = atomic_load(&s->db->catalog_version);
-            ok = adp_plan_select(&p, ps->stmt->select_stmt, pl);
-            pthread_rwlock_unlock(&s->db->lock);
-            if (ok) {
-                adp_write_row_description(s, &ps->rowdesc, pl->targets, pl->ntargets);
+            if (st->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+                adp_select_plan *pl = adp_arena_alloc(&ps->arena, sizeof *pl);
+                ok = adp_plan_select(&p, st->select_stmt, pl);
+                targets = pl->targets;
+                ntargets = pl->ntargets;
+                ps->plan_kind = 'S';
+                ps->plan = pl;
+            } else if (st->node_case == PG_QUERY__NODE__NODE_INSERT_STMT) {
+                adp_insert_plan *pl = adp_arena_alloc(&ps->arena, sizeof *pl);
+                ok = adp_plan_insert(&p, st->insert_stmt, pl);
+                targets = pl->ret.targets;
+                ntargets = pl->ret.ntargets;
+                ps->plan_kind = 'I';
+                ps->plan = pl;
+            } else {
+                adp_modify_plan *pl = adp_arena_alloc(&ps->arena, sizeof *pl);
+                ok = st->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT
+                         ? adp_plan_update(&p, st->update_stmt, pl)
+                         : adp_plan_delete(&p, st->delete_stmt, pl);
+                targets = pl->ret.targets;
+                ntargets = pl->ret.ntargets;
+                ps->plan_kind = 'M';
                 ps->plan = pl;
             }
-        } else {
+            pthread_rwlock_unlock(&s->db->lock);
+            if (!ok) ps->plan = NULL;
+            if (ok && (ntargets || ps->plan_kind == 'S'))
+                adp_write_row_description(s, &ps->rowdesc, targets, ntargets);
+            break;
+        }
+        default:
             ok = adp_stmt_run(s, ps->sql, ps->stmt, &ps->rowdesc, err);
+            break;
         }
         s->plan_only = false;
         if (ok) {
@@ -224,10 +256,22 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
     if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);
     bool ok;
     for (int tries = 0; ps->plan; tries++) {
-        pthread_rwlock_rdlock(&db->lock);
+        bool write = ps->plan_kind != 'S';
+        if (write && s->read_only) {
+            const char *what = ps->plan_kind == 'I'                             ? "INSERT"
+                               : ((const adp_modify_plan *)ps->plan)->is_delete ? "DELETE"
+                                                                                : "UPDATE";
+            return pgw_errorf(err, "25006", "cannot execute %s in a read-only transaction", what);
+        }
+        if (write)
+            pthread_rwlock_wrlock(&db->lock);
+        else
+            pthread_rwlock_rdlock(&db->lock);
         if (atomic_load(&db->catalog_version) == ps->version) {
             adp_pctx p = {.s = s, .a = &s->arena, .sql = ps->sql, .err = err};
-            ok = adp_exec_select_plan(&p, ps->plan, out);
+            ok = ps->plan_kind == 'S'   ? adp_exec_select_plan(&p, ps->plan, out)
+                 : ps->plan_kind == 'I' ? adp_run_insert(&p, ps->plan, out)
+                                        : adp_run_modify(&p, ps->plan, out);
             pthread_rwlock_unlock(&db->lock);
             return ok;
         }

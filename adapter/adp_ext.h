@@ -21,11 +21,14 @@ typedef struct adp_prepared {
     int nparams;
     adp_type *ptypes; /* heap, nparams entries */
     int refs;
-    uint64_t version;            /* catalog version the analysis below was made at */
-    adp_arena arena;             /* memory of the plan */
-    const adp_select_plan *plan; /* a SELECT's plan, reused while `version` is current */
-    pgw_buf rowdesc;             /* RowDescription with text formats; empty: NoData */
-    pgw_buf shape;               /* the RowDescription of the first analysis: clients rely on it */
+    uint64_t version; /* catalog version the analysis below was made at */
+    adp_arena arena;  /* memory of the plan */
+    /* The plan, reused while `version` is current: plan_kind 'S' adp_select_plan,
+     * 'I' adp_insert_plan, 'M' adp_modify_plan (UPDATE/DELETE); 0 none (others). */
+    char plan_kind;
+    const void *plan;
+    pgw_buf rowdesc; /* RowDescription with text formats; empty: NoData */
+    pgw_buf shape;   /* the RowDescription of the first analysis: clients rely on it */
     bool shaped;
 } adp_prepared;
 
