@@ -1,8 +1,8 @@
 /* adp_ext: prepared statements: Parse and SQL PREPARE / EXECUTE / DEALLOCATE.
  * A statement is parsed and analyzed once, at Parse: its parameter types are inferred
- * then, and a SELECT keeps its plan and reuses it while the catalog version it was planned
- * at is current (re-planned otherwise). Other statements keep their parse tree and are
- * planned per execution, as a repeated simple query is. Portals are in adp_portal.c. */
+ * then, and a SELECT, INSERT, UPDATE or DELETE keeps its plan and reuses it while the
+ * catalog version it was planned at is current (planned again otherwise). Other statements
+ * keep their parse tree and are planned per execution. Portals are in adp_portal.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
