@@ -24,6 +24,10 @@ typedef struct pgpeek_config {
     int http_port;              /* default 6878; 0 = ephemeral; -1 = no HTTP listener */
     pgpeek_log_level log_level; /* default PGPEEK_LOG_WARN */
     uint32_t max_message_size;  /* default 64 MiB; larger frontend messages: FATAL 08P01 */
+    /* Timestamp oracle: NULL = local backend (in data_dir, or in memory when data_dir is
+     * NULL); "postgres://..." = a timeline shared through PostgreSQL/CockroachDB. */
+    const char *timestamp_oracle_url;
+    int oracle_max_in_flight; /* read_ts backing calls at once, 1..16; 0 = default (3) */
 } pgpeek_config;
 
 typedef struct pgpeek_server pgpeek_server;

@@ -13,6 +13,7 @@ const char srv_options_usage[] =
     "usage: pgpeekd [--config FILE] [--listen HOST:PORT] [--workers N] [--data-dir DIR|none]\n"
     "               [--max-connections N] [--log-level error|warn|info|debug]\n"
     "               [--http-listen HOST:PORT|off] [--max-message-size BYTES[k|M|G]]\n"
+    "               [--timestamp-oracle-url postgres://...] [--oracle-max-in-flight N]\n"
     "               [--port-file FILE] [--version] [--help]\n"
     "Every key can also be set in the config file (`key = value` lines) or in the environment\n"
     "(PGPEEK_LISTEN, PGPEEK_DATA_DIR, ...); flags win over both, the environment over the file.\n";
@@ -104,6 +105,17 @@ static bool apply(srv_options *o, const char *key_in, const char *v, char *err, 
         ok = o->port_file != NULL;
     } else if (strcmp(key, "max-message-size") == 0) {
         ok = parse_size(v, &c->max_message_size) && c->max_message_size >= 64;
+    } else if (strcmp(key, "timestamp-oracle-url") == 0) {
+        if (!*v) {
+            c->timestamp_oracle_url = NULL; /* the local backend */
+        } else {
+            ok = strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0;
+            c->timestamp_oracle_url = ok ? keep(o, v, strlen(v)) : NULL;
+            ok = ok && c->timestamp_oracle_url;
+        }
+    } else if (strcmp(key, "oracle-max-in-flight") == 0) {
+        ok = parse_int(v, 1, 16, &n);
+        c->oracle_max_in_flight = (int)n;
     } else if (strcmp(key, "log-level") == 0) {
         static const char *const names[] = {"error", "warn", "info", "debug"};
         ok = false;
@@ -168,9 +180,9 @@ static bool load_file(srv_options *o, const char *path, char *err, size_t errlen
     return ok;
 }
 
-static const char *const env_keys[] = {"listen",           "workers",   "data-dir",
-                                       "max-connections",  "log-level", "http-listen",
-                                       "max-message-size", "port-file"};
+static const char *const env_keys[] = {
+    "listen",      "workers",          "data-dir",  "max-connections",      "log-level",
+    "http-listen", "max-message-size", "port-file", "timestamp-oracle-url", "oracle-max-in-flight"};
 
 /* PGPEEK_LISTEN, PGPEEK_DATA_DIR, ...: between the config file and the flags. */
 static bool load_env(srv_options *o, char *err, size_t errlen)

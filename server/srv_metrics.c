@@ -23,6 +23,10 @@ void srv_metrics_sum(const pgpeek_server *s, srv_metrics *m)
         m->bytes_received += pgw_stat_get(&st->bytes_received);
         m->bytes_sent += pgw_stat_get(&st->bytes_sent);
     }
+    if (s->oracle) {
+        m->has_oracle = true;
+        orc_get_stats(s->oracle, &m->oracle);
+    }
 }
 
 static void metric(pgw_buf *out, const char *name, const char *type, const char *help,
@@ -51,4 +55,35 @@ void srv_metrics_render(const srv_metrics *m, pgw_buf *out)
            m->bytes_received, true);
     metric(out, "pgpeek_bytes_sent_total", "counter", "Bytes sent to clients.", "", m->bytes_sent,
            true);
+    if (!m->has_oracle) return;
+    const orc_stats *o = &m->oracle;
+    metric(out, "pgpeek_oracle_calls_total", "counter", "Timestamp oracle calls answered, by op.",
+           "{op=\"read\"}", o->reads, true);
+    metric(out, "pgpeek_oracle_calls_total", "", "", "{op=\"write\"}", o->writes, false);
+    metric(out, "pgpeek_oracle_calls_total", "", "", "{op=\"peek\"}", o->peeks, false);
+    metric(out, "pgpeek_oracle_calls_total", "", "", "{op=\"apply\"}", o->applies, false);
+    metric(out, "pgpeek_oracle_failed_total", "counter", "Oracle calls answered with an error.", "",
+           o->failed, true);
+    metric(out, "pgpeek_oracle_fast_reads_total", "counter",
+           "Read timestamps taken from the atomic (no oracle round trip).", "", o->fast_reads,
+           true);
+    metric(out, "pgpeek_oracle_backing_calls_total", "counter",
+           "Backend statements or local steps, all ops.", "", o->backing_calls, true);
+    metric(out, "pgpeek_oracle_batches_total", "counter", "Backing calls made for read_ts.", "",
+           o->batches, true);
+    metric(out, "pgpeek_oracle_batch_tickets_total", "counter",
+           "read_ts callers answered by batches.", "", o->batch_tickets, true);
+    metric(out, "pgpeek_oracle_batch_max", "gauge", "Most callers answered by one batch.", "",
+           o->batch_max, true);
+    /* Waiting much longer than backing calls take is queueing (max_in_flight too low). */
+    metric(out, "pgpeek_oracle_wait_nanoseconds_total", "counter",
+           "Time oracle callers waited, submit to answer.", "", o->wait_ns, true);
+    metric(out, "pgpeek_oracle_backing_nanoseconds_total", "counter",
+           "Time the oracle's backing calls took.", "", o->backing_ns, true);
+    metric(out, "pgpeek_oracle_reconnects_total", "counter", "Shared backend connections made.", "",
+           o->reconnects, true);
+    metric(out, "pgpeek_oracle_retries_total", "counter", "Backing calls retried.", "", o->retries,
+           true);
+    metric(out, "pgpeek_oracle_read_ts", "gauge", "The atomic read timestamp (ms since epoch).", "",
+           o->read_ts, true);
 }

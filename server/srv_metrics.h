@@ -2,8 +2,10 @@
 #ifndef SRV_METRICS_H
 #define SRV_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "orc.h"
 #include "pgw_buf.h"
 
 typedef struct pgpeek_server pgpeek_server;
@@ -17,6 +19,8 @@ typedef struct srv_metrics {
     uint64_t queries_error;
     uint64_t bytes_received;
     uint64_t bytes_sent;
+    bool has_oracle;
+    orc_stats oracle;
 } srv_metrics;
 
 void srv_metrics_sum(const pgpeek_server *s, srv_metrics *m);

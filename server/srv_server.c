@@ -119,6 +119,18 @@ static bool copy_config(pgpeek_server *s, const pgpeek_config *cfg, char *err, s
         }
     }
     s->cfg.data_dir = s->data_dir;
+    if (cfg->timestamp_oracle_url && cfg->timestamp_oracle_url[0]) {
+        s->oracle_url = strdup(cfg->timestamp_oracle_url);
+        if (!s->oracle_url) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+    }
+    s->cfg.timestamp_oracle_url = s->oracle_url;
+    if (cfg->oracle_max_in_flight < 0 || cfg->oracle_max_in_flight > 16) {
+        snprintf(err, errlen, "oracle_max_in_flight must be between 1 and 16");
+        return false;
+    }
     if (s->cfg.workers <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->cfg.workers = n > 0 ? (int)n : 1;
@@ -166,6 +178,16 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
     s->db = adp_db_open(s->data_dir, &perr);
     if (!s->db) {
         snprintf(errbuf, errlen, "cannot open the database: %s", perr.message);
+        goto fail;
+    }
+    orc_config oc = orc_config_default();
+    oc.url = s->oracle_url;
+    oc.data_dir = s->data_dir;
+    if (s->cfg.oracle_max_in_flight > 0) oc.max_in_flight = s->cfg.oracle_max_in_flight;
+    char oerr[256];
+    s->oracle = orc_open(&oc, oerr, sizeof oerr);
+    if (!s->oracle) {
+        snprintf(errbuf, errlen, "cannot open the timestamp oracle: %s", oerr);
         goto fail;
     }
     s->env = (pgw_conn_env){
@@ -226,10 +248,13 @@ void pgpeek_stop(pgpeek_server *s)
     for (int i = 0; i < s->nworkers; i++)
         srv_worker_stop(&s->workers[i]);
     srv_http_stop(s->http);
+    /* Workers have stopped issuing oracle calls and freed their inboxes. */
+    if (s->oracle) orc_close(s->oracle);
     if (s->db) adp_db_close(s->db);
     if (s->cancels_ready) srv_cancel_destroy(&s->cancels);
     srv_log(s, PGPEEK_LOG_INFO, "stopped");
     free(s->workers);
     free(s->data_dir);
+    free(s->oracle_url);
     free(s);
 }

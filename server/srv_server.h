@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "adp.h"
+#include "orc.h"
 #include "pgpeek.h"
 #include "pgw_conn.h"
 #include "srv_cancel.h"
@@ -22,7 +23,9 @@ struct pgpeek_server {
     char listen_host[256];
     char http_host[256];
     char *data_dir;
-    char ident[48]; /* "server 127.0.0.1:6875", for log lines */
+    char *oracle_url; /* NULL = local backend */
+    orc *oracle;      /* opened before the workers start, closed after they stopped */
+    char ident[48];   /* "server 127.0.0.1:6875", for log lines */
     adp_db *db;
     pgw_conn_env env;
     int port;

@@ -127,6 +127,12 @@ bool srv_worker_start(srv_worker *w, pgpeek_server *s, int index, char *err, siz
         snprintf(err, errlen, "worker %d: cannot create its events", index);
         return false;
     }
+    /* Created before the thread starts, so pthread_create orders it before the loop runs. */
+    w->inbox = orc_inbox_new(s->oracle, w->base);
+    if (!w->inbox) {
+        snprintf(err, errlen, "worker %d: cannot create its oracle inbox", index);
+        return false;
+    }
     int rc = pthread_create(&w->thread, NULL, worker_main, w);
     if (rc != 0) {
         snprintf(err, errlen, "worker %d: cannot start its thread: %s", index, strerror(rc));
@@ -166,6 +172,9 @@ void srv_worker_stop(srv_worker *w)
     }
     free(w->stop_item);
     w->stop_item = NULL;
+    /* The thread has left its loop: no oracle call of this worker is pending any more. */
+    orc_inbox_free(w->inbox);
+    w->inbox = NULL;
     if (w->notify_ev) event_free(w->notify_ev);
     if (w->reap_ev) event_free(w->reap_ev);
     if (w->yield_ev) event_free(w->yield_ev);

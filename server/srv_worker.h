@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "orc.h"
 #include "pgw_stats.h"
 
 struct event_base;
@@ -49,6 +50,7 @@ struct srv_worker {
     srv_conn *conns;     /* live connections (doubly linked) */
     srv_conn *reap;      /* closed, waiting to be freed */
     srv_conn *yielded;   /* stopped by their budget with complete input left */
+    orc_inbox *inbox;    /* oracle answers for this worker arrive on its base */
     pgw_stats stats;
 };
 

@@ -90,6 +90,11 @@ static void test_http(void)
     CHECK_INT(err0, 0);
     CHECK_INT(conns0, 0);
     CHECK_INT(pt_metric(body, "pgpeek_connections_open"), 0);
+    /* The oracle runs (local backend, in memory) and reports its counters. */
+    CHECK(strstr(body, "# TYPE pgpeek_oracle_calls_total counter") != NULL);
+    CHECK(pt_metric(body, "pgpeek_oracle_read_ts") >= 0);
+    CHECK_INT(pt_metric(body, "pgpeek_oracle_failed_total"), 0);
+    CHECK(pt_metric(body, "pgpeek_oracle_fast_reads_total") >= 0);
 
     int fd = ready_client(port);
     char q[64];

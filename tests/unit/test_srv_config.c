@@ -55,6 +55,27 @@ int main(void)
     CHECK_STR(o.port_file, "/tmp/p");
     srv_options_free(&o);
 
+    /* The oracle: local by default; a shared URL and the batching width by flag. */
+    CHECK(parse(&o, err, 1, none));
+    CHECK(o.cfg.timestamp_oracle_url == NULL);
+    CHECK_INT(o.cfg.oracle_max_in_flight, 0);
+    srv_options_free(&o);
+    char *orc_flags[] = {"pgpeekd", "--timestamp-oracle-url", "postgres://u@h:5/db",
+                         "--oracle-max-in-flight=4"};
+    CHECK(parse(&o, err, 4, orc_flags));
+    CHECK_STR(o.cfg.timestamp_oracle_url, "postgres://u@h:5/db");
+    CHECK_INT(o.cfg.oracle_max_in_flight, 4);
+    srv_options_free(&o);
+    char *orc_bad_url[] = {"pgpeekd", "--timestamp-oracle-url", "mysql://x"};
+    CHECK(!parse(&o, err, 3, orc_bad_url));
+    srv_options_free(&o);
+    char *orc_bad_n[] = {"pgpeekd", "--oracle-max-in-flight", "17"};
+    CHECK(!parse(&o, err, 3, orc_bad_n));
+    srv_options_free(&o);
+    char *orc_zero[] = {"pgpeekd", "--oracle-max-in-flight", "0"};
+    CHECK(!parse(&o, err, 3, orc_zero));
+    srv_options_free(&o);
+
     char *v6[] = {"pgpeekd", "--listen", "[::1]:5555", "--http-listen", ":7000"};
     CHECK(parse(&o, err, 5, v6));
     CHECK_STR(o.cfg.listen_host, "::1");
