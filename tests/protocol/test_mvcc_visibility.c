@@ -1,0 +1,372 @@
+/* test_mvcc_visibility: what readers may see while other connections write, through the
+ * embedded server and libpq: multi-row writes are all or nothing to concurrent readers, a
+ * rolled-back or failed transaction leaves nothing, and single-row registers are
+ * linearizable (every read sees every write acknowledged before the read began). These
+ * hold with today's lock and must keep holding once storage is multiversion. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "protocol/pt_client.h"
+
+static int port;
+
+static PGconn *conn(void)
+{
+    char ci[256];
+    snprintf(ci, sizeof ci,
+             "host=127.0.0.1 port=%d user=materialize dbname=materialize connect_timeout=10 "
+             "sslmode=disable gssencmode=disable",
+             port);
+    return PQconnectdb(ci);
+}
+
+/* Runs sql; true when it succeeded (error text to stderr otherwise, unless quiet). */
+static bool run(PGconn *c, const char *sql, bool quiet)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (!ok && !quiet) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+    return ok;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Every row of t in key order, as one string. */
+static void dump(PGconn *c, const char *sql, char *out, size_t cap)
+{
+    PGresult *r = PQexec(c, sql);
+    size_t n = 0;
+    out[0] = 0;
+    for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++)
+        for (int j = 0; j < PQnfields(r); j++)
+            n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%c", PQgetvalue(r, i, j),
+                                  j + 1 == PQnfields(r) ? ';' : ',');
+    PQclear(r);
+}
+
+/* ---- atomic visibility of multi-row writes ---- */
+
+#define AV_ROUNDS 60
+#define AV_READERS 3
+
+/* Shared by the writer and the readers of one run; the counters are written by their own
+ * reader thread only and read after join. */
+typedef struct av_state {
+    atomic_bool done;
+    long reads[AV_READERS];
+    long torn[AV_READERS];
+    long failed[AV_READERS];
+    bool writer_ok;
+} av_state;
+
+typedef struct av_reader {
+    av_state *st;
+    int i;
+} av_reader;
+
+/* The writer keeps two invariants between statements: the row count is a multiple of 10
+ * and every row has the same v. Each statement breaks them if it is seen half done. */
+static void *av_writer(void *arg)
+{
+    av_state *st = arg;
+    PGconn *c = conn();
+    bool ok = PQstatus(c) == CONNECTION_OK;
+    int cur = 0;
+    char sql[1024];
+    for (int round = 1; ok && round <= AV_ROUNDS; round++) {
+        size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO av VALUES ");
+        for (int j = 0; j < 10; j++)
+            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(%d, %d)", j ? "," : "",
+                                  round * 10 + j, cur);
+        ok = run(c, sql, false) && run(c, "UPDATE av SET v = v + 1", false);
+        cur++;
+        if (ok && round % 3 == 0) {
+            snprintf(sql, sizeof sql, "DELETE FROM av WHERE k >= %d AND k < %d", round * 10 - 10,
+                     round * 10);
+            ok = run(c, sql, false);
+        }
+    }
+    st->writer_ok = ok;
+    PQfinish(c);
+    atomic_store(&st->done, true);
+    return NULL;
+}
+
+static void *av_reader_main(void *arg)
+{
+    av_reader *rd = arg;
+    av_state *st = rd->st;
+    PGconn *c = conn();
+    if (PQstatus(c) != CONNECTION_OK) {
+        st->failed[rd->i]++;
+        PQfinish(c);
+        return NULL;
+    }
+    while (!atomic_load(&st->done)) {
+        PGresult *r = PQexec(c, "SELECT count(*), min(v), max(v) FROM av");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+            st->failed[rd->i]++;
+        } else {
+            long cnt = atol(PQgetvalue(r, 0, 0));
+            bool same =
+                PQgetisnull(r, 0, 1) || strcmp(PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2)) == 0;
+            if (cnt % 10 != 0 || !same) st->torn[rd->i]++;
+            st->reads[rd->i]++;
+        }
+        PQclear(r);
+    }
+    PQfinish(c);
+    return NULL;
+}
+
+static void test_atomic_visibility(void)
+{
+    PGconn *c = conn();
+    CHECK_INT(PQstatus(c), CONNECTION_OK);
+    CHECK(run(c, "CREATE TABLE av (k int PRIMARY KEY, v int NOT NULL)", false));
+    av_state st = {0};
+    atomic_init(&st.done, false);
+    pthread_t w, rs[AV_READERS];
+    av_reader rd[AV_READERS];
+    for (int i = 0; i < AV_READERS; i++) {
+        rd[i] = (av_reader){&st, i};
+        pthread_create(&rs[i], NULL, av_reader_main, &rd[i]);
+    }
+    pthread_create(&w, NULL, av_writer, &st);
+    pthread_join(w, NULL);
+    for (int i = 0; i < AV_READERS; i++)
+        pthread_join(rs[i], NULL);
+    CHECK(st.writer_ok);
+    long reads = 0;
+    for (int i = 0; i < AV_READERS; i++) {
+        CHECK_INT(st.torn[i], 0);
+        CHECK_INT(st.failed[i], 0);
+        reads += st.reads[i];
+    }
+    CHECK(reads > 0);
+    /* The end state is what the writer did: 60 rounds of 10 rows, 20 of them deleted, and
+     * every row raised once per round after its insert. */
+    char out[256];
+    dump(c, "SELECT count(*), min(v), max(v) FROM av", out, sizeof out);
+    CHECK_STR(out, "400,60,60;");
+    PQfinish(c);
+}
+
+/* ---- rollback and failed statements leave nothing ---- */
+
+static void test_rollback(void)
+{
+    PGconn *a = conn(), *b = conn();
+    CHECK_INT(PQstatus(a), CONNECTION_OK);
+    CHECK_INT(PQstatus(b), CONNECTION_OK);
+    CHECK(run(a, "CREATE TABLE rb (k int PRIMARY KEY, v text)", false));
+    CHECK(run(a, "INSERT INTO rb VALUES (1, 'one'), (2, 'two'), (3, 'three')", false));
+    char before[512], after[512], other[512];
+    dump(a, "SELECT * FROM rb ORDER BY k", before, sizeof before);
+    CHECK_STR(before, "1,one;2,two;3,three;");
+
+    CHECK(run(a, "BEGIN", false));
+    CHECK(run(a, "INSERT INTO rb VALUES (4, 'four'), (5, 'five')", false));
+    CHECK(run(a, "UPDATE rb SET v = 'changed' WHERE k <= 2", false));
+    CHECK(run(a, "DELETE FROM rb WHERE k = 3", false));
+    dump(a, "SELECT * FROM rb ORDER BY k", other, sizeof other);
+    CHECK_STR(other, "1,changed;2,changed;4,four;5,five;"); /* a sees its own writes */
+    CHECK(run(a, "ROLLBACK", false));
+    dump(a, "SELECT * FROM rb ORDER BY k", after, sizeof after);
+    CHECK_STR(after, before);
+    dump(b, "SELECT * FROM rb ORDER BY k", after, sizeof after);
+    CHECK_STR(after, before);
+
+    /* A failed multi-row statement changes nothing, and neither does its block. */
+    CHECK(!run(a, "INSERT INTO rb VALUES (10, 'ten'), (1, 'dup')", true));
+    CHECK(!run(a, "UPDATE rb SET k = 1", true));
+    dump(b, "SELECT * FROM rb ORDER BY k", after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK(run(a, "BEGIN", false));
+    CHECK(run(a, "INSERT INTO rb VALUES (20, 'twenty')", false));
+    CHECK(!run(a, "INSERT INTO rb VALUES (2, 'dup')", true));
+    CHECK(run(a, "COMMIT", false)); /* a failed block's COMMIT rolls back */
+    dump(b, "SELECT * FROM rb ORDER BY k", after, sizeof after);
+    CHECK_STR(after, before);
+    PQfinish(a);
+    PQfinish(b);
+}
+
+/* ---- linearizability of single-row registers ---- */
+
+#define LZ_THREADS 6
+#define LZ_OPS 250
+#define LZ_REGS 3
+
+/* One completed operation, recorded by its thread; checked after every thread joined. */
+typedef struct lz_op {
+    bool write;
+    int reg;
+    long value; /* written, or read; values are unique per register (0 = initial) */
+    uint64_t begin, end;
+    bool ok;
+} lz_op;
+
+static lz_op lz_log[LZ_THREADS][LZ_OPS];
+
+static void *lz_main(void *arg)
+{
+    int t = (int)(intptr_t)arg;
+    PGconn *c = conn();
+    bool up = PQstatus(c) == CONNECTION_OK;
+    unsigned seed = 12345u + (unsigned)t;
+    char sql[128];
+    for (int i = 0; i < LZ_OPS; i++) {
+        lz_op *op = &lz_log[t][i];
+        op->reg = (int)(rand_r(&seed) % LZ_REGS);
+        op->write = rand_r(&seed) % 2 == 0;
+        if (!up) continue;
+        if (op->write) {
+            op->value = (long)(t + 1) * 1000000 + i + 1;
+            snprintf(sql, sizeof sql, "UPDATE reg SET v = %ld WHERE id = %d", op->value, op->reg);
+            op->begin = now_ns();
+            op->ok = run(c, sql, false);
+            op->end = now_ns();
+        } else {
+            snprintf(sql, sizeof sql, "SELECT v FROM reg WHERE id = %d", op->reg);
+            op->begin = now_ns();
+            PGresult *r = PQexec(c, sql);
+            op->end = now_ns();
+            op->ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+            if (op->ok) op->value = atol(PQgetvalue(r, 0, 0));
+            PQclear(r);
+        }
+    }
+    PQfinish(c);
+    return NULL;
+}
+
+/* The write that wrote `value` to reg, or NULL (the initial 0, or a value never written). */
+static const lz_op *lz_writer_of(int reg, long value)
+{
+    if (value <= 0) return NULL;
+    int t = (int)(value / 1000000) - 1, i = (int)(value % 1000000) - 1;
+    if (t < 0 || t >= LZ_THREADS || i < 0 || i >= LZ_OPS) return NULL;
+    const lz_op *w = &lz_log[t][i];
+    return w->write && w->reg == reg && w->value == value ? w : NULL;
+}
+
+/* Every read r returning v (written by w, or the initial value) must not be stale: no write
+ * w2 to the same register finished before r began while starting after w finished (w
+ * precedes w2 precedes r in real time, so r must see w2 or later). And no read sees a
+ * write that began after the read ended, or a value nobody wrote. Returns the violations. */
+static long lz_check(long *reads_checked, bool quiet)
+{
+    long bad = 0;
+    *reads_checked = 0;
+    for (int t = 0; t < LZ_THREADS; t++)
+        for (int i = 0; i < LZ_OPS; i++) {
+            const lz_op *r = &lz_log[t][i];
+            if (r->write || !r->ok) continue;
+            (*reads_checked)++;
+            const lz_op *w = lz_writer_of(r->reg, r->value);
+            if (r->value != 0 && !w) {
+                if (!quiet)
+                    fprintf(stderr, "read of reg %d saw %ld, which nobody wrote\n", r->reg,
+                            r->value);
+                bad++;
+                continue;
+            }
+            if (w && w->begin > r->end) {
+                if (!quiet)
+                    fprintf(stderr, "read of reg %d saw %ld from the future\n", r->reg, r->value);
+                bad++;
+            }
+            for (int t2 = 0; t2 < LZ_THREADS; t2++)
+                for (int i2 = 0; i2 < LZ_OPS; i2++) {
+                    const lz_op *w2 = &lz_log[t2][i2];
+                    if (!w2->write || !w2->ok || w2->reg != r->reg || w2 == w) continue;
+                    if (w2->end < r->begin && (!w || w->end < w2->begin)) {
+                        if (!quiet)
+                            fprintf(stderr,
+                                    "read of reg %d saw %ld, stale: %ld was acknowledged "
+                                    "before the read began\n",
+                                    r->reg, r->value, w2->value);
+                        bad++;
+                    }
+                }
+        }
+    return bad;
+}
+
+static void test_linearizable_registers(void)
+{
+    PGconn *c = conn();
+    CHECK_INT(PQstatus(c), CONNECTION_OK);
+    CHECK(run(c, "CREATE TABLE reg (id int PRIMARY KEY, v int8 NOT NULL)", false));
+    for (int r = 0; r < LZ_REGS; r++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "INSERT INTO reg VALUES (%d, 0)", r);
+        CHECK(run(c, sql, false));
+    }
+    pthread_t th[LZ_THREADS];
+    for (int t = 0; t < LZ_THREADS; t++)
+        pthread_create(&th[t], NULL, lz_main, (void *)(intptr_t)t);
+    for (int t = 0; t < LZ_THREADS; t++)
+        pthread_join(th[t], NULL);
+    long failed = 0, writes = 0;
+    for (int t = 0; t < LZ_THREADS; t++)
+        for (int i = 0; i < LZ_OPS; i++) {
+            failed += !lz_log[t][i].ok;
+            writes += lz_log[t][i].write;
+        }
+    CHECK_INT(failed, 0);
+    CHECK(writes > 0);
+    long reads = 0;
+    CHECK_INT(lz_check(&reads, false), 0);
+    CHECK(reads > 0);
+    printf("linearizability: %ld reads checked against %ld writes\n", reads, writes);
+
+    /* The checker itself must be able to fail: a read that returns an overwritten value
+     * after the overwrite was acknowledged is caught. */
+    const lz_op *w1 = NULL, *w2 = NULL;
+    for (int t = 0; t < LZ_THREADS && !w2; t++)
+        for (int i = 0; i < LZ_OPS && !w2; i++) {
+            const lz_op *o = &lz_log[t][i];
+            if (!o->write || o->reg != 0) continue;
+            if (!w1)
+                w1 = o;
+            else if (o->begin > w1->end)
+                w2 = o;
+        }
+    CHECK(w1 && w2);
+    lz_op *victim = NULL; /* a read: no other operation depends on it */
+    for (int t = 0; t < LZ_THREADS && !victim; t++)
+        for (int i = 0; i < LZ_OPS && !victim; i++)
+            if (!lz_log[t][i].write) victim = &lz_log[t][i];
+    CHECK(victim != NULL);
+    if (w1 && w2 && victim) {
+        lz_op saved = *victim;
+        *victim = (lz_op){false, 0, w1->value, w2->end + 1, w2->end + 2, true};
+        CHECK(lz_check(&reads, true) > 0);
+        *victim = saved;
+        CHECK_INT(lz_check(&reads, false), 0);
+    }
+    PQfinish(c);
+}
+
+int main(void)
+{
+    pgpeek_config cfg = pt_config();
+    pgpeek_server *s = pt_start(&cfg);
+    port = pgpeek_port(s);
+    test_atomic_visibility();
+    test_rollback();
+    test_linearizable_registers();
+    pgpeek_stop(s);
+    printf("%d passed, %d failed\n", pt_passed, pt_failed);
+    return pt_failed ? 1 : 0;
+}
