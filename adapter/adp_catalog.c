@@ -15,6 +15,8 @@ adp_db *adp_db_open(const char *data_dir, pgw_error *err)
         return NULL;
     }
     pthread_rwlock_init(&db->lock, NULL);
+    pthread_mutex_init(&db->holds_mu, NULL);
+    atomic_init(&db->commit_ts, 1);
     db->next_oid = 16384; /* PostgreSQL's first user OID */
     atomic_init(&db->catalog_version, 1);
     return db;
@@ -30,6 +32,8 @@ void adp_db_close(adp_db *db)
     free(db->tables);
     free(db->graveyard);
     pthread_rwlock_destroy(&db->lock);
+    pthread_mutex_destroy(&db->holds_mu);
+    free(db->holds);
     free(db);
 }
 
@@ -96,6 +100,7 @@ void adp_cat_bury_table(adp_db *db, adp_table *t)
     for (size_t i = 0; i < t->nrows; i++)
         adp_row_free(t, t->rows[i]);
     t->nrows = 0;
+    t->ndead = 0;
     /* Undo entries of other sessions may relink rows here later: start from empty hashes. */
     for (int k = 0; k < t->nindexes; k++)
         adp_index_clear(t->indexes[k]);
@@ -123,6 +128,9 @@ adp_row *adp_row_new(const adp_table *t, const adp_value *vals)
     adp_row *r = malloc(sizeof *r + (size_t)t->ncols * sizeof(adp_value));
     if (!r) abort();
     r->seq = 0;
+    r->begin_ts = 0;
+    r->end_ts = ADP_TS_INF;
+    r->owner = r->deleter = NULL;
     for (int i = 0; i < t->ncols; i++)
         adp_value_copy_heap(t->cols[i].type.id, &vals[i], &r->vals[i]);
     return r;
@@ -177,13 +185,14 @@ bool adp_table_unlink(adp_table *t, adp_row *r)
     return true;
 }
 
-void adp_table_relink(adp_table *t, adp_row *r)
+void adp_table_unindex(adp_table *t, adp_row *r)
 {
-    reserve_rows(t);
-    size_t i = lower_bound(t, r->seq);
-    memmove(&t->rows[i + 1], &t->rows[i], (t->nrows - i) * sizeof *t->rows);
-    t->rows[i] = r;
-    t->nrows++;
+    for (int k = 0; k < t->nindexes; k++)
+        adp_index_remove(t, t->indexes[k], r);
+}
+
+void adp_table_reindex(adp_table *t, adp_row *r)
+{
     for (int k = 0; k < t->nindexes; k++)
         adp_index_add(t, t->indexes[k], r);
 }

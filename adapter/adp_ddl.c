@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "adp_exec.h"
+#include "adp_mvcc.h"
 #include "pgw_be_write.h"
 
 static bool check_schema(adp_pctx *p, PgQuery__RangeVar *rv)
@@ -226,7 +227,8 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
     adp_index *ix = new_index(t, name, unique, false, n, cols);
     if (unique)
         for (size_t i = 0; i < adp_table_count(t); i++)
-            if (adp_index_add(t, ix, adp_table_row(t, i))) {
+            if (adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter &&
+                adp_index_add(t, ix, adp_table_row(t, i))) {
                 char names[512], vals[512];
                 size_t a = 0, b = 0;
                 for (int c = 0; c < n; c++) {
@@ -409,9 +411,13 @@ bool adp_exec_truncate(adp_pctx *p, PgQuery__TruncateStmt *st, pgw_buf *out)
     /* Every row goes to the undo log, so TRUNCATE rolls back like DELETE. */
     for (size_t i = 0; i < st->n_relations; i++) {
         adp_table *t = found[i];
-        while (adp_table_count(t)) {
-            adp_row *r = adp_table_row(t, adp_table_count(t) - 1);
-            adp_table_unlink(t, r);
+        /* Every current row, and this transaction's own pending ones; TRUNCATE is not
+         * MVCC-safe in PostgreSQL either, so rows committed after our snapshot go too.
+         * Other transactions' pending rows stay theirs. */
+        for (size_t k = adp_table_count(t); k-- > 0;) {
+            adp_row *r = adp_table_row(t, k);
+            if (r->end_ts != ADP_TS_INF || r->deleter || (r->owner && r->owner != p->s)) continue;
+            adp_table_unindex(t, r);
             adp_undo_push(p->s, ADP_UNDO_DELETE, t, r);
         }
     }

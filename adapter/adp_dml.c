@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "adp_exec.h"
+#include "adp_mvcc.h"
 #include "pgw_be_write.h"
 
 static adp_table *target_table(adp_pctx *p, PgQuery__RangeVar *rv, PgQuery__WithClause *with)
@@ -313,11 +314,18 @@ static bool plan_modify(adp_pctx *p, PgQuery__RangeVar *rv, PgQuery__WithClause 
     return true;
 }
 
+/* A row this transaction sees was changed by another one since (first updater wins). */
+static bool concurrent_update(adp_pctx *p)
+{
+    return pgw_errorf(p->err, "40001", "could not serialize access due to concurrent update");
+}
+
 /* Rows matching WHERE, collected first so that rows appended by the statement itself are
  * never visited. */
 static bool matching_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows, size_t *n)
 {
     adp_table *t = pl->table;
+    uint64_t ts = adp_snapshot(p->s);
     const adp_index *ix;
     int col;
     const adp_expr *key = pl->where ? adp_find_key_lookup(t, pl->where, &ix, &col) : NULL;
@@ -330,20 +338,28 @@ static bool matching_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***row
         *n = 0;
         if (!adp_eval(key, &kc, &vals[col], p->err)) return false;
         adp_row *r = vals[col].isnull ? NULL : adp_index_lookup(t, ix, vals, NULL);
+        /* The hash holds current rows only: what this snapshot sees may be older. */
+        if (r && !adp_row_visible(p->s, r, ts)) r = NULL;
+        if (!r && !vals[col].isnull && adp_table_has_versions(t)) goto scan;
         if (!r) return true;
         adp_eval_ctx c = {.s = p->s, .row = r->vals};
         bool pass = true;
         if (!adp_eval_qual(pl->where, &c, &pass, p->err)) return false;
+        if (pass && !adp_row_writable(p->s, r)) return concurrent_update(p);
         if (pass) (*rows)[(*n)++] = r;
         return true;
     }
+scan:
     *rows = adp_arena_alloc(p->a, (adp_table_count(t) ? adp_table_count(t) : 1) * sizeof **rows);
     *n = 0;
     for (size_t i = 0; i < adp_table_count(t); i++) {
-        adp_eval_ctx c = {.s = p->s, .row = adp_table_row(t, i)->vals};
+        adp_row *r = adp_table_row(t, i);
+        if (!adp_row_visible(p->s, r, ts)) continue;
+        adp_eval_ctx c = {.s = p->s, .row = r->vals};
         bool pass = true;
         if (pl->where && !adp_eval_qual(pl->where, &c, &pass, p->err)) return false;
-        if (pass) (*rows)[(*n)++] = adp_table_row(t, i);
+        if (pass && !adp_row_writable(p->s, r)) return concurrent_update(p);
+        if (pass) (*rows)[(*n)++] = r;
     }
     return true;
 }
@@ -412,7 +428,7 @@ static bool run_update(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out)
             if (!adp_eval(pl->set_exprs[i], &c, &vals[pl->set_cols[i]], p->err)) return false;
         if (!check_row(p, t, vals, old)) return false;
         adp_row *row = adp_row_new(t, vals);
-        adp_table_unlink(t, old);
+        adp_table_unindex(t, old);
         adp_undo_push(p->s, ADP_UNDO_DELETE, t, old);
         adp_table_append(t, row);
         adp_undo_push(p->s, ADP_UNDO_INSERT, t, row);
@@ -453,7 +469,7 @@ bool adp_run_modify(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out)
     begin_returning(p, &pl->ret, out);
     for (size_t r = 0; r < n; r++) {
         if (!returning_row(p, &pl->ret, rows[r]->vals, out)) return false;
-        adp_table_unlink(pl->table, rows[r]);
+        adp_table_unindex(pl->table, rows[r]);
         adp_undo_push(p->s, ADP_UNDO_DELETE, pl->table, rows[r]);
     }
     char tag[48];

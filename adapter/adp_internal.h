@@ -36,10 +36,21 @@ typedef struct adp_index {
     bool constraint; /* made by PRIMARY KEY / UNIQUE: DROP INDEX refuses it */
 } adp_index;
 
-/* A stored row: heap memory owned by its table while live, by an undo entry while
- * deleted but uncommitted. `seq` orders rows as PostgreSQL's heap would return them. */
+#define ADP_TS_INF UINT64_MAX
+
+typedef struct adp_session adp_session;
+
+/* A stored row version: heap memory owned by its table (in `rows` from its insert until
+ * reclaimed). `seq` orders rows as PostgreSQL's heap would return them. A version is
+ * valid for reads at ts when begin_ts <= ts < end_ts (adp_mvcc.h); while the writing
+ * transaction is open, `owner` / `deleter` name its session and only that session sees
+ * the change. Fields change only under db->lock held for writing. */
 typedef struct adp_row {
     uint64_t seq;
+    uint64_t begin_ts;          /* commit timestamp of the insert (0 while pending) */
+    uint64_t end_ts;            /* commit timestamp of the delete; ADP_TS_INF while current */
+    const adp_session *owner;   /* pending insert: its session, else NULL */
+    const adp_session *deleter; /* pending delete: its session, else NULL */
     adp_value vals[];
 } adp_row;
 
@@ -52,9 +63,12 @@ typedef struct adp_table {
     adp_column *cols;
     int nindexes;
     adp_index **indexes;
-    adp_row **rows; /* ordered by seq */
+    adp_row **rows; /* every version not yet reclaimed, ordered by seq */
     size_t nrows, caprows;
     uint64_t next_seq;
+    size_t npending;   /* rows with a pending insert or delete (undo entries open) */
+    size_t ndead;      /* rows whose delete committed, waiting for reclamation */
+    size_t reclaim_at; /* ndead that triggers the next reclamation pass */
 } adp_table;
 
 /* The catalog. One per server, shared by every worker thread: `lock` guards tables,
@@ -67,6 +81,13 @@ struct adp_db {
     int ngrave, capgrave;
     uint32_t next_oid;
     atomic_uint_fast64_t catalog_version;
+    /* The last commit timestamp: raised under `lock` held for writing, read by snapshots. */
+    _Atomic uint64_t commit_ts;
+    /* Read holds: the snapshot of every open transaction block (a multiset), so that
+     * reclamation keeps the versions they may still read. Changed once per block. */
+    pthread_mutex_t holds_mu;
+    uint64_t *holds;
+    size_t nholds, capholds;
 };
 
 /* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
@@ -91,10 +112,12 @@ static inline adp_row *adp_table_row(const adp_table *t, size_t i)
 }
 /* Appends a new row (its seq assigned). */
 void adp_table_append(adp_table *t, adp_row *r);
-/* Removes a row (by seq) from the live set without freeing it. */
+/* Removes a row (by seq) from the table and its indexes without freeing it. */
 bool adp_table_unlink(adp_table *t, adp_row *r);
-/* Puts a previously unlinked row back at its seq position. */
-void adp_table_relink(adp_table *t, adp_row *r);
+/* Takes a row out of the unique indexes (a delete: the version stays for readers). */
+void adp_table_unindex(adp_table *t, adp_row *r);
+/* Puts a row back into the unique indexes (a rolled-back delete). */
+void adp_table_reindex(adp_table *t, adp_row *r);
 /* Unique checks: true when vals collide with a live row other than `self` on index ix. */
 adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *vals,
                             const adp_row *self);
@@ -165,6 +188,8 @@ struct adp_session {
     int nptypes, capptypes;  /* nptypes: the highest $n seen (or given) so far */
     const adp_value *params; /* while executing a bound statement: its parameter values */
     int nparams;
+    uint64_t snap_ts;    /* the block's read timestamp once snap_held */
+    bool snap_held;      /* snap_ts is registered in db->holds (until COMMIT/ROLLBACK) */
     const int16_t *rfmt; /* result format codes of the portal being run (0 text, 1 binary) */
     int nrfmt;           /* 0: all text, 1: rfmt[0] for all, else one per column */
     bool skip_rowdesc;   /* Execute: RowDescription belongs to Describe, not here */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "adp_exec.h"
+#include "adp_mvcc.h"
 #include "pgw_be_write.h"
 
 /* Running state of one aggregate in one group. Arena memory of the statement. */
@@ -426,6 +427,8 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
     if ((pl->limit_expr && !runtime_bound(p, pl->limit_expr, "LIMIT", &limit)) ||
         (pl->offset_expr && !runtime_bound(p, pl->offset_expr, "OFFSET", &offset)))
         return false;
+    bool scan = false;
+    uint64_t ts = pl->table ? adp_snapshot(p->s) : 0;
     if (pl->table && pl->lookup) {
         /* at most one row can match; WHERE still runs on it */
         adp_value key[pl->table->ncols];
@@ -437,12 +440,19 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
         }
         adp_row *row =
             key[pl->lookup_col].isnull ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
-        if (row) ok = input_row(&r, row->vals, err);
+        /* The hash holds current rows only: what this snapshot sees may be an older one. */
+        if (row && adp_row_visible(p->s, row, ts))
+            ok = input_row(&r, row->vals, err);
+        else if (!key[pl->lookup_col].isnull && adp_table_has_versions(pl->table))
+            scan = true;
     } else if (pl->table) {
-        for (size_t i = 0; ok && i < adp_table_count(pl->table); i++)
-            ok = input_row(&r, adp_table_row(pl->table, i)->vals, err);
+        scan = true;
     } else {
         ok = input_row(&r, NULL, err);
+    }
+    for (size_t i = 0; scan && ok && i < adp_table_count(pl->table); i++) {
+        const adp_row *row = adp_table_row(pl->table, i);
+        if (adp_row_visible(p->s, row, ts)) ok = input_row(&r, row->vals, err);
     }
     if (ok && pl->grouped) ok = finish_groups(&r, err);
     *n = 0;

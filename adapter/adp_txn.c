@@ -1,9 +1,12 @@
-/* adp_txn: a session's undo log, which gives ROLLBACK and failed statements
- * PostgreSQL's visible all-or-nothing behaviour until multiversion storage arrives. */
+/* adp_txn: a session's undo log. Row changes are pending versions (adp_mvcc.h) that only
+ * their session sees: COMMIT stamps them all with one commit timestamp (so other readers
+ * see all of them or none), ROLLBACK and failed statements take them back. DDL acts at
+ * once and is undone from the same log. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "adp_internal.h"
+#include "adp_mvcc.h"
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
 {
@@ -13,28 +16,58 @@ void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
         if (!s->undo) abort();
     }
     s->undo[s->nundo++] = (adp_undo){kind, t, r, NULL};
+    if (kind == ADP_UNDO_INSERT) {
+        r->owner = s;
+        t->npending++;
+    } else if (kind == ADP_UNDO_DELETE) {
+        r->deleter = s;
+        t->npending++;
+    }
 }
 
 void adp_txn_commit(adp_session *s)
 {
+    adp_snapshot_release(s);
     if (!s->nundo) return;
     adp_db *db = s->db;
     pthread_rwlock_wrlock(&db->lock);
+    /* One timestamp for every change of the transaction; readers are shut out by the lock
+     * meanwhile, and later ones read at or after it. */
+    uint64_t ts = atomic_load_explicit(&db->commit_ts, memory_order_relaxed) + 1;
     for (size_t i = 0; i < s->nundo; i++) {
         adp_undo *u = &s->undo[i];
-        if (u->kind == ADP_UNDO_DELETE)
-            adp_row_free(u->table, u->row);
-        else if (u->kind == ADP_UNDO_DROP)
+        switch (u->kind) {
+        case ADP_UNDO_INSERT:
+            u->row->begin_ts = ts;
+            u->row->owner = NULL;
+            u->table->npending--;
+            break;
+        case ADP_UNDO_DELETE:
+            u->row->end_ts = ts;
+            u->row->deleter = NULL;
+            u->table->npending--;
+            u->table->ndead++;
+            break;
+        case ADP_UNDO_DROP:
             adp_cat_bury_table(db, u->table);
-        else if (u->kind == ADP_UNDO_DROP_INDEX)
+            break;
+        case ADP_UNDO_DROP_INDEX:
             adp_index_free(u->index);
+            break;
+        default:
+            break;
+        }
     }
+    atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
+    for (size_t i = 0; i < s->nundo; i++)
+        if (s->undo[i].kind == ADP_UNDO_DELETE) adp_table_maybe_reclaim(db, s->undo[i].table);
     pthread_rwlock_unlock(&db->lock);
     s->nundo = 0;
 }
 
 void adp_txn_rollback(adp_session *s)
 {
+    adp_snapshot_release(s);
     if (!s->nundo) return;
     adp_db *db = s->db;
     pthread_rwlock_wrlock(&db->lock);
@@ -42,10 +75,13 @@ void adp_txn_rollback(adp_session *s)
         adp_undo *u = &s->undo[i];
         switch (u->kind) {
         case ADP_UNDO_INSERT:
+            u->table->npending--;
             if (adp_table_unlink(u->table, u->row)) adp_row_free(u->table, u->row);
             break;
         case ADP_UNDO_DELETE:
-            adp_table_relink(u->table, u->row);
+            u->table->npending--;
+            u->row->deleter = NULL;
+            adp_table_reindex(u->table, u->row);
             break;
         case ADP_UNDO_CREATE:
             adp_cat_remove_table(db, u->table);
@@ -60,7 +96,8 @@ void adp_txn_rollback(adp_session *s)
             if (!t->indexes) abort();
             t->indexes[t->nindexes++] = u->index;
             for (size_t i = 0; i < adp_table_count(t); i++)
-                adp_index_add(t, u->index, adp_table_row(t, i));
+                if (adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter)
+                    adp_index_add(t, u->index, adp_table_row(t, i));
             atomic_fetch_add(&db->catalog_version, 1);
             break;
         }

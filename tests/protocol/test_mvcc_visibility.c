@@ -73,7 +73,7 @@ typedef struct av_reader {
 } av_reader;
 
 /* The writer keeps two invariants between statements: the row count is a multiple of 10
- * and every row has the same v. Each statement breaks them if it is seen half done. */
+ * and every row has the same v. Each statement or block breaks them if seen half done. */
 static void *av_writer(void *arg)
 {
     av_state *st = arg;
@@ -82,11 +82,22 @@ static void *av_writer(void *arg)
     int cur = 0;
     char sql[1024];
     for (int round = 1; ok && round <= AV_ROUNDS; round++) {
-        size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO av VALUES ");
-        for (int j = 0; j < 10; j++)
-            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(%d, %d)", j ? "," : "",
-                                  round * 10 + j, cur);
-        ok = run(c, sql, false) && run(c, "UPDATE av SET v = v + 1", false);
+        /* Odd rounds: one 10-row statement. Even rounds: a block of two 5-row statements,
+         * whose first half no other session may see before COMMIT. */
+        bool block = round % 2 == 0;
+        if (block) ok = run(c, "BEGIN", false);
+        for (int half = 0; half < 2; half++) {
+            size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO av VALUES ");
+            for (int j = 0; j < 10; j++) {
+                if (block && j / 5 != half) continue;
+                n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(%d, %d)",
+                                      sql[n - 1] == ' ' ? "" : ",", round * 10 + j, cur);
+            }
+            if (!block && half) break;
+            ok = ok && run(c, sql, false);
+        }
+        if (block) ok = ok && run(c, "COMMIT", false);
+        ok = ok && run(c, "UPDATE av SET v = v + 1", false);
         cur++;
         if (ok && round % 3 == 0) {
             snprintf(sql, sizeof sql, "DELETE FROM av WHERE k >= %d AND k < %d", round * 10 - 10,

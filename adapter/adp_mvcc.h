@@ -1,0 +1,51 @@
+/* adp_mvcc: which row versions a statement sees, read holds, and reclamation.
+ *
+ * Rows are versioned (adp_row's begin_ts/end_ts): writes never overwrite a row, they end
+ * it and append a new version, so a read at timestamp ts sees exactly the transactions
+ * committed at or before ts. Commit timestamps come from db->commit_ts, raised under the
+ * write lock (adp_txn_commit). A statement outside a block reads at the newest commit; a
+ * block reads every statement at the timestamp of its first one and registers it as a
+ * read hold, so reclamation keeps what it may still read. */
+#ifndef ADP_MVCC_H
+#define ADP_MVCC_H
+
+#include "adp_internal.h"
+
+/* Whether session s reading at ts sees version r: committed at or before ts and not
+ * deleted by then, or inserted by s itself; never a version s itself deleted. */
+static inline bool adp_row_visible(const adp_session *s, const adp_row *r, uint64_t ts)
+{
+    if (r->owner ? r->owner != s : r->begin_ts > ts) return false;
+    if (r->deleter == s) return false;
+    return r->end_ts > ts;
+}
+
+/* Whether an UPDATE/DELETE by s may replace r: r is the newest version and nobody else has
+ * a pending change to it. A visible row failing this was changed by a transaction that
+ * committed after s's snapshot (or is still open): 40001. */
+static inline bool adp_row_writable(const adp_session *s, const adp_row *r)
+{
+    return r->end_ts == ADP_TS_INF && !r->deleter && (!r->owner || r->owner == s);
+}
+
+/* Whether some version of t is not the committed current state: index lookups that miss
+ * then have to scan, since the hashes hold only current rows. */
+static inline bool adp_table_has_versions(const adp_table *t)
+{
+    return t->npending || t->ndead;
+}
+
+/* The timestamp s reads at now; inside a block, the block's (taken and held on first use).
+ * Caller holds db->lock. */
+uint64_t adp_snapshot(adp_session *s);
+/* Ends s's read hold, if any (COMMIT, ROLLBACK, session end). */
+void adp_snapshot_release(adp_session *s);
+/* The oldest read hold, or ADP_TS_INF when there is none. */
+uint64_t adp_holds_min(adp_db *db);
+/* Frees t's versions that ended at or before min_ts (no reader can see them any more).
+ * Caller holds db->lock for writing. */
+void adp_table_reclaim(adp_table *t, uint64_t min_ts);
+/* After a commit: reclaims t when enough dead versions have piled up (amortized). */
+void adp_table_maybe_reclaim(adp_db *db, adp_table *t);
+
+#endif
