@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "adp_exec.h"
 #include "adp_mvcc.h"
@@ -320,9 +321,20 @@ static bool concurrent_update(adp_pctx *p)
     return pgw_errorf(p->err, "40001", "could not serialize access due to concurrent update");
 }
 
+/* A matching row is not the newest version: committed since our snapshot (40001), or
+ * pending in another transaction (*busy: wait and retry). */
+static bool conflict(adp_pctx *p, const adp_row *r, bool *busy)
+{
+    if (r->end_ts != ADP_TS_INF) return concurrent_update(p);
+    *busy = true;
+    return true;
+}
+
 /* Rows matching WHERE, collected first so that rows appended by the statement itself are
- * never visited. */
-static bool matching_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows, size_t *n)
+ * never visited. *busy: a matching row has a pending change of another open transaction
+ * (nothing collected then). */
+static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows, size_t *n,
+                         bool *busy)
 {
     adp_table *t = pl->table;
     uint64_t ts = adp_snapshot(p->s);
@@ -345,7 +357,7 @@ static bool matching_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***row
         adp_eval_ctx c = {.s = p->s, .row = r->vals};
         bool pass = true;
         if (!adp_eval_qual(pl->where, &c, &pass, p->err)) return false;
-        if (pass && !adp_row_writable(p->s, r)) return concurrent_update(p);
+        if (pass && !adp_row_writable(p->s, r)) return conflict(p, r, busy);
         if (pass) (*rows)[(*n)++] = r;
         return true;
     }
@@ -358,10 +370,33 @@ scan:
         adp_eval_ctx c = {.s = p->s, .row = r->vals};
         bool pass = true;
         if (pl->where && !adp_eval_qual(pl->where, &c, &pass, p->err)) return false;
-        if (pass && !adp_row_writable(p->s, r)) return concurrent_update(p);
+        if (pass && !adp_row_writable(p->s, r)) return conflict(p, r, busy);
         if (pass) (*rows)[(*n)++] = r;
     }
     return true;
+}
+
+/* Another transaction's pending change: wait for it to end, a bounded while (its session
+ * may be on this very thread, waiting for its client), then scan again. */
+#define ADP_WAIT_TRIES 200
+
+static bool matching_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows, size_t *n)
+{
+    adp_db *db = p->s->db;
+    for (int tries = 0;; tries++) {
+        bool busy = false;
+        if (!collect_rows(p, pl, rows, n, &busy)) return false;
+        if (!busy) return true;
+        if (tries == ADP_WAIT_TRIES) return concurrent_update(p);
+        /* Our caller holds db->lock for writing; the other transaction needs it to commit.
+         * DDL meanwhile would invalidate the plan. */
+        uint64_t version = atomic_load(&db->catalog_version);
+        pthread_rwlock_unlock(&db->lock);
+        struct timespec pause = {0, 100 * 1000};
+        nanosleep(&pause, NULL);
+        pthread_rwlock_wrlock(&db->lock);
+        if (atomic_load(&db->catalog_version) != version) return concurrent_update(p);
+    }
 }
 
 bool adp_plan_update(adp_pctx *p, PgQuery__UpdateStmt *st, adp_modify_plan *plp)
