@@ -152,6 +152,16 @@ static void test_fuzz_finds(adp_session *s)
            "E ERROR 22007 invalid input syntax for type timestamp: \"2024-03-10t\" @8 [I]");
     EXPECT(s, "SELECT substr('\\x0102030405'::bytea, 2, 2), substring('\\x0102'::bytea, -1, 3)",
            "T substr:17:-1,substring:17:-1 | D \\x0203,\\x01 | C SELECT 1 [I]");
+    /* aggregates: min/max(varchar) are text, ties take the newer value, float sums start
+     * from their first value */
+    EXPECT(s, "CREATE TABLE ag (v varchar(5), n numeric, f float8)", "C CREATE TABLE [I]");
+    EXPECT(s, "INSERT INTO ag VALUES ('b', 0.0, '-0'), ('a', 0.000, '-0')", "C INSERT 0 2 [I]");
+    EXPECT(s, "SELECT max(v), min(v), max(n), min(n), sum(f), max(-1 * -2147483648::int2) FROM ag",
+           "E ERROR 22003 smallint out of range [I]");
+    EXPECT(s, "SELECT max(v), min(v), max(n), min(n), sum(f) FROM ag",
+           "T max:25:-1,min:25:-1,max:1700:-1,min:1700:-1,sum:701:-1 | D b,a,0.000,0.000,-0 | C "
+           "SELECT 1 [I]");
+    EXPECT(s, "DROP TABLE ag", "C DROP TABLE [I]");
     EXPECT(s, "DELETE FROM nf", "C DELETE 1 [I]");
     /* constants are computed when planning: after analysis errors, before any row */
     EXPECT(s, "SELECT 1 / 0, nosuch FROM nf",

@@ -72,3 +72,12 @@ SELECT '2024-03-10t'::timestamp;
 SELECT '2024-03-10 t'::timestamp;
 SELECT substr('\x0102030405'::bytea, 2), substr('\x0102030405'::bytea, 2, 2), substring('\x0102'::bytea, -1, 3), substr('\x0102'::bytea, 5), substring('\x0102'::bytea from 2 for 1);
 SELECT substr('\x01'::bytea, 1, -1);
+-- aggregates: min/max(varchar) are min/max(text); a tie takes the newer value; a float
+-- sum starts from its first value; constant inputs are computed when planning
+CREATE TABLE ag (v varchar(5), n numeric, f float8, d date);
+INSERT INTO ag VALUES ('b', 0.0, '-0', '2024-01-01'), ('a', 0.000, '-0', '2024-01-01'), ('a', 1.50, 2, NULL);
+SELECT max(v), min(v), max(n), min(n), sum(f), min(f), max(d) FROM ag;
+SELECT v, max(n), sum(f) FROM ag GROUP BY v ORDER BY v;
+SELECT max(v), sum(-32768::int2) FROM ag WHERE false;
+SELECT count(*) FROM ag HAVING max(1 / 0) > 0;
+DROP TABLE ag;
