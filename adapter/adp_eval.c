@@ -162,7 +162,9 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
         for (uint32_t i = 0; i < b.u.s.len; i++)
             if (b.u.s.p[i] == '\\' && ++i == b.u.s.len)
                 return pgw_errorf(err, "22025", "LIKE pattern must not end with escape character");
-        out->u.b = adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op) != e->flag;
+        out->u.b = (e->optype.id == ADP_T_BYTEA
+                        ? adp_like_match_bytes(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len)
+                        : adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op)) != e->flag;
         return true;
     case ADP_E_CONCAT: {
         if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
@@ -411,7 +413,10 @@ static bool ch_eq(char a, char b, bool icase)
     return icase ? tolower((unsigned char)a) == tolower((unsigned char)b) : a == b;
 }
 
-bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool icase)
+/* 1 match, 0 no match, -1 the text ran out with pattern left: then letting an earlier %
+ * swallow more text cannot help either, and giving up at once keeps LIKE polynomial
+ * ('%a%a%a%b' over a long run of a's), as PostgreSQL's matcher does. */
+static int like(const char *s, size_t sn, const char *p, size_t pn, bool icase, bool bytes)
 {
     while (pn) {
         if (p[0] == '%') {
@@ -419,18 +424,19 @@ bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool ica
                 p++;
                 pn--;
             }
-            if (!pn) return true;
+            if (!pn) return 1;
             for (;;) {
-                if (adp_like_match(s, sn, p, pn, icase)) return true;
-                if (!sn) return false;
-                size_t l = char_len(s, sn);
+                int r = like(s, sn, p, pn, icase, bytes);
+                if (r != 0) return r;
+                if (!sn) return -1;
+                size_t l = bytes ? 1 : char_len(s, sn);
                 s += l;
                 sn -= l;
             }
         }
-        if (!sn) return false;
+        if (!sn) return -1;
         if (p[0] == '_') {
-            size_t l = char_len(s, sn);
+            size_t l = bytes ? 1 : char_len(s, sn);
             s += l;
             sn -= l;
             p++;
@@ -441,11 +447,21 @@ bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool ica
             p++;
             pn--;
         }
-        if (!ch_eq(p[0], s[0], icase)) return false;
+        if (!ch_eq(p[0], s[0], icase)) return 0;
         p++;
         pn--;
         s++;
         sn--;
     }
     return sn == 0;
+}
+
+bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool icase)
+{
+    return like(s, sn, p, pn, icase, false) == 1;
+}
+
+bool adp_like_match_bytes(const char *s, size_t sn, const char *p, size_t pn)
+{
+    return like(s, sn, p, pn, false, true) == 1;
 }

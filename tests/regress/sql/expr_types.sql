@@ -81,3 +81,7 @@ SELECT v, max(n), sum(f) FROM ag GROUP BY v ORDER BY v;
 SELECT max(v), sum(-32768::int2) FROM ag WHERE false;
 SELECT count(*) FROM ag HAVING max(1 / 0) > 0;
 DROP TABLE ag;
+-- LIKE: polynomial on patterns with many %; bytea LIKE bytea matches bytes
+SELECT repeat('a', 100000) LIKE '%a%a%a%a%a%a%a%a%a%a%b', repeat('ab', 5000) LIKE '%a_b%b%', 'é' LIKE '_', '' LIKE '_', 'x%y' LIKE 'x\%y';
+SELECT 'abc'::bytea LIKE 'a%', 'abc'::bytea LIKE 'a_c', '\xc3a9'::bytea LIKE '__', '\xc3a9'::bytea LIKE '_', 'abc'::bytea NOT LIKE 'b%', 'abc' LIKE 'a_c'::bytea;
+SELECT 'abc'::bytea ILIKE 'a%';
