@@ -176,6 +176,8 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
         size_t an, bn;
         as_text(c->s, e->args[0], &a, &ap, &an);
         as_text(c->s, e->args[1], &b, &bp, &bn);
+        if (an + bn + 4 > 0x3fffffff) /* past MaxAllocSize with the varlena header */
+            return pgw_errorf(err, "XX000", "invalid memory alloc request size %zu", an + bn + 4);
         char *r = adp_arena_alloc(ar, an + bn + 1);
         memcpy(r, ap, an);
         memcpy(r + an, bp, bn);

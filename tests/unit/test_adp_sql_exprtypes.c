@@ -167,6 +167,12 @@ static void test_fuzz_finds(adp_session *s)
            "T ?column?:16:-1,?column?:16:-1 | D f,t | C SELECT 1 [I]");
     EXPECT(s, "SELECT 'abc'::bytea LIKE 'a_c', '\\xc3a9'::bytea LIKE '_', 'abc' LIKE 'a%'::bytea",
            "T ?column?:16:-1,?column?:16:-1,?column?:16:-1 | D t,f,t | C SELECT 1 [I]");
+    /* a result past PostgreSQL's 1 GB string buffer is its 54000, not an allocation */
+    EXPECT(s, "SELECT length(replace(repeat('a', 11000000), 'a', repeat('b', 100)))",
+           "E ERROR 54000 out of memory detail=Cannot enlarge string buffer containing "
+           "1073741800 bytes by 100 more bytes. [I]");
+    EXPECT(s, "SELECT replace('abcabc', 'bc', '-'), replace('aaa', 'a', '')",
+           "T replace:25:-1,replace:25:-1 | D a-a-, | C SELECT 1 [I]");
     EXPECT(s, "DELETE FROM nf", "C DELETE 1 [I]");
     /* constants are computed when planning: after analysis errors, before any row */
     EXPECT(s, "SELECT 1 / 0, nosuch FROM nf",
