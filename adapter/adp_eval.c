@@ -361,6 +361,11 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
             }
             scale = sv.u.i;
         }
+        /* NaN and the infinities round to themselves */
+        if (a.u.s.len && (a.u.s.p[a.u.s.len - 1] < '0' || a.u.s.p[a.u.s.len - 1] > '9')) {
+            *out = a;
+            return true;
+        }
         if (scale < 0) return numeric_round_neg(&a, -scale, &s->fmt, &s->arena, out, err);
         if (scale > 1000)
             return pgw_errorf(err, "0A000", "round() with a scale above 1000 is not supported");

@@ -205,6 +205,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--table", action="store_true")
+    ap.add_argument("--tz", default="UTC", help="the sessions' TimeZone")
     ap.add_argument("--agg", action="store_true", help="aggregates, GROUP BY, DISTINCT over the table")
     a = ap.parse_args()
     R.seed(a.seed)
@@ -213,7 +214,7 @@ def main():
         c = psycopg2.connect(dsn)
         c.autocommit = True
         cur = c.cursor()
-        cur.execute("SET TimeZone = 'UTC'")
+        cur.execute("SET TimeZone = %s", (a.tz,))
         if a.table or a.agg:
             for s in SETUP:
                 cur.execute(s)

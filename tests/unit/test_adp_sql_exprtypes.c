@@ -173,6 +173,11 @@ static void test_fuzz_finds(adp_session *s)
            "1073741800 bytes by 100 more bytes. [I]");
     EXPECT(s, "SELECT replace('abcabc', 'bc', '-'), replace('aaa', 'a', '')",
            "T replace:25:-1,replace:25:-1 | D a-a-, | C SELECT 1 [I]");
+    EXPECT(
+        s,
+        "SELECT round('-Infinity'::numeric), round('Infinity'::numeric, 2), round('NaN'::numeric, "
+        "-3)",
+        "T round:1700:-1,round:1700:-1,round:1700:-1 | D -Infinity,Infinity,NaN | C SELECT 1 [I]");
     EXPECT(s, "DELETE FROM nf", "C DELETE 1 [I]");
     /* constants are computed when planning: after analysis errors, before any row */
     EXPECT(s, "SELECT 1 / 0, nosuch FROM nf",

@@ -85,3 +85,4 @@ DROP TABLE ag;
 SELECT repeat('a', 100000) LIKE '%a%a%a%a%a%a%a%a%a%a%b', repeat('ab', 5000) LIKE '%a_b%b%', 'é' LIKE '_', '' LIKE '_', 'x%y' LIKE 'x\%y';
 SELECT 'abc'::bytea LIKE 'a%', 'abc'::bytea LIKE 'a_c', '\xc3a9'::bytea LIKE '__', '\xc3a9'::bytea LIKE '_', 'abc'::bytea NOT LIKE 'b%', 'abc' LIKE 'a_c'::bytea;
 SELECT 'abc'::bytea ILIKE 'a%';
+SELECT round('-Infinity'::numeric), round('Infinity'::numeric, 2), round('NaN'::numeric, -3), round('-Infinity'::float8::numeric + 2);
