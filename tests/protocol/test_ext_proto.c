@@ -618,6 +618,21 @@ static void test_malformed_and_returning(void)
     CHECK(exchange(fd, &b, &r));
     CHECK_STR(r.types, "1EZ");
     CHECK_STR(r.err[0].sqlstate, "22023");
+    /* $1 never used below $2: no type to give it */
+    b.n = 0;
+    parse_msg(&b, "", "SELECT $2::int4", 0, NULL);
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.err[0].sqlstate, "42P18");
+    CHECK_STR(r.err[0].message, "could not determine data type of parameter $1");
+    b.n = 0;
+    uint32_t given[] = {20};
+    parse_msg(&b, "", "SELECT $2", 1, given);
+    describe(&b, 'S', "");
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.types, "1tTZ");
+    CHECK_STR(r.params, "20,25");
     /* INSERT ... RETURNING read two rows at a time keeps its INSERT tag */
     simple(fd, "CREATE TABLE x5 (id int4 PRIMARY KEY, t text)");
     b.n = 0;
