@@ -309,6 +309,10 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
             !(pl->targets[i].expr = adp_coerce(p, e, (adp_type){ADP_T_TEXT, -1}, false)))
             return false;
     }
+    /* the planner's constant folding, after every analysis error could have been raised */
+    for (int i = 0; i < pl->ncomputed; i++)
+        if (!adp_fold_expr(p, &pl->targets[i].expr)) return false;
+    if (!adp_fold_expr(p, &pl->where) || !adp_fold_expr(p, &pl->having)) return false;
     if (st->limit_count && !limit_value(p, st->limit_count, "LIMIT", &pl->limit, &pl->limit_expr))
         return false;
     if (st->limit_offset &&
