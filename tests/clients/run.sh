@@ -205,7 +205,7 @@ build_go() {
   # GOPATH mode against Debian's packaged sources: no module proxy, no network.
   # The build cache survives runs when there is a HOME to keep it in.
   [ -n "${HOME:-}" ] || export GOCACHE="${GOCACHE:-$WORK/gocache}"
-  (cd "$HERE/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOPROXY=off \
+  (cd "$HERE/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS='' GOPROXY=off \
     go build -o "$WORK/go/clienttest" .)
 }
 
