@@ -37,6 +37,13 @@ adp_expr *adp_analyze_minmax(adp_pctx *p, PgQuery__MinMaxExpr *m);
 adp_expr *adp_analyze_booltest(adp_pctx *p, PgQuery__BooleanTest *b);
 /* l [NOT] IN (list), with PostgreSQL's type resolution for the list. */
 adp_expr *adp_analyze_in(adp_pctx *p, adp_expr *l, PgQuery__List *list, bool negate, int loc);
+/* One level of what PostgreSQL's planner settles without evaluating anything: a strict
+ * operation with a NULL constant input is a NULL constant, CASE arms with a constant
+ * false/NULL condition go. adp_fold_expr applies it bottom-up. */
+adp_expr *adp_fold_nulls(adp_pctx *p, adp_expr *e);
+/* Plan-time constant folding of a whole analyzed expression (adp_fold.c): false with the
+ * error an immutable constant part raises, as PostgreSQL's planner would. */
+bool adp_fold_expr(adp_pctx *p, adp_expr **e);
 /* IS [NOT] DISTINCT FROM (kind: the A_Expr kind) and NULLIF. */
 adp_expr *adp_analyze_distinct(adp_pctx *p, int kind, adp_expr *l, adp_expr *r, int loc);
 /* 42P01 for a column qualifier that names no FROM item (with PostgreSQL's alias hint). */

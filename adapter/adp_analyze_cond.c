@@ -107,18 +107,39 @@ adp_expr *adp_analyze_booltest(adp_pctx *p, PgQuery__BooleanTest *b)
     return e;
 }
 
+static bool same_family(adp_type_id a, adp_type_id b)
+{
+    /* float4 = float8 takes every other number by an implicit cast: real stays real */
+    if (a == ADP_T_FLOAT4 && adp_type_is_numeric(b)) return true;
+    static const adp_type_id fam[][3] = {{ADP_T_INT2, ADP_T_INT4, ADP_T_INT8},
+                                         {ADP_T_FLOAT4, ADP_T_FLOAT8, ADP_T_FLOAT8},
+                                         {ADP_T_DATE, ADP_T_TIMESTAMP, ADP_T_TIMESTAMPTZ}};
+    for (int f = 0; f < 3; f++) {
+        bool ha = false, hb = false;
+        for (int i = 0; i < 3; i++)
+            ha |= fam[f][i] == a, hb |= fam[f][i] == b;
+        if (ha && hb) return true;
+    }
+    return false;
+}
+
 adp_expr *adp_analyze_distinct(adp_pctx *p, int kind, adp_expr *l, adp_expr *r, int loc)
 {
     adp_expr *cmp = adp_compare(p, "=", l, r, loc);
     if (!cmp) return NULL;
     if (kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) {
-        /* CASE WHEN l = r THEN NULL ELSE l END, typed as the (promoted) left operand */
-        adp_expr *e = adp_expr_new(p, ADP_E_CASE, cmp->args[0]->type, loc, 3);
+        /* CASE WHEN l = r THEN NULL ELSE l END, typed as the = operator's left input:
+         * PostgreSQL has = across the integers, the floats and the date/time types, so
+         * there l keeps its own type (nullif(int2, int4) is smallint); otherwise l is
+         * converted first */
+        adp_expr *left = cmp->args[0];
+        if (same_family(l->type.id, r->type.id)) left = l;
+        adp_expr *e = adp_expr_new(p, ADP_E_CASE, left->type, loc, 3);
         e->flag = true;
         e->args[0] = cmp;
-        e->args[1] = adp_expr_new(p, ADP_E_CONST, cmp->args[0]->type, loc, 0);
+        e->args[1] = adp_expr_new(p, ADP_E_CONST, left->type, loc, 0);
         e->args[1]->val.isnull = true;
-        e->args[2] = cmp->args[0];
+        e->args[2] = left;
         return e;
     }
     cmp->kind = ADP_E_DISTINCT;
@@ -186,5 +207,82 @@ adp_expr *adp_analyze_in(adp_pctx *p, adp_expr *l, PgQuery__List *list, bool neg
         j->args[1] = cmp;
         e = j;
     }
+    return e;
+}
+
+static bool is_null_const(const adp_expr *e)
+{
+    return e->kind == ADP_E_CONST && e->val.isnull;
+}
+
+static bool is_bool_const(const adp_expr *e, bool v)
+{
+    return e->kind == ADP_E_CONST && !e->val.isnull && e->type.id == ADP_T_BOOL && e->val.u.b == v;
+}
+
+static adp_expr *null_of(adp_pctx *p, const adp_expr *e)
+{
+    adp_expr *c = adp_expr_new(p, ADP_E_CONST, e->type, e->location, 0);
+    c->val.isnull = true;
+    return c;
+}
+
+adp_expr *adp_fold_nulls(adp_pctx *p, adp_expr *e)
+{
+    if (!e) return NULL;
+    switch (e->kind) {
+    case ADP_E_CAST:
+    case ADP_E_ARITH:
+    case ADP_E_NEG:
+    case ADP_E_CMP:
+    case ADP_E_LIKE:
+    case ADP_E_CONCAT:
+        break;
+    case ADP_E_FUNC:
+        if (e->op == ADP_F_CONCAT) return e; /* concat() skips NULLs */
+        break;
+    case ADP_E_CASE: {
+        /* arms whose condition is a constant false or NULL go, unlooked at; a constant
+         * true one ends the CASE */
+        int pairs = e->flag ? (e->nargs - 1) / 2 : e->nargs / 2, keep = 0;
+        for (int i = 0; i < pairs; i++) {
+            adp_expr *cond = e->args[2 * i], *res = e->args[2 * i + 1];
+            if (is_null_const(cond) || is_bool_const(cond, false)) continue;
+            if (is_bool_const(cond, true) && keep == 0) return res;
+            e->args[2 * keep] = cond;
+            e->args[2 * keep + 1] = res;
+            keep++;
+            if (is_bool_const(cond, true)) { /* later arms are never reached */
+                e->args[2 * keep] = res;
+                e->nargs = 2 * keep + 1;
+                e->flag = true;
+                return e;
+            }
+        }
+        adp_expr *els = e->flag ? e->args[e->nargs - 1] : NULL;
+        if (keep == 0) return els ? els : null_of(p, e);
+        if (els) e->args[2 * keep] = els;
+        e->nargs = 2 * keep + (els ? 1 : 0);
+        return e;
+    }
+    case ADP_E_COALESCE: {
+        /* NULL constants go; nothing after a non-NULL constant is ever looked at */
+        int keep = 0;
+        for (int i = 0; i < e->nargs; i++) {
+            if (is_null_const(e->args[i])) continue;
+            e->args[keep++] = e->args[i];
+            if (e->args[i]->kind == ADP_E_CONST) break;
+        }
+        if (keep == 0) return null_of(p, e);
+        if (keep == 1) return e->args[0];
+        e->nargs = keep;
+        return e;
+    }
+    default:
+        return e;
+    }
+    /* a strict operation with a NULL constant input is NULL, whatever the others are */
+    for (int i = 0; i < e->nargs; i++)
+        if (is_null_const(e->args[i])) return null_of(p, e);
     return e;
 }

@@ -250,6 +250,21 @@ static adp_expr *text_call(adp_pctx *p, const char *name, int loc, adp_expr **ar
                 return NULL;
         return e;
     }
+    if ((!strcmp(name, "substr") || !strcmp(name, "substring")) && (n == 2 || n == 3) &&
+        args[0]->type.id == ADP_T_BYTEA) {
+        /* substr(bytea, int [, int]) counts bytes */
+        adp_expr *e = adp_expr_new(p, ADP_E_FUNC, (adp_type){ADP_T_BYTEA, -1}, loc, n);
+        e->op = ADP_F_SUBSTR;
+        e->flag = true;
+        e->args[0] = args[0];
+        for (int i = 1; i < n; i++) {
+            adp_type_id t = args[i]->type.id;
+            if (t != ADP_T_INT2 && t != ADP_T_INT4 && t != ADP_T_UNKNOWN) return NULL;
+            if (!(e->args[i] = adp_coerce(p, args[i], (adp_type){ADP_T_INT4, -1}, false)))
+                return NULL;
+        }
+        return e;
+    }
     for (size_t f = 0; f < sizeof fns / sizeof *fns; f++) {
         const char *sig = fns[f].sig;
         size_t req = 0, max = strlen(sig);
@@ -284,7 +299,8 @@ static adp_expr *round_call(adp_pctx *p, PgQuery__FuncCall *fc, adp_expr **args,
     bool fl = n == 1 && t != ADP_T_NUMERIC;
     adp_type to = {fl ? ADP_T_FLOAT8 : ADP_T_NUMERIC, -1};
     adp_type_id t1 = n == 2 ? args[1]->type.id : ADP_T_INT4;
-    if ((!adp_type_is_numeric(t) && t != ADP_T_UNKNOWN) || (fl && n == 2) ||
+    bool is_float = t == ADP_T_FLOAT4 || t == ADP_T_FLOAT8; /* no round(float8, int) */
+    if ((!adp_type_is_numeric(t) && t != ADP_T_UNKNOWN) || (is_float && n == 2) ||
         (t1 != ADP_T_INT2 && t1 != ADP_T_INT4 && t1 != ADP_T_UNKNOWN)) {
         no_such_function(p, fc, "round", args, n);
         return NULL;

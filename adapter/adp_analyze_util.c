@@ -153,8 +153,9 @@ adp_expr *adp_coerce(adp_pctx *p, adp_expr *e, adp_type to, bool explicit_cast)
                                 p->err);
             /* PostgreSQL folds such a cast only when planning, after every type check and
              * never in a branch it drops (CASE WHEN false, COALESCE after a non-null): a
-             * value error waits for execution, without a position, as there */
-            if (!ok && strncmp(p->err->sqlstate, "22", 2) == 0) {
+             * value error waits for adp_fold_expr or execution, without a position, as
+             * there; only a cast that does not exist at all is an analysis error */
+            if (!ok && strcmp(p->err->sqlstate, "42846") != 0) {
                 pgw_error_clear(p->err);
                 p->err->message[0] = p->err->detail[0] = p->err->hint[0] = 0;
                 p->err->position = 0;

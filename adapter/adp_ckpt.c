@@ -297,6 +297,8 @@ bool adp_ckpt_open_newest(const adp_datadir *dd, adp_ckpt_in **in, adp_ckpt_mark
             break;
         }
         if (v == 0) {
+            /* Reported through err even when an older one is then used: log it. */
+            if (!*skipped) snprintf(err, errlen, "passed over damaged checkpoint \"%s\"", path);
             (*skipped)++;
             continue;
         }

@@ -50,7 +50,8 @@ typedef struct adp_ckpt_in adp_ckpt_in;
 /* Finds the newest checkpoint whose checksum verifies and opens its body for reading.
  * Returns false on an I/O error (err set). With no usable checkpoint, *in is NULL and
  * `mark` is zero (replay the whole log). `skipped` counts damaged checkpoint files passed
- * over (the log check then decides whether starting is still safe). Modifies nothing. */
+ * over (err then names the newest of them, to be logged; the log check decides whether
+ * starting is still safe). Modifies nothing. */
 bool adp_ckpt_open_newest(const adp_datadir *dd, adp_ckpt_in **in, adp_ckpt_mark *mark,
                           unsigned *skipped, char *err, size_t errlen);
 /* Reads exactly n body bytes; false at the end of the body or on an I/O error. */

@@ -444,6 +444,11 @@ int adp_dt_parse(const char *str, size_t len, adp_dt_parts *p)
             break;
         }
         case TK_ALPHA:
+            /* the ISO "T" separates a date from what follows it, which must be there */
+            if (k->n == 1 && (k->p[0] == 't' || k->p[0] == 'T') &&
+                (i + 1 >= nt ||
+                 (t[i + 1].kind != TK_NUM && t[i + 1].kind != TK_TIME && t[i + 1].kind != TK_DATE)))
+                return ADP_DT_SYNTAX;
             if ((r = decode_alpha(k, nt, p, &ampm)) != ADP_DT_OK) return r;
             break;
         default: {

@@ -247,39 +247,54 @@ static void begin_returning(adp_pctx *p, const adp_returning *ret, pgw_buf *out)
     if (ret->ntargets) adp_write_row_description(p->s, out, ret->targets, ret->ntargets);
 }
 
+bool adp_plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    return plan_insert(p, st, pl);
+}
+
 bool adp_exec_insert(adp_pctx *p, PgQuery__InsertStmt *st, pgw_buf *out)
 {
-    adp_insert_plan pl = {0};
-    if (!plan_insert(p, st, &pl)) return false;
-    adp_table *t = pl.table;
-    begin_returning(p, &pl.ret, out);
-    if (p->s->plan_only) return true;
+    adp_insert_plan pl;
+    if (!adp_plan_insert(p, st, &pl)) return false;
+    if (p->s->plan_only) {
+        begin_returning(p, &pl.ret, out);
+        return true;
+    }
+    return adp_run_insert(p, &pl, out);
+}
+
+bool adp_run_insert(adp_pctx *p, const adp_insert_plan *pl, pgw_buf *out)
+{
+    adp_table *t = pl->table;
+    begin_returning(p, &pl->ret, out);
     adp_value vals[t->ncols ? t->ncols : 1];
     adp_eval_ctx c = {.s = p->s};
     adp_value **src = NULL;
     size_t nsrc = 0;
-    if (pl.select) {
+    int nrows = pl->nrows;
+    if (pl->select) {
         /* Every source row is read before the first is stored (INSERT INTO t SELECT .. t). */
-        if (!adp_select_collect(p, pl.select, &src, &nsrc)) return false;
-        pl.nrows = (int)nsrc;
+        if (!adp_select_collect(p, pl->select, &src, &nsrc)) return false;
+        nrows = (int)nsrc;
     }
-    for (int r = 0; r < pl.nrows; r++) {
+    for (int r = 0; r < nrows; r++) {
         if (src) {
             for (int i = 0; i < t->ncols; i++)
                 vals[i] = t->cols[i].has_default ? t->cols[i].defval : (adp_value){.isnull = true};
-            for (int i = 0; i < pl.ncols; i++)
-                vals[pl.cols[i]] = src[r][i];
+            for (int i = 0; i < pl->ncols; i++)
+                vals[pl->cols[i]] = src[r][i];
         } else
             for (int i = 0; i < t->ncols; i++)
-                if (!adp_eval(pl.rows[r][i], &c, &vals[i], p->err)) return false;
+                if (!adp_eval(pl->rows[r][i], &c, &vals[i], p->err)) return false;
         if (!check_row(p, t, vals, NULL)) return false;
         adp_row *row = adp_row_new(t, vals);
         adp_table_append(t, row);
         adp_undo_push(p->s, ADP_UNDO_INSERT, t, row);
-        if (!returning_row(p, &pl.ret, row->vals, out)) return false;
+        if (!returning_row(p, &pl->ret, row->vals, out)) return false;
     }
     char tag[48];
-    snprintf(tag, sizeof tag, "INSERT 0 %d", pl.nrows);
+    snprintf(tag, sizeof tag, "INSERT 0 %d", nrows);
     pgw_be_write_command_complete(out, tag);
     return true;
 }
@@ -300,9 +315,28 @@ static bool plan_modify(adp_pctx *p, PgQuery__RangeVar *rv, PgQuery__WithClause 
 
 /* Rows matching WHERE, collected first so that rows appended by the statement itself are
  * never visited. */
-static bool matching_rows(adp_pctx *p, adp_modify_plan *pl, adp_row ***rows, size_t *n)
+static bool matching_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows, size_t *n)
 {
     adp_table *t = pl->table;
+    const adp_index *ix;
+    int col;
+    const adp_expr *key = pl->where ? adp_find_key_lookup(t, pl->where, &ix, &col) : NULL;
+    if (key) {
+        /* WHERE pins a unique key: at most one row, found through the index; WHERE still
+         * decides on it */
+        adp_eval_ctx kc = {.s = p->s};
+        adp_value vals[t->ncols];
+        *rows = adp_arena_alloc(p->a, sizeof **rows);
+        *n = 0;
+        if (!adp_eval(key, &kc, &vals[col], p->err)) return false;
+        adp_row *r = vals[col].isnull ? NULL : adp_index_lookup(t, ix, vals, NULL);
+        if (!r) return true;
+        adp_eval_ctx c = {.s = p->s, .row = r->vals};
+        bool pass = true;
+        if (!adp_eval_qual(pl->where, &c, &pass, p->err)) return false;
+        if (pass) (*rows)[(*n)++] = r;
+        return true;
+    }
     *rows = adp_arena_alloc(p->a, (adp_table_count(t) ? adp_table_count(t) : 1) * sizeof **rows);
     *n = 0;
     for (size_t i = 0; i < adp_table_count(t); i++) {
@@ -314,8 +348,9 @@ static bool matching_rows(adp_pctx *p, adp_modify_plan *pl, adp_row ***rows, siz
     return true;
 }
 
-bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out)
+bool adp_plan_update(adp_pctx *p, PgQuery__UpdateStmt *st, adp_modify_plan *plp)
 {
+    memset(plp, 0, sizeof *plp);
     adp_modify_plan pl = {0};
     if (st->n_from_clause) return pgw_errorf(p->err, "0A000", "UPDATE ... FROM is not supported");
     if (!plan_modify(p, st->relation, st->with_clause, st->where_clause, &pl)) return false;
@@ -346,28 +381,42 @@ bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out)
         pl.set_exprs[i] = e;
     }
     if (!plan_returning(p, st->returning_list, st->n_returning_list, &pl.ret)) return false;
+    *plp = pl;
+    return true;
+}
+
+bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out)
+{
+    adp_modify_plan pl;
+    if (!adp_plan_update(p, st, &pl)) return false;
     if (p->s->plan_only) {
         begin_returning(p, &pl.ret, out);
         return true;
     }
+    return adp_run_modify(p, &pl, out);
+}
+
+static bool run_update(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out)
+{
+    adp_table *t = pl->table;
     adp_row **rows;
     size_t n;
-    if (!matching_rows(p, &pl, &rows, &n)) return false;
-    begin_returning(p, &pl.ret, out);
+    if (!matching_rows(p, pl, &rows, &n)) return false;
+    begin_returning(p, &pl->ret, out);
     adp_value vals[t->ncols ? t->ncols : 1];
     for (size_t r = 0; r < n; r++) {
         adp_row *old = rows[r];
         adp_eval_ctx c = {.s = p->s, .row = old->vals};
         memcpy(vals, old->vals, (size_t)t->ncols * sizeof *vals);
-        for (int i = 0; i < pl.nset; i++)
-            if (!adp_eval(pl.set_exprs[i], &c, &vals[pl.set_cols[i]], p->err)) return false;
+        for (int i = 0; i < pl->nset; i++)
+            if (!adp_eval(pl->set_exprs[i], &c, &vals[pl->set_cols[i]], p->err)) return false;
         if (!check_row(p, t, vals, old)) return false;
         adp_row *row = adp_row_new(t, vals);
         adp_table_unlink(t, old);
         adp_undo_push(p->s, ADP_UNDO_DELETE, t, old);
         adp_table_append(t, row);
         adp_undo_push(p->s, ADP_UNDO_INSERT, t, row);
-        if (!returning_row(p, &pl.ret, row->vals, out)) return false;
+        if (!returning_row(p, &pl->ret, row->vals, out)) return false;
     }
     char tag[48];
     snprintf(tag, sizeof tag, "UPDATE %zu", n);
@@ -375,25 +424,37 @@ bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out)
     return true;
 }
 
+bool adp_plan_delete(adp_pctx *p, PgQuery__DeleteStmt *st, adp_modify_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->is_delete = true;
+    if (st->n_using_clause) return pgw_errorf(p->err, "0A000", "DELETE ... USING is not supported");
+    return plan_modify(p, st->relation, st->with_clause, st->where_clause, pl) &&
+           plan_returning(p, st->returning_list, st->n_returning_list, &pl->ret);
+}
+
 bool adp_exec_delete(adp_pctx *p, PgQuery__DeleteStmt *st, pgw_buf *out)
 {
-    adp_modify_plan pl = {.is_delete = true};
-    if (st->n_using_clause) return pgw_errorf(p->err, "0A000", "DELETE ... USING is not supported");
-    if (!plan_modify(p, st->relation, st->with_clause, st->where_clause, &pl) ||
-        !plan_returning(p, st->returning_list, st->n_returning_list, &pl.ret))
-        return false;
+    adp_modify_plan pl;
+    if (!adp_plan_delete(p, st, &pl)) return false;
     if (p->s->plan_only) {
         begin_returning(p, &pl.ret, out);
         return true;
     }
+    return adp_run_modify(p, &pl, out);
+}
+
+bool adp_run_modify(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out)
+{
+    if (!pl->is_delete) return run_update(p, pl, out);
     adp_row **rows;
     size_t n;
-    if (!matching_rows(p, &pl, &rows, &n)) return false;
-    begin_returning(p, &pl.ret, out);
+    if (!matching_rows(p, pl, &rows, &n)) return false;
+    begin_returning(p, &pl->ret, out);
     for (size_t r = 0; r < n; r++) {
-        if (!returning_row(p, &pl.ret, rows[r]->vals, out)) return false;
-        adp_table_unlink(pl.table, rows[r]);
-        adp_undo_push(p->s, ADP_UNDO_DELETE, pl.table, rows[r]);
+        if (!returning_row(p, &pl->ret, rows[r]->vals, out)) return false;
+        adp_table_unlink(pl->table, rows[r]);
+        adp_undo_push(p->s, ADP_UNDO_DELETE, pl->table, rows[r]);
     }
     char tag[48];
     snprintf(tag, sizeof tag, "DELETE %zu", n);

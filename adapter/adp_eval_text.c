@@ -124,6 +124,14 @@ bool adp_eval_text(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw
             set_text(out, "", 0);
             return true;
         }
+        if (e->flag) { /* bytea: bytes */
+            size_t b = (uint64_t)(start - 1) < len ? (size_t)(start - 1) : len;
+            size_t n = end == INT64_MAX || (uint64_t)(end - start) > len - b
+                           ? len - b
+                           : (size_t)(end - start);
+            set_text(out, p + b, n);
+            return true;
+        }
         size_t b = char_off(p, len, start - 1);
         size_t n = end == INT64_MAX ? len - b : char_off(p + b, len - b, end - start);
         set_text(out, p + b, n);

@@ -25,13 +25,26 @@ bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_b
                            pgw_error *err);
 
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out);
+/* psql's \gdesc type-naming query (adp_gdesc.c): *handled false when st is another query. */
+bool adp_gdesc_try(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out, bool *handled);
 /* Runs a SELECT planned before (its tables still current): rows, CommandComplete. */
 bool adp_exec_select_plan(adp_pctx *p, const adp_select_plan *pl, pgw_buf *out);
+/* WHERE (or one of its ANDed terms) is col = constant/parameter on a single-column unique
+ * index of t: that term's value expression, with the index and column; else NULL. */
+const adp_expr *adp_find_key_lookup(const adp_table *t, const adp_expr *where, const adp_index **ix,
+                                    int *col);
 bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl);
 /* Runs a planned SELECT into arena rows of pl->ncomputed values (visible columns first),
  * after DISTINCT, ORDER BY, OFFSET and LIMIT. */
 bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***rows, size_t *n);
 bool adp_exec_insert(adp_pctx *p, PgQuery__InsertStmt *st, pgw_buf *out);
+/* Plans and runs apart, for prepared statements (plans live in the caller's arena p->a;
+ * run under the db write lock, while the catalog version of the plan is current). */
+bool adp_plan_insert(adp_pctx *p, PgQuery__InsertStmt *st, adp_insert_plan *pl);
+bool adp_run_insert(adp_pctx *p, const adp_insert_plan *pl, pgw_buf *out);
+bool adp_plan_update(adp_pctx *p, PgQuery__UpdateStmt *st, adp_modify_plan *pl);
+bool adp_plan_delete(adp_pctx *p, PgQuery__DeleteStmt *st, adp_modify_plan *pl);
+bool adp_run_modify(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out);
 bool adp_exec_update(adp_pctx *p, PgQuery__UpdateStmt *st, pgw_buf *out);
 bool adp_exec_delete(adp_pctx *p, PgQuery__DeleteStmt *st, pgw_buf *out);
 bool adp_exec_create_table(adp_pctx *p, PgQuery__CreateStmt *st, pgw_buf *out);

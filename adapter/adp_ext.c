@@ -1,9 +1,8 @@
-/* adp_ext: prepared statements and portals: the extended query protocol (Parse, Bind,
- * Describe, Execute, Close, Sync) and SQL PREPARE / EXECUTE / DEALLOCATE.
+/* adp_ext: prepared statements: Parse and SQL PREPARE / EXECUTE / DEALLOCATE.
  * A statement is parsed and analyzed once, at Parse: its parameter types are inferred
- * then, and a SELECT keeps its plan and reuses it while the catalog version it was planned
- * at is current (re-planned otherwise). Other statements keep their parse tree and are
- * planned per execution, as a repeated simple query is. */
+ * then, and a SELECT, INSERT, UPDATE or DELETE keeps its plan and reuses it while the
+ * catalog version it was planned at is current (planned again otherwise). Other statements
+ * keep their parse tree and are planned per execution. Portals are in adp_portal.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,51 +14,7 @@
 
 #define MAX_PARAMS 65535 /* the protocol's int16 parameter count */
 
-/* A prepared statement. Owned by the session's adp_ext list (one reference) and by each
- * portal made from it (one reference each); session thread only. */
-typedef struct adp_prepared {
-    struct adp_prepared *next;
-    char *name;
-    char *sql;                  /* NUL-terminated; error positions are offsets into it */
-    PgQuery__ParseResult *tree; /* Parse: the owned tree, else NULL */
-    PgQuery__Node *copy;        /* SQL PREPARE: an owned deep copy of the statement */
-    PgQuery__Node *stmt;        /* the statement; NULL for an empty query */
-    bool pgtype;                /* the canned pg_type query (adp_pgtype.c) */
-    int nparams;
-    adp_type *ptypes; /* heap, nparams entries */
-    int refs;
-    uint64_t version;            /* catalog version the analysis below was made at */
-    adp_arena arena;             /* memory of the plan */
-    const adp_select_plan *plan; /* a SELECT's plan, reused while `version` is current */
-    pgw_buf rowdesc;             /* RowDescription with text formats; empty: NoData */
-    pgw_buf shape;               /* the RowDescription of the first analysis: clients rely on it */
-    bool shaped;
-} adp_prepared;
-
-/* A portal: a statement with bound parameters. Owned by the session's adp_ext list. */
-typedef struct adp_portal {
-    struct adp_portal *next;
-    char *name;
-    adp_prepared *ps;
-    adp_arena arena; /* parameter values */
-    adp_value *params;
-    int nparams;
-    int16_t *rfmt;
-    int nrfmt;
-    bool started, done, is_select;
-    pgw_buf rows; /* DataRows of a portal run with a row limit, not yet sent */
-    size_t pos;
-    char tag[64];
-} adp_portal;
-
-/* The session's statements and portals (linked lists: sessions hold a handful). */
-struct adp_ext {
-    adp_prepared *stmts;
-    adp_portal *portals;
-    adp_portal *spare; /* one freed portal kept for the next Bind (its arena block too) */
-};
-
-static adp_ext *ext_of(adp_session *s)
+adp_ext *adp_ps_ext(adp_session *s)
 {
     if (!s->ext) {
         s->ext = calloc(1, sizeof *s->ext);
@@ -68,7 +23,7 @@ static adp_ext *ext_of(adp_session *s)
     return s->ext;
 }
 
-static char *dup_str(const char *p, size_t n)
+char *adp_ps_strdup(const char *p, size_t n)
 {
     char *d = malloc(n + 1);
     if (!d) abort();
@@ -77,7 +32,7 @@ static char *dup_str(const char *p, size_t n)
     return d;
 }
 
-static void ps_release(adp_prepared *ps)
+void adp_ps_release(adp_prepared *ps)
 {
     if (!ps || --ps->refs > 0) return;
     if (ps->tree) pg_query__parse_result__free_unpacked(ps->tree, NULL);
@@ -91,108 +46,39 @@ static void ps_release(adp_prepared *ps)
     free(ps);
 }
 
-static adp_prepared **ps_find(adp_session *s, const char *name)
+adp_prepared **adp_ps_find(adp_session *s, const char *name)
 {
-    adp_prepared **pp = &ext_of(s)->stmts;
+    adp_prepared **pp = &adp_ps_ext(s)->stmts;
     while (*pp && strcmp((*pp)->name, name) != 0)
         pp = &(*pp)->next;
     return pp;
 }
 
-static void ps_drop(adp_prepared **pp)
+void adp_ps_drop(adp_prepared **pp)
 {
     adp_prepared *ps = *pp;
     *pp = ps->next;
-    ps_release(ps);
-}
-
-static void portal_destroy(adp_portal *pt)
-{
-    adp_arena_free(&pt->arena);
-    pgw_buf_free(&pt->rows);
-    free(pt->name);
-    free(pt);
-}
-
-/* Frees a portal, or keeps it as the spare: Bind-Execute-Sync loops allocate nothing. */
-static void portal_free(adp_session *s, adp_portal *pt)
-{
-    ps_release(pt->ps);
-    pt->ps = NULL;
-    if (s->ext->spare) {
-        portal_destroy(pt);
-        return;
-    }
-    adp_arena_reset(&pt->arena);
-    if (pt->rows.cap > 65536) {
-        pgw_buf_free(&pt->rows);
-        pgw_buf_init(&pt->rows);
-    }
-    pgw_buf_reset(&pt->rows);
-    s->ext->spare = pt;
-}
-
-static adp_portal *portal_new(adp_session *s, const char *name)
-{
-    adp_portal *pt = s->ext->spare;
-    if (pt) {
-        s->ext->spare = NULL;
-        char *keep = pt->name;
-        adp_arena arena = pt->arena;
-        pgw_buf rows = pt->rows;
-        memset(pt, 0, sizeof *pt);
-        pt->arena = arena;
-        pt->rows = rows;
-        size_t l = strlen(name);
-        pt->name = realloc(keep, l + 1);
-        if (!pt->name) abort();
-        memcpy(pt->name, name, l + 1);
-        return pt;
-    }
-    pt = calloc(1, sizeof *pt);
-    if (!pt) abort();
-    pt->name = dup_str(name, strlen(name));
-    adp_arena_init(&pt->arena);
-    pgw_buf_init(&pt->rows);
-    return pt;
-}
-
-static adp_portal **portal_find(adp_session *s, const char *name)
-{
-    adp_portal **pp = &ext_of(s)->portals;
-    while (*pp && strcmp((*pp)->name, name) != 0)
-        pp = &(*pp)->next;
-    return pp;
-}
-
-static void drop_portals(adp_session *s)
-{
-    if (!s->ext) return;
-    while (s->ext->portals) {
-        adp_portal *pt = s->ext->portals;
-        s->ext->portals = pt->next;
-        portal_free(s, pt);
-    }
+    adp_ps_release(ps);
 }
 
 static void drop_statements(adp_session *s)
 {
     if (!s->ext) return;
     while (s->ext->stmts)
-        ps_drop(&s->ext->stmts);
+        adp_ps_drop(&s->ext->stmts);
 }
 
 void adp_ext_discard(adp_session *s)
 {
     s->discard_all = false;
-    drop_portals(s);
+    adp_portals_drop(s, false);
     drop_statements(s);
 }
 
 void adp_ext_free(adp_session *s)
 {
     adp_ext_discard(s);
-    if (s->ext && s->ext->spare) portal_destroy(s->ext->spare);
+    adp_portals_drop(s, true);
     free(s->ext);
     s->ext = NULL;
     free(s->ptypes);
@@ -249,12 +135,13 @@ static bool same_shape(const pgw_buf *a, const pgw_buf *b)
 }
 
 /* Plans ps now: parameter types, RowDescription, and a SELECT's reusable plan. */
-static bool analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
+bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
 {
     adp_arena_free(&ps->arena);
     adp_arena_init(&ps->arena);
     pgw_buf_reset(&ps->rowdesc);
     ps->plan = NULL;
+    ps->plan_kind = 0;
     ps->version = atomic_load(&s->db->catalog_version);
     bool skip = s->skip_rowdesc;
     int nrfmt = s->nrfmt;
@@ -268,20 +155,51 @@ static bool analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
         if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);
         s->nptypes = ps->nparams;
         s->plan_only = true;
-        if (ps->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+        PgQuery__Node *st = ps->stmt;
+        switch (st->node_case) {
+        case PG_QUERY__NODE__NODE_SELECT_STMT:
+        case PG_QUERY__NODE__NODE_INSERT_STMT:
+        case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        case PG_QUERY__NODE__NODE_DELETE_STMT: {
             adp_pctx p = {.s = s, .a = &ps->arena, .sql = ps->sql, .err = err};
-            adp_select_plan *pl = adp_arena_alloc(&ps->arena, sizeof *pl);
+            const adp_target *targets = NULL;
+            int ntargets = 0;
             pthread_rwlock_rdlock(&s->db->lock);
             /* read under the lock: the plan's table pointers are valid for this version */
             ps->version = atomic_load(&s->db->catalog_version);
-            ok = adp_plan_select(&p, ps->stmt->select_stmt, pl);
-            pthread_rwlock_unlock(&s->db->lock);
-            if (ok) {
-                adp_write_row_description(s, &ps->rowdesc, pl->targets, pl->ntargets);
+            if (st->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+                adp_select_plan *pl = adp_arena_alloc(&ps->arena, sizeof *pl);
+                ok = adp_plan_select(&p, st->select_stmt, pl);
+                targets = pl->targets;
+                ntargets = pl->ntargets;
+                ps->plan_kind = 'S';
+                ps->plan = pl;
+            } else if (st->node_case == PG_QUERY__NODE__NODE_INSERT_STMT) {
+                adp_insert_plan *pl = adp_arena_alloc(&ps->arena, sizeof *pl);
+                ok = adp_plan_insert(&p, st->insert_stmt, pl);
+                targets = pl->ret.targets;
+                ntargets = pl->ret.ntargets;
+                ps->plan_kind = 'I';
+                ps->plan = pl;
+            } else {
+                adp_modify_plan *pl = adp_arena_alloc(&ps->arena, sizeof *pl);
+                ok = st->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT
+                         ? adp_plan_update(&p, st->update_stmt, pl)
+                         : adp_plan_delete(&p, st->delete_stmt, pl);
+                targets = pl->ret.targets;
+                ntargets = pl->ret.ntargets;
+                ps->plan_kind = 'M';
                 ps->plan = pl;
             }
-        } else {
+            pthread_rwlock_unlock(&s->db->lock);
+            if (!ok) ps->plan = NULL;
+            if (ok && (ntargets || ps->plan_kind == 'S'))
+                adp_write_row_description(s, &ps->rowdesc, targets, ntargets);
+            break;
+        }
+        default:
             ok = adp_stmt_run(s, ps->sql, ps->stmt, &ps->rowdesc, err);
+            break;
         }
         s->plan_only = false;
         if (ok) {
@@ -311,7 +229,7 @@ static bool analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
     return ok;
 }
 
-static bool failed_block(adp_session *s, const adp_prepared *ps, pgw_error *err)
+bool adp_ps_failed_block(adp_session *s, const adp_prepared *ps, pgw_error *err)
 {
     if (s->txn != ADP_TXN_FAILED || (ps->stmt && adp_session_is_txn_end(ps->stmt))) return false;
     pgw_errorf(err, "25P02",
@@ -320,9 +238,9 @@ static bool failed_block(adp_session *s, const adp_prepared *ps, pgw_error *err)
 }
 
 /* Runs ps with the session's current parameters and result formats. */
-static bool run_stmt(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
+bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
 {
-    if (failed_block(s, ps, err)) return false;
+    if (adp_ps_failed_block(s, ps, err)) return false;
     if (ps->pgtype) {
         adp_pgtype_run(s, out, false);
         return true;
@@ -332,21 +250,34 @@ static bool run_stmt(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *
         return true;
     }
     adp_db *db = s->db;
-    if (atomic_load(&db->catalog_version) != ps->version && !analyze(s, ps, err)) return false;
+    if (atomic_load(&db->catalog_version) != ps->version && !adp_ps_analyze(s, ps, err))
+        return false;
     ptypes_reserve(s, ps->nparams);
     if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);
     bool ok;
     for (int tries = 0; ps->plan; tries++) {
-        pthread_rwlock_rdlock(&db->lock);
+        bool write = ps->plan_kind != 'S';
+        if (write && s->read_only) {
+            const char *what = ps->plan_kind == 'I'                             ? "INSERT"
+                               : ((const adp_modify_plan *)ps->plan)->is_delete ? "DELETE"
+                                                                                : "UPDATE";
+            return pgw_errorf(err, "25006", "cannot execute %s in a read-only transaction", what);
+        }
+        if (write)
+            pthread_rwlock_wrlock(&db->lock);
+        else
+            pthread_rwlock_rdlock(&db->lock);
         if (atomic_load(&db->catalog_version) == ps->version) {
             adp_pctx p = {.s = s, .a = &s->arena, .sql = ps->sql, .err = err};
-            ok = adp_exec_select_plan(&p, ps->plan, out);
+            ok = ps->plan_kind == 'S'   ? adp_exec_select_plan(&p, ps->plan, out)
+                 : ps->plan_kind == 'I' ? adp_run_insert(&p, ps->plan, out)
+                                        : adp_run_modify(&p, ps->plan, out);
             pthread_rwlock_unlock(&db->lock);
             return ok;
         }
         pthread_rwlock_unlock(&db->lock);
         if (tries == 3) break; /* DDL keeps racing us: plan inside the statement instead */
-        if (!analyze(s, ps, err)) return false;
+        if (!adp_ps_analyze(s, ps, err)) return false;
     }
     s->nptypes = ps->nparams;
     ok = adp_session_run_one(s, ps->sql, ps->stmt, out, err);
@@ -370,7 +301,7 @@ static adp_prepared *ps_new(const char *name)
 {
     adp_prepared *ps = calloc(1, sizeof *ps);
     if (!ps) abort();
-    ps->name = dup_str(name, strlen(name));
+    ps->name = adp_ps_strdup(name, strlen(name));
     ps->refs = 1;
     adp_arena_init(&ps->arena);
     pgw_buf_init(&ps->rowdesc);
@@ -381,13 +312,13 @@ static adp_prepared *ps_new(const char *name)
 bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len, int noids,
                    const uint32_t *param_oids, pgw_buf *out, pgw_error *err)
 {
-    adp_prepared **slot = ps_find(s, name);
+    adp_prepared **slot = adp_ps_find(s, name);
     if (*slot && name[0]) {
         pgw_errorf(err, "42P05", "prepared statement \"%s\" already exists", name);
         goto fail;
     }
     adp_prepared *ps = ps_new(name);
-    ps->sql = dup_str(sql, len);
+    ps->sql = adp_ps_strdup(sql, len);
     ps->nparams = noids;
     ps->ptypes = calloc(noids ? (size_t)noids : 1, sizeof *ps->ptypes);
     if (!ps->ptypes) abort();
@@ -413,323 +344,21 @@ bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len
         }
         if (ps->tree->n_stmts == 1) ps->stmt = ps->tree->stmts[0]->stmt;
     }
-    if (failed_block(s, ps, err) || !analyze(s, ps, err)) goto fail_ps;
+    if (adp_ps_failed_block(s, ps, err) || !adp_ps_analyze(s, ps, err)) goto fail_ps;
     adp_arena_reset(&s->arena);
-    slot = ps_find(s, name); /* analysis cannot add statements, but stay exact */
-    if (*slot) ps_drop(slot);
-    ps->next = ext_of(s)->stmts;
+    slot = adp_ps_find(s, name); /* analysis cannot add statements, but stay exact */
+    if (*slot) adp_ps_drop(slot);
+    ps->next = adp_ps_ext(s)->stmts;
     s->ext->stmts = ps;
     pgw_buf_begin_msg(out, '1');
     pgw_buf_end_msg(out);
     return true;
 fail_ps:
-    ps_release(ps);
+    adp_ps_release(ps);
 fail:
     adp_arena_reset(&s->arena);
     adp_session_abort(s);
     return false;
-}
-
-static int fmt_at(int n, const int16_t *f, int i)
-{
-    return n == 0 ? 0 : n == 1 ? f[0] : f[i];
-}
-
-static int rowdesc_ncols(const adp_prepared *ps)
-{
-    if (ps->rowdesc.len < 7) return 0;
-    const unsigned char *d = (const unsigned char *)ps->rowdesc.data;
-    return (d[5] << 8) | d[6];
-}
-
-static bool bind_param(adp_session *s, adp_portal *pt, const adp_bind_msg *b, int i, pgw_error *err)
-{
-    adp_value *v = &pt->params[i];
-    if (!b->vals[i] || b->lens[i] < 0) {
-        v->isnull = true;
-        return true;
-    }
-    adp_type t = pt->ps->ptypes[i];
-    int f = fmt_at(b->nfmt, b->fmt, i);
-    size_t len = (size_t)b->lens[i];
-    /* values must outlive the Bind message's buffer: copy them into the portal */
-    char *copy = adp_arena_strndup(&pt->arena, b->vals[i], len);
-    if (f == 0) {
-        if (!adp_utf8_verify(copy, len, err)) return false;
-        return adp_value_in(t, copy, len, &s->fmt, &pt->arena, v, err);
-    }
-    if (adp_value_recv(t, copy, len, &pt->arena, v, err)) return true;
-    if (strcmp(err->sqlstate, "22P03") == 0)
-        pgw_errorf(err, "22P03", "incorrect binary data format in bind parameter %d", i + 1);
-    return false;
-}
-
-bool adp_ext_bind(adp_session *s, const adp_bind_msg *b, pgw_buf *out, pgw_error *err)
-{
-    adp_prepared *ps = *ps_find(s, b->stmt);
-    adp_portal *pt = NULL;
-    if (!ps) {
-        pgw_errorf(err, "26000", "prepared statement \"%s\" does not exist", b->stmt);
-        goto fail;
-    }
-    if (b->nfmt > 1 && b->nfmt != b->nvals) {
-        pgw_errorf(err, "08P01", "bind message has %d parameter formats but %d parameters", b->nfmt,
-                   b->nvals);
-        goto fail;
-    }
-    if (b->nvals != ps->nparams) {
-        pgw_errorf(err, "08P01",
-                   "bind message supplies %d parameters, but prepared statement \"%s\" requires "
-                   "%d",
-                   b->nvals, b->stmt, ps->nparams);
-        goto fail;
-    }
-    for (int i = 0; i < b->nfmt; i++)
-        if (b->fmt[i] != 0 && b->fmt[i] != 1) {
-            pgw_errorf(err, "22023", "unsupported format code: %d", b->fmt[i]);
-            goto fail;
-        }
-    for (int i = 0; i < b->nrfmt; i++)
-        if (b->rfmt[i] != 0 && b->rfmt[i] != 1) {
-            pgw_errorf(err, "22023", "unsupported format code: %d", b->rfmt[i]);
-            goto fail;
-        }
-    int ncols = rowdesc_ncols(ps);
-    if (b->nrfmt > 1 && b->nrfmt != ncols) {
-        pgw_errorf(err, "08P01", "bind message has %d result formats but query has %d columns",
-                   b->nrfmt, ncols);
-        goto fail;
-    }
-    if (failed_block(s, ps, err)) goto fail;
-    adp_portal **slot = portal_find(s, b->portal);
-    if (*slot && b->portal[0]) {
-        pgw_errorf(err, "42P03", "portal \"%s\" already exists", b->portal);
-        goto fail;
-    }
-    if (*slot) {
-        adp_portal *old = *slot;
-        *slot = old->next;
-        portal_free(s, old);
-    }
-    pt = portal_new(s, b->portal);
-    pt->ps = ps;
-    ps->refs++;
-    pt->nparams = b->nvals;
-    pt->params =
-        adp_arena_zalloc(&pt->arena, (size_t)(b->nvals ? b->nvals : 1) * sizeof *pt->params);
-    for (int i = 0; i < b->nvals; i++)
-        if (!bind_param(s, pt, b, i, err)) goto fail;
-    pt->nrfmt = b->nrfmt;
-    pt->rfmt = adp_arena_alloc(&pt->arena, (size_t)(b->nrfmt ? b->nrfmt : 1) * sizeof *pt->rfmt);
-    if (b->nrfmt) memcpy(pt->rfmt, b->rfmt, (size_t)b->nrfmt * sizeof *pt->rfmt);
-    pt->is_select = ps->stmt && ps->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT;
-    pt->next = s->ext->portals;
-    s->ext->portals = pt;
-    pgw_buf_begin_msg(out, '2');
-    pgw_buf_end_msg(out);
-    return true;
-fail:
-    if (pt) portal_free(s, pt);
-    adp_session_abort(s);
-    return false;
-}
-
-/* The statement's RowDescription with the given result formats, or NoData. */
-static void write_rowdesc(pgw_buf *out, const adp_prepared *ps, int nrfmt, const int16_t *rfmt)
-{
-    if (ps->rowdesc.len == 0) {
-        pgw_buf_begin_msg(out, 'n');
-        pgw_buf_end_msg(out);
-        return;
-    }
-    size_t at = out->len;
-    pgw_buf_put(out, ps->rowdesc.data, ps->rowdesc.len);
-    if (out->failed || nrfmt == 0) return;
-    int n = rowdesc_ncols(ps);
-    size_t off = at + 7;
-    for (int i = 0; i < n; i++) {
-        off += strlen(out->data + off) + 1 + 16; /* name, then 16 bytes before the format */
-        int16_t f = (int16_t)fmt_at(nrfmt, rfmt, i);
-        out->data[off] = (char)(f >> 8);
-        out->data[off + 1] = (char)f;
-        off += 2;
-    }
-}
-
-bool adp_ext_describe(adp_session *s, char kind, const char *name, pgw_buf *out, pgw_error *err)
-{
-    if (kind == 'S') {
-        adp_prepared *ps = *ps_find(s, name);
-        if (!ps) {
-            pgw_errorf(err, "26000", "prepared statement \"%s\" does not exist", name);
-            goto fail;
-        }
-        if (ps->stmt && atomic_load(&s->db->catalog_version) != ps->version && !analyze(s, ps, err))
-            goto fail;
-        pgw_buf_begin_msg(out, 't');
-        pgw_buf_put_i16(out, (int16_t)ps->nparams);
-        for (int i = 0; i < ps->nparams; i++)
-            pgw_buf_put_i32(out, (int32_t)adp_type_oid(ps->ptypes[i].id));
-        pgw_buf_end_msg(out);
-        write_rowdesc(out, ps, 0, NULL);
-        adp_arena_reset(&s->arena);
-        return true;
-    }
-    if (kind != 'P') {
-        pgw_errorf(err, "08P01", "invalid DESCRIBE message subtype %d", kind);
-        goto fail;
-    }
-    adp_portal *pt = *portal_find(s, name);
-    if (!pt) {
-        pgw_errorf(err, "34000", "portal \"%s\" does not exist", name);
-        goto fail;
-    }
-    write_rowdesc(out, pt->ps, pt->nrfmt, pt->rfmt);
-    return true;
-fail:
-    adp_arena_reset(&s->arena);
-    adp_session_abort(s);
-    return false;
-}
-
-/* Moves the DataRows of a run into the portal's buffer; other messages (notices, empty
- * query) go to out now; the CommandComplete tag is kept for the end. */
-static void split_run(adp_portal *pt, pgw_buf *out)
-{
-    pgw_buf *r = &pt->rows;
-    size_t rd = 0, wr = 0;
-    pt->tag[0] = 0;
-    while (rd + 5 <= r->len) {
-        const unsigned char *m = (const unsigned char *)r->data + rd;
-        size_t n = 1 + (((size_t)m[1] << 24) | ((size_t)m[2] << 16) | ((size_t)m[3] << 8) | m[4]);
-        if (m[0] == 'D') {
-            memmove(r->data + wr, m, n);
-            wr += n;
-        } else if (m[0] == 'C') {
-            snprintf(pt->tag, sizeof pt->tag, "%s", (const char *)m + 5);
-        } else {
-            pgw_buf_put(out, m, n);
-        }
-        rd += n;
-    }
-    r->len = wr;
-    pt->pos = 0;
-}
-
-bool adp_ext_execute(adp_session *s, const char *name, int32_t max_rows, pgw_buf *out,
-                     pgw_error *err)
-{
-    adp_portal *pt = *portal_find(s, name);
-    if (!pt) {
-        pgw_errorf(err, "34000", "portal \"%s\" does not exist", name);
-        adp_session_abort(s);
-        return false;
-    }
-    if (pt->done) {
-        if (failed_block(s, pt->ps, err)) {
-            adp_session_abort(s);
-            return false;
-        }
-        pgw_be_write_command_complete(out, pt->is_select ? "SELECT 0" : pt->tag);
-        return true;
-    }
-    if (!pt->started) {
-        size_t mark = out->len;
-        pt->started = true;
-        s->params = pt->params;
-        s->nparams = pt->nparams;
-        s->rfmt = pt->rfmt;
-        s->nrfmt = pt->nrfmt;
-        s->skip_rowdesc = true;
-        pt->ps->refs++; /* DEALLOCATE of itself must not free it mid-run */
-        bool buffered = max_rows > 0;
-        if (buffered) pgw_buf_reset(&pt->rows);
-        bool ok = run_stmt(s, pt->ps, buffered ? &pt->rows : out, err);
-        ps_release(pt->ps);
-        s->params = NULL;
-        s->nparams = 0;
-        s->rfmt = NULL;
-        s->nrfmt = 0;
-        s->skip_rowdesc = false;
-        adp_arena_reset(&s->arena);
-        if (!ok) {
-            out->len = mark;
-            out->msg_start = SIZE_MAX;
-            pt->done = true;
-            adp_session_abort(s);
-            return false;
-        }
-        if (!buffered) {
-            pt->done = true;
-            if (s->discard_all) adp_ext_discard(s);
-            return true;
-        }
-        split_run(pt, out);
-        if (s->discard_all) {
-            /* DISCARD returns no rows: finish it now, the portal goes with the rest */
-            pgw_be_write_command_complete(out, pt->tag);
-            adp_ext_discard(s);
-            return true;
-        }
-    }
-    pgw_buf *r = &pt->rows;
-    int32_t sent = 0;
-    size_t start = pt->pos;
-    while (pt->pos + 5 <= r->len && (max_rows <= 0 || sent < max_rows)) {
-        const unsigned char *m = (const unsigned char *)r->data + pt->pos;
-        pt->pos += 1 + (((size_t)m[1] << 24) | ((size_t)m[2] << 16) | ((size_t)m[3] << 8) | m[4]);
-        sent++;
-    }
-    pgw_buf_put(out, r->data + start, pt->pos - start);
-    /* as in PostgreSQL, a fetch that fills its limit suspends even when nothing is left:
-     * only a short fetch knows it reached the end */
-    if (max_rows > 0 && sent == max_rows) {
-        pgw_buf_begin_msg(out, 's');
-        pgw_buf_end_msg(out);
-        return true;
-    }
-    pt->done = true;
-    if (pt->is_select) {
-        char tag[32];
-        snprintf(tag, sizeof tag, "SELECT %d", sent);
-        pgw_be_write_command_complete(out, tag);
-    } else if (pt->tag[0]) {
-        pgw_be_write_command_complete(out, pt->tag);
-    }
-    pgw_buf_free(r);
-    pgw_buf_init(r);
-    return true;
-}
-
-bool adp_ext_close(adp_session *s, char kind, const char *name, pgw_buf *out, pgw_error *err)
-{
-    if (kind == 'S') {
-        adp_prepared **pp = ps_find(s, name);
-        if (*pp) ps_drop(pp);
-    } else if (kind == 'P') {
-        adp_portal **pp = portal_find(s, name);
-        if (*pp) {
-            adp_portal *pt = *pp;
-            *pp = pt->next;
-            portal_free(s, pt);
-        }
-    } else {
-        pgw_errorf(err, "08P01", "invalid CLOSE message subtype %d", kind);
-        adp_session_abort(s);
-        return false;
-    }
-    pgw_buf_begin_msg(out, '3');
-    pgw_buf_end_msg(out);
-    return true;
-}
-
-void adp_ext_sync(adp_session *s, pgw_buf *out)
-{
-    if (s->txn == ADP_TXN_IDLE) {
-        adp_session_txn_end(s, true);
-        drop_portals(s); /* portals live until their transaction ends */
-    }
-    adp_session_report_changed(s, out);
 }
 
 /* --- SQL PREPARE / EXECUTE / DEALLOCATE --- */
@@ -737,16 +366,16 @@ void adp_ext_sync(adp_session *s, pgw_buf *out)
 bool adp_ext_sql_prepare(adp_pctx *p, PgQuery__PrepareStmt *st, pgw_buf *out)
 {
     adp_session *s = p->s;
-    if (*ps_find(s, st->name))
+    if (*adp_ps_find(s, st->name))
         return pgw_errorf(p->err, "42P05", "prepared statement \"%s\" already exists", st->name);
     adp_prepared *ps = ps_new(st->name);
-    ps->sql = dup_str(p->sql, strlen(p->sql));
+    ps->sql = adp_ps_strdup(p->sql, strlen(p->sql));
     ps->nparams = (int)st->n_argtypes;
     ps->ptypes = calloc(st->n_argtypes ? st->n_argtypes : 1, sizeof *ps->ptypes);
     if (!ps->ptypes) abort();
     for (size_t i = 0; i < st->n_argtypes; i++) {
         if (!adp_lookup_typename(p, st->argtypes[i]->type_name, &ps->ptypes[i])) {
-            ps_release(ps);
+            adp_ps_release(ps);
             return false;
         }
         ps->ptypes[i].typmod = -1;
@@ -760,11 +389,11 @@ bool adp_ext_sql_prepare(adp_pctx *p, PgQuery__PrepareStmt *st, pgw_buf *out)
     free(buf);
     if (!ps->copy) abort();
     ps->stmt = ps->copy;
-    if (!analyze(s, ps, p->err)) {
-        ps_release(ps);
+    if (!adp_ps_analyze(s, ps, p->err)) {
+        adp_ps_release(ps);
         return false;
     }
-    ps->next = ext_of(s)->stmts;
+    ps->next = adp_ps_ext(s)->stmts;
     s->ext->stmts = ps;
     pgw_be_write_command_complete(out, "PREPARE");
     return true;
@@ -773,7 +402,7 @@ bool adp_ext_sql_prepare(adp_pctx *p, PgQuery__PrepareStmt *st, pgw_buf *out)
 bool adp_ext_sql_execute(adp_pctx *p, PgQuery__ExecuteStmt *st, pgw_buf *out)
 {
     adp_session *s = p->s;
-    adp_prepared *ps = *ps_find(s, st->name);
+    adp_prepared *ps = *adp_ps_find(s, st->name);
     if (!ps)
         return pgw_errorf(p->err, "26000", "prepared statement \"%s\" does not exist", st->name);
     if (s->plan_only) {
@@ -808,9 +437,9 @@ bool adp_ext_sql_execute(adp_pctx *p, PgQuery__ExecuteStmt *st, pgw_buf *out)
     s->params = vals;
     s->nparams = ps->nparams;
     ps->refs++;
-    bool ok = run_stmt(s, ps, out, p->err);
+    bool ok = adp_ps_run(s, ps, out, p->err);
     if (!ok && ps->sql != p->sql) p->err->position = 0; /* it would point into PREPARE's text */
-    ps_release(ps);
+    adp_ps_release(ps);
     s->params = saved;
     s->nparams = nsaved;
     return ok;
@@ -824,10 +453,10 @@ bool adp_ext_sql_deallocate(adp_pctx *p, PgQuery__DeallocateStmt *st, pgw_buf *o
         pgw_be_write_command_complete(out, "DEALLOCATE ALL");
         return true;
     }
-    adp_prepared **pp = ps_find(s, st->name);
+    adp_prepared **pp = adp_ps_find(s, st->name);
     if (!*pp)
         return pgw_errorf(p->err, "26000", "prepared statement \"%s\" does not exist", st->name);
-    ps_drop(pp);
+    adp_ps_drop(pp);
     pgw_be_write_command_complete(out, "DEALLOCATE");
     return true;
 }

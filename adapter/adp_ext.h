@@ -5,6 +5,58 @@
 
 #include "adp_analyze.h"
 
+/* Session statements (adp_ext.c) and portals (adp_portal.c). */
+typedef struct adp_portal adp_portal;
+
+/* A prepared statement. Owned by the session's adp_ext list (one reference) and by each
+ * portal made from it (one reference each); session thread only. */
+typedef struct adp_prepared {
+    struct adp_prepared *next;
+    char *name;
+    char *sql;                  /* NUL-terminated; error positions are offsets into it */
+    PgQuery__ParseResult *tree; /* Parse: the owned tree, else NULL */
+    PgQuery__Node *copy;        /* SQL PREPARE: an owned deep copy of the statement */
+    PgQuery__Node *stmt;        /* the statement; NULL for an empty query */
+    bool pgtype;                /* the canned pg_type query (adp_pgtype.c) */
+    int nparams;
+    adp_type *ptypes; /* heap, nparams entries */
+    int refs;
+    uint64_t version; /* catalog version the analysis below was made at */
+    adp_arena arena;  /* memory of the plan */
+    /* The plan, reused while `version` is current: plan_kind 'S' adp_select_plan,
+     * 'I' adp_insert_plan, 'M' adp_modify_plan (UPDATE/DELETE); 0 none (others). */
+    char plan_kind;
+    const void *plan;
+    pgw_buf rowdesc; /* RowDescription with text formats; empty: NoData */
+    pgw_buf shape;   /* the RowDescription of the first analysis: clients rely on it */
+    bool shaped;
+} adp_prepared;
+
+/* The session's statements and portals (linked lists: sessions hold a handful). */
+struct adp_ext {
+    adp_prepared *stmts;
+    adp_portal *portals;
+    adp_portal *spare; /* one freed portal kept for the next Bind (its arena block too) */
+};
+
+/* --- statements (adp_ext.c) --- */
+adp_ext *adp_ps_ext(adp_session *s); /* the session's lists, made on first use */
+char *adp_ps_strdup(const char *p, size_t n);
+/* The slot holding the statement called name (*slot NULL when there is none). */
+adp_prepared **adp_ps_find(adp_session *s, const char *name);
+void adp_ps_drop(adp_prepared **slot);
+void adp_ps_release(adp_prepared *ps); /* drops one reference */
+/* Analyzes again (after DDL): parameter types, RowDescription, a SELECT's plan. */
+bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err);
+/* In a failed block, anything but COMMIT/ROLLBACK is 25P02 (err set, true returned). */
+bool adp_ps_failed_block(adp_session *s, const adp_prepared *ps, pgw_error *err);
+/* Runs ps with the session's parameters and result formats (s->params, s->rfmt). */
+bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err);
+
+/* --- portals (adp_portal.c) --- */
+/* Frees every portal (destroy_spare: the kept spare as well, at session end). */
+void adp_portals_drop(adp_session *s, bool destroy_spare);
+
 bool adp_ext_sql_prepare(adp_pctx *p, PgQuery__PrepareStmt *st, pgw_buf *out);
 bool adp_ext_sql_execute(adp_pctx *p, PgQuery__ExecuteStmt *st, pgw_buf *out);
 bool adp_ext_sql_deallocate(adp_pctx *p, PgQuery__DeallocateStmt *st, pgw_buf *out);

@@ -134,6 +134,8 @@ typedef struct adp_select_plan {
     int lookup_param; /* >= 0: the key is this parameter (converted to the column type) */
     int64_t limit;    /* -1 for none */
     int64_t offset;
+    adp_expr *limit_expr; /* LIMIT/OFFSET with parameters: evaluated per execution */
+    adp_expr *offset_expr;
 } adp_select_plan;
 
 /* Where a write's RETURNING and error context come from. Arena-owned. */

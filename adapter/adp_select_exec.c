@@ -403,11 +403,29 @@ static int cmp_rows(const void *a, const void *b, void *arg)
     return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
+/* LIMIT/OFFSET given by parameters: NULL means none, negative is an error. */
+static bool runtime_bound(adp_pctx *p, const adp_expr *e, const char *what, int64_t *v)
+{
+    adp_eval_ctx c = {.s = p->s};
+    adp_value x;
+    if (!adp_eval(e, &c, &x, p->err)) return false;
+    if (x.isnull) return true;
+    if (x.u.i < 0)
+        return pgw_errorf(p->err, what[0] == 'L' ? "2201W" : "2201X", "%s must not be negative",
+                          what);
+    *v = x.u.i;
+    return true;
+}
+
 bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***rows, size_t *n)
 {
     sel_run r = {.p = p, .pl = pl};
     pgw_error *err = p->err;
     bool ok = true;
+    int64_t limit = pl->limit, offset = pl->offset;
+    if ((pl->limit_expr && !runtime_bound(p, pl->limit_expr, "LIMIT", &limit)) ||
+        (pl->offset_expr && !runtime_bound(p, pl->offset_expr, "OFFSET", &offset)))
+        return false;
     if (pl->table && pl->lookup) {
         /* at most one row can match; WHERE still runs on it */
         adp_value key[pl->table->ncols];
@@ -432,9 +450,9 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
         if (pl->distinct) dedupe(&r);
         if (pl->nsort && r.nrows > 1)
             qsort_r(r.rows, r.nrows, sizeof *r.rows, cmp_rows, (void *)pl);
-        size_t start = (size_t)pl->offset;
+        size_t start = (size_t)offset;
         size_t avail = r.nrows > start ? r.nrows - start : 0;
-        if (pl->limit >= 0 && (size_t)pl->limit < avail) avail = (size_t)pl->limit;
+        if (limit >= 0 && (size_t)limit < avail) avail = (size_t)limit;
         *rows = adp_arena_alloc(p->a, (avail ? avail : 1) * sizeof **rows);
         for (size_t i = 0; i < avail; i++)
             (*rows)[i] = r.rows[start + i].v;
@@ -448,6 +466,11 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
 
 bool adp_exec_select(adp_pctx *p, PgQuery__SelectStmt *st, pgw_buf *out)
 {
+    bool handled;
+    if (st->n_from_clause == 1 &&
+        st->from_clause[0]->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT &&
+        (!adp_gdesc_try(p, st, out, &handled) || handled))
+        return true;
     adp_select_plan *pl = adp_arena_alloc(p->a, sizeof *pl);
     if (!adp_plan_select(p, st, pl)) return false;
     if (p->s->plan_only) {

@@ -15,10 +15,12 @@ static bool nope_pl(adp_pctx *p, int loc, const char *what)
     return adp_perr(p, loc, "0A000", "%s are not supported", what);
 }
 
-/* col = constant on a single-column unique index: the scan becomes one hash lookup. */
-static bool key_equality(adp_select_plan *pl, const adp_expr *e)
+/* col = constant (or parameter) on a single-column unique index: the scan becomes one
+ * hash lookup. */
+static const adp_expr *key_equality(const adp_table *t, const adp_expr *e, const adp_index **ix,
+                                    int *colno)
 {
-    if (e->kind != ADP_E_CMP || e->op != ADP_CMP_EQ) return false;
+    if (e->kind != ADP_E_CMP || e->op != ADP_CMP_EQ) return NULL;
     const adp_expr *col = e->args[0], *val = e->args[1];
     if (col->kind != ADP_E_COL) {
         col = e->args[1];
@@ -26,26 +28,39 @@ static bool key_equality(adp_select_plan *pl, const adp_expr *e)
     }
     if (col->kind != ADP_E_COL || (val->kind != ADP_E_CONST && val->kind != ADP_E_PARAM) ||
         (val->kind == ADP_E_CONST && val->val.isnull) ||
-        pl->table->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
-        return false;
-    for (int k = 0; k < pl->table->nindexes; k++) {
-        const adp_index *ix = pl->table->indexes[k];
-        if (ix->unique && ix->ncols == 1 && ix->cols[0] == col->index) {
-            pl->lookup = ix;
-            pl->lookup_col = col->index;
-            pl->lookup_val = val->val;
-            pl->lookup_param = val->kind == ADP_E_PARAM ? val->index : -1;
-            return true;
+        t->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
+        return NULL;
+    for (int k = 0; k < t->nindexes; k++) {
+        const adp_index *x = t->indexes[k];
+        if (x->unique && x->ncols == 1 && x->cols[0] == col->index) {
+            *ix = x;
+            *colno = col->index;
+            return val;
         }
     }
-    return false;
+    return NULL;
+}
+
+const adp_expr *adp_find_key_lookup(const adp_table *t, const adp_expr *where, const adp_index **ix,
+                                    int *col)
+{
+    const adp_expr *v = key_equality(t, where, ix, col);
+    if (v || where->kind != ADP_E_AND) return v;
+    for (int i = 0; i < where->nargs; i++)
+        if ((v = key_equality(t, where->args[i], ix, col))) return v;
+    return NULL;
 }
 
 static void find_key_lookup(adp_select_plan *pl)
 {
-    if (key_equality(pl, pl->where) || pl->where->kind != ADP_E_AND) return;
-    for (int i = 0; i < pl->where->nargs; i++)
-        if (key_equality(pl, pl->where->args[i])) return;
+    const adp_index *ix;
+    int col;
+    const adp_expr *v = adp_find_key_lookup(pl->table, pl->where, &ix, &col);
+    if (!v) return;
+    pl->lookup = ix;
+    pl->lookup_col = col;
+    pl->lookup_val = v->val;
+    pl->lookup_param = v->kind == ADP_E_PARAM ? v->index : -1;
 }
 
 static bool check_shape(adp_pctx *p, PgQuery__SelectStmt *st)
@@ -161,7 +176,16 @@ static int resolve_item(adp_pctx *p, adp_select_plan *pl, int *cap, PgQuery__Nod
     return pl->ncomputed - 1;
 }
 
-static bool limit_value(adp_pctx *p, PgQuery__Node *n, const char *what, int64_t *out)
+static bool params_only(const adp_expr *e)
+{
+    if (e->kind != ADP_E_PARAM && e->kind != ADP_E_CAST && e->kind != ADP_E_CONST) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!params_only(e->args[i])) return false;
+    return true;
+}
+
+static bool limit_value(adp_pctx *p, PgQuery__Node *n, const char *what, int64_t *out,
+                        adp_expr **runtime)
 {
     adp_pctx q = *p;
     q.table = NULL;
@@ -169,6 +193,10 @@ static bool limit_value(adp_pctx *p, PgQuery__Node *n, const char *what, int64_t
     q.no_agg_ctx = what;
     adp_expr *e = adp_analyze(&q, n);
     if (!e || !(e = adp_coerce(&q, e, (adp_type){ADP_T_INT8, -1}, false))) return false;
+    if (e->kind != ADP_E_CONST && params_only(e)) {
+        *runtime = e; /* LIMIT $1: known at execution */
+        return true;
+    }
     if (e->kind != ADP_E_CONST)
         return adp_perr(p, e->location, "0A000", "non-constant %s is not supported", what);
     if (e->val.isnull) return true; /* LIMIT NULL / LIMIT ALL */
@@ -281,7 +309,14 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
             !(pl->targets[i].expr = adp_coerce(p, e, (adp_type){ADP_T_TEXT, -1}, false)))
             return false;
     }
-    if (st->limit_count && !limit_value(p, st->limit_count, "LIMIT", &pl->limit)) return false;
-    if (st->limit_offset && !limit_value(p, st->limit_offset, "OFFSET", &pl->offset)) return false;
+    /* the planner's constant folding, after every analysis error could have been raised */
+    for (int i = 0; i < pl->ncomputed; i++)
+        if (!adp_fold_expr(p, &pl->targets[i].expr)) return false;
+    if (!adp_fold_expr(p, &pl->where) || !adp_fold_expr(p, &pl->having)) return false;
+    if (st->limit_count && !limit_value(p, st->limit_count, "LIMIT", &pl->limit, &pl->limit_expr))
+        return false;
+    if (st->limit_offset &&
+        !limit_value(p, st->limit_offset, "OFFSET", &pl->offset, &pl->offset_expr))
+        return false;
     return true;
 }

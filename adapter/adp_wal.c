@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The open log. Appends come from the commit thread; the checkpoint calls from any
@@ -35,6 +36,7 @@ struct adp_wal {
     bool ckpt_running;
     uint8_t *buf; /* one group's bytes */
     size_t cap;
+    adp_wal_stats stats;
     int fail_errno, fail_count; /* test hook */
     bool fail_on_sync;
 };
@@ -43,6 +45,21 @@ adp_wal_config adp_wal_config_default(void)
 {
     adp_wal_config c = {ADP_WAL_DEFAULT_SEGMENT_BYTES};
     return c;
+}
+
+const char *adp_wal_sqlstate(adp_wal_status st)
+{
+    switch (st) {
+    case ADP_WAL_OK:
+        return NULL;
+    case ADP_WAL_ENOSPC:
+        return "53100";
+    case ADP_WAL_EIO:
+        return "58030";
+    case ADP_WAL_EINVAL:
+        break;
+    }
+    return "XX000";
 }
 
 static adp_wal_status status_of(int e)
@@ -110,6 +127,7 @@ static adp_wal_status switch_segment(adp_wal *w, char *err, size_t errlen)
     w->fd = fd;
     w->seg++;
     w->off = 0;
+    w->stats.segments++;
     return ADP_WAL_OK;
 }
 
@@ -117,6 +135,8 @@ adp_wal *adp_wal_open(adp_datadir *dd, const adp_wal_config *cfg, const adp_wal_
                       adp_wal_replay_fn fn, void *arg, adp_wal_info *info, char *err, size_t errlen)
 {
     const char *dir = adp_datadir_wal_dir(dd);
+    adp_wal_info local;
+    if (!info) info = &local;
     if (!adp_wal_scan(dir, start, fn, arg, info, err, errlen)) return NULL;
     adp_wal *w = calloc(1, sizeof *w);
     if (!w || !(w->dir = strdup(dir))) {
@@ -195,9 +215,9 @@ static bool write_all(adp_wal *w, const uint8_t *p, size_t n, uint64_t at)
 static adp_wal_status append_locked(adp_wal *w, uint64_t ts, const adp_wal_rec *recs, size_t n,
                                     char *err, size_t errlen)
 {
-    if (ts < w->last_ts || ts <= w->floor_ts) {
+    if (ts <= w->last_ts || ts <= w->floor_ts) {
         snprintf(err, errlen,
-                 "write-ahead log append at ts %" PRIu64 " below last %" PRIu64
+                 "write-ahead log append at ts %" PRIu64 " not above last %" PRIu64
                  " or checkpoint %" PRIu64,
                  ts, w->last_ts, w->floor_ts);
         return ADP_WAL_EINVAL;
@@ -233,18 +253,32 @@ static adp_wal_status append_locked(adp_wal *w, uint64_t ts, const adp_wal_rec *
         if (recs[i].len) memcpy(w->buf + at + ADP_WAL_HDR, recs[i].data, recs[i].len);
         at += ADP_WAL_HDR + recs[i].len;
     }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     bool wrote = write_all(w, w->buf, total, w->off);
     if (!wrote || injected(w, true) || fdatasync(w->fd) != 0) {
         int e = errno;
         st = fail(e, err, errlen, wrote ? "sync" : "write", w->dir, w->seg);
+        if (st == ADP_WAL_ENOSPC)
+            w->stats.enospc++;
+        else
+            w->stats.eio++;
         w->dirty = true;
         char ignore[256];
         repair(w, ignore, sizeof ignore); /* if it fails now, the next call retries it */
         return st;
     }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t)t1.tv_nsec -
+                  (uint64_t)t0.tv_nsec;
     w->off += total;
     w->last_ts = ts;
     w->appended += total;
+    w->stats.groups++;
+    w->stats.records += n;
+    w->stats.bytes += total;
+    w->stats.sync_ns += ns;
+    if (ns > w->stats.sync_max_ns) w->stats.sync_max_ns = ns;
     return ADP_WAL_OK;
 }
 
@@ -279,6 +313,13 @@ uint64_t adp_wal_last_ts(adp_wal *w)
     uint64_t v = w->last_ts;
     pthread_mutex_unlock(&w->mu);
     return v;
+}
+
+void adp_wal_get_stats(adp_wal *w, adp_wal_stats *out)
+{
+    pthread_mutex_lock(&w->mu);
+    *out = w->stats;
+    pthread_mutex_unlock(&w->mu);
 }
 
 void adp_wal_test_fail_writes(adp_wal *w, int errnum, int count, bool on_sync)
@@ -319,7 +360,10 @@ out:
 void adp_wal_checkpoint_end(adp_wal *w, bool completed)
 {
     pthread_mutex_lock(&w->mu);
-    if (w->ckpt_running && completed) w->ckpt_base = w->ckpt_pending;
+    if (w->ckpt_running && completed) {
+        w->ckpt_base = w->ckpt_pending;
+        w->stats.checkpoints++;
+    }
     w->ckpt_running = false;
     pthread_mutex_unlock(&w->mu);
 }

@@ -21,19 +21,21 @@ typedef enum adp_wal_status {
     ADP_WAL_EINVAL, /* caller error (ts going backwards, oversized record, ...) */
 } adp_wal_status;
 
-/* A place in the log: segment number and byte offset in it. */
+/* A place in the log: segment number and byte offset in it (a value). */
 typedef struct adp_wal_pos {
     uint32_t seg;
     uint64_t off;
 } adp_wal_pos;
 
-/* Where replay starts: a checkpoint's mark, or {0, 0} (no checkpoint: the whole log). */
+/* Where replay starts (a value): a checkpoint's mark, or {0, 0} (no checkpoint: the whole
+ * log). */
 typedef struct adp_wal_start {
     uint64_t ts;  /* records at or below it are already in the checkpoint */
     uint32_t seg; /* first segment to read; 0 = the oldest (must be segment 1) */
 } adp_wal_start;
 
-/* One record of a group; the payload is borrowed for the duration of the call. */
+/* One record of a group, built by the commit thread; the payload is borrowed for the
+ * duration of the append. */
 typedef struct adp_wal_rec {
     uint8_t kind; /* the caller's record kind (table change, catalog change, ...) */
     const void *data;
@@ -56,6 +58,7 @@ typedef struct adp_wal_info {
     uint64_t torn_bytes; /* its length (adp_wal_scan leaves it in place) */
 } adp_wal_info;
 
+/* Log settings; a value the caller fills and adp_wal_open copies. */
 typedef struct adp_wal_config {
     uint64_t segment_bytes; /* switch to a new segment past this size (default 64 MiB) */
 } adp_wal_config;
@@ -83,19 +86,34 @@ adp_wal *adp_wal_open(adp_datadir *dd, const adp_wal_config *cfg, const adp_wal_
 void adp_wal_close(adp_wal *w);
 
 /* Appends the n records of one group commit at `ts` in one write, then fdatasync; returns
- * ADP_WAL_OK only once they are durable. `ts` must not go below the last appended ts nor
- * be at or below the last checkpoint mark. On failure nothing of the group survives (the
- * segment is truncated back to its last good end; if even that fails, the next append
- * retries it first, and recovery would see the leftover as a torn tail), and a later
- * append works again once the cause is gone. Commit thread only. */
+ * ADP_WAL_OK only once they are durable. `ts` must be above the last appended ts (one ts
+ * per group: recovery tells groups apart by it) and above the last checkpoint mark. On failure
+ * nothing of the group survives (the segment is truncated back to its last good end; if even that
+ * fails, the next append retries it first, and recovery would see the leftover as a torn tail), and
+ * a later append works again once the cause is gone. Commit thread only. */
 adp_wal_status adp_wal_append(adp_wal *w, uint64_t ts, const adp_wal_rec *recs, size_t n, char *err,
                               size_t errlen);
+
+/* The SQLSTATE a failed group's statements get: 53100 disk_full, 58030 io_error, XX000
+ * internal_error (EINVAL); NULL for ADP_WAL_OK. */
+const char *adp_wal_sqlstate(adp_wal_status st);
 
 /* Bytes appended since the last checkpoint mark (or since open): trigger policy input. */
 uint64_t adp_wal_size_since_checkpoint(adp_wal *w);
 /* The position after the last durable record. */
 adp_wal_pos adp_wal_end(adp_wal *w);
 uint64_t adp_wal_last_ts(adp_wal *w);
+
+/* Counters since open (for /metrics and the write-throughput note); a value. */
+typedef struct adp_wal_stats {
+    uint64_t groups, records, bytes; /* durable appends */
+    uint64_t sync_ns, sync_max_ns;   /* time in write + fdatasync per group: total, worst */
+    uint64_t enospc, eio;            /* failed groups */
+    uint64_t segments;               /* segments started */
+    uint64_t checkpoints;            /* completed */
+} adp_wal_stats;
+
+void adp_wal_get_stats(adp_wal *w, adp_wal_stats *out);
 
 /* Test hook: the next `count` writes (or fdatasyncs when `on_sync`) fail with `errnum`. */
 void adp_wal_test_fail_writes(adp_wal *w, int errnum, int count, bool on_sync);

@@ -17,6 +17,7 @@
 /* flags: set on the last record of a group; recovery replays only whole groups. */
 #define ADP_WAL_F_GROUP_END 0x01
 
+/* A parsed record header: a value on the reading thread's stack. */
 typedef struct adp_wal_hdr {
     uint8_t kind, flags;
     uint32_t len;

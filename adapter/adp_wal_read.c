@@ -221,6 +221,29 @@ static bool later_empty(scan *sc, size_t i, const char *path, size_t off, const 
     return true;
 }
 
+/* After a bad record at `off`: the offset of a valid record of a *later* group, or -1.
+ * Valid records of the bad record's own group may follow it: a group is one write, and a
+ * crash can persist its pages out of order, leaving a hole before records that made it.
+ * That group was never acknowledged (its fdatasync did not return), so it is torn, not
+ * corrupt. Its ts is the pending records' ts, or, when the bad record opened the group,
+ * that of the first valid record after it (which must then be above every earlier one:
+ * group timestamps strictly increase). */
+static int64_t torn_group_end(scan *sc, const uint8_t *buf, size_t len, size_t off)
+{
+    adp_wal_hdr h;
+    uint64_t gts = 0;
+    if (sc->npend) {
+        adp_wal_hdr_parse(buf + sc->pend[0], &h);
+        gts = h.ts;
+    }
+    for (int64_t nv = next_valid(buf, len, off); nv >= 0; nv = next_valid(buf, len, (size_t)nv)) {
+        adp_wal_hdr_parse(buf + nv, &h);
+        if (gts == 0 && h.ts > sc->info->last_ts) gts = h.ts;
+        if (h.ts != gts) return nv;
+    }
+    return -1;
+}
+
 /* Validates segment i and replays its complete groups. */
 static bool scan_segment(scan *sc, size_t i)
 {
@@ -235,6 +258,16 @@ static bool scan_segment(scan *sc, size_t i)
     while (off < len) {
         adp_wal_hdr h;
         if (adp_wal_record_valid(buf + off, len - off, &h)) {
+            /* All records of a group share its ts; a new ts before the end mark means a
+             * group lost its end, which no crash can do (a group is one write). */
+            adp_wal_hdr first;
+            if (sc->npend && adp_wal_hdr_parse(buf + sc->pend[0], &first) && first.ts != h.ts) {
+                snprintf(sc->err, sc->errlen,
+                         "corrupt write-ahead log in \"%s\": the group at byte offset %zu has "
+                         "no end record before byte offset %zu; refusing to start",
+                         path, gstart, off);
+                goto out;
+            }
             if (sc->npend == sc->cap) {
                 sc->cap = sc->cap ? sc->cap * 2 : 64;
                 size_t *p = realloc(sc->pend, sc->cap * sizeof *p);
@@ -252,13 +285,14 @@ static bool scan_segment(scan *sc, size_t i)
             }
             continue;
         }
-        /* A bad record: a torn tail only if nothing valid comes after it. */
+        /* A bad record: a torn tail only if no later group follows it. */
         const char *why = bad_reason(buf + off, len - off);
-        int64_t nv = next_valid(buf, len, off);
+        int64_t nv = torn_group_end(sc, buf, len, off);
         if (nv >= 0) {
             snprintf(sc->err, sc->errlen,
                      "corrupt write-ahead log record in \"%s\" at byte offset %zu (%s); a valid "
-                     "record follows at byte offset %" PRId64 "; refusing to start",
+                     "record of a later group follows at byte offset %" PRId64
+                     "; refusing to start",
                      path, off, why, nv);
             goto out;
         }

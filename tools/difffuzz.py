@@ -4,8 +4,11 @@ pgpeek and on a real PostgreSQL 15; prints every query whose answer differs (res
 OIDs, text values, or SQLSTATE and message of the error).
 
   tools/difffuzz.py --pgpeek 'host=127.0.0.1 port=P user=materialize dbname=materialize' \\
-                    --pg 'host=/tmp/pgf port=55435 user=postgres dbname=postgres' \\
+                    --pg 'host=127.0.0.1 port=Q user=materialize dbname=materialize' \\
                     [--n 2000] [--seed 1] [--table]
+
+Use a PostgreSQL set up as tools/regress-expected.sh does (locale C: lower/upper change
+ASCII letters only, as pgpeek does). Result types are compared with their typmods.
 
 --table adds a small table with one column per type and queries over its rows.
 Known, deliberate differences (see tests/regress/DIFFERENCES.md) are skipped: functions
@@ -175,7 +178,7 @@ def run(conn, sql):
     cur = conn.cursor()
     try:
         cur.execute(sql)
-        types = [c.type_code for c in cur.description]
+        types = [(c.type_code, c.internal_size, c.precision, c.scale) for c in cur.description]
         return ("ok", types, cur.fetchall())
     except psycopg2.Error as e:
         return ("error", e.pgcode, (e.pgerror or "").split("\n")[0])

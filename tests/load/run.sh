@@ -2,10 +2,12 @@
 # Load smoke for pgpeekd:
 #   1. pgbench -n -M simple -f select.sql -c 64 -j 2 -T 5 of "SELECT * FROM t":
 #      zero failed transactions and more than zero processed;
-#   2. 200 connections opened and closed, several rounds (pgbench -C -c 50 -t 4):
+#   2. pgbench -M prepared (extended protocol), 16 clients, 2 s: zero failures;
+#   3. 200 connections opened and closed, several rounds (pgbench -C -c 50 -t 4):
 #      no failures, and the server's open descriptors (/proc/PID/fd) return to their
 #      baseline afterwards;
-#   3. SIGTERM: pgpeekd exits with status 0 (under ASan, LeakSanitizer turns a leak
+#   4. a 4 MiB statement in and a 4 MiB value out, byte for byte;
+#   5. SIGTERM: pgpeekd exits with status 0 (under ASan, LeakSanitizer turns a leak
 #      into a nonzero exit status) and its log has no sanitizer report.
 #
 #   run.sh PATH/TO/pgpeekd
@@ -120,6 +122,14 @@ check_pgbench "$WORK/bench.out" "select load"
 kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; fail "pgpeekd died during the load"; }
 n="$(wait_fds_at_most "$BASELINE")" || fail "after the load: $n open descriptors, baseline $BASELINE"
 
+# The extended protocol under load too (Parse once, Bind/Execute many).
+echo "load_smoke: pgbench -n -M prepared -c 16 -j 2 -T 2"
+pgbench -n -M prepared -f "$WORK/select.sql" -c 16 -j 2 -T 2 \
+  "${CONN[@]}" materialize >"$WORK/bench-prep.out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || { tail -n 5 "$WORK/bench-prep.out"; fail "pgbench -M prepared exited with status $rc"; }
+check_pgbench "$WORK/bench-prep.out" "prepared load"
+
 # 200 connections opened and closed per round (50 clients x 4 transactions, -C: a new
 # connection for every transaction).
 echo 'SELECT 1;' >"$WORK/one.sql"
@@ -158,6 +168,18 @@ done
 n="$(wait_fds_at_most "$BASELINE")" \
   || fail "after abrupt disconnects: $n open descriptors, baseline $BASELINE"
 echo "load_smoke: after parallel and abrupt clients: $n descriptors (baseline $BASELINE)"
+
+# Large messages both ways: a 4 MiB statement in, the same 4 MiB value out.
+big="$(head -c 3145728 /dev/urandom | base64 -w 0 | head -c 4194304)"
+printf "CREATE TABLE big (v text);\nINSERT INTO big VALUES ('%s');\n" "$big" \
+  | psql -X -q -v ON_ERROR_STOP=1 "${CONN[@]}" -d materialize >/dev/null 2>"$WORK/big.err" \
+  || { cat "$WORK/big.err"; fail "inserting a 4 MiB value failed"; }
+got="$(psql -X -A -t "${CONN[@]}" -d materialize -c 'SELECT v FROM big')"
+[ "$got" = "$big" ] || fail "the 4 MiB value came back different (${#got} bytes)"
+got="$(printf "SELECT length('%s');\n" "$big" | psql -X -A -t "${CONN[@]}" -d materialize)"
+[ "$got" = 4194304 ] || fail "length of a 4 MiB literal: '$got'"
+psql -X -q "${CONN[@]}" -d materialize -c 'DROP TABLE big' || fail "DROP TABLE big"
+echo "load_smoke: 4 MiB statement and row round-trip ok"
 
 # The server still answers after all of that.
 got="$(psql -X -A -t "${CONN[@]}" -d materialize -c 'SELECT * FROM t')"

@@ -165,6 +165,15 @@ static void test_prepared_values(void)
         CHECK_INT(PQntuples(r), (i % 3 == 1 || i % 3 == 2) ? 1 : 0);
         PQclear(r);
     }
+    /* a cached INSERT plan still honours READ ONLY */
+    ok_cmd(c, "BEGIN READ ONLY");
+    const char *row4[NCOLS] = {NULL, NULL, "4"};
+    r = PQexecPrepared(c, "ins", NCOLS, row4, NULL, NULL, 0);
+    CHECK_STR(PQresultErrorField(r, PG_DIAG_SQLSTATE), "25006");
+    CHECK_STR(PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY),
+              "cannot execute INSERT in a read-only transaction");
+    PQclear(r);
+    ok_cmd(c, "ROLLBACK");
     /* BEGIN / INSERT / ROLLBACK */
     ok_cmd(c, "BEGIN");
     const char *row3[NCOLS] = {NULL, NULL, "3"};

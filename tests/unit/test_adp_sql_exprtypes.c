@@ -59,11 +59,12 @@ static void test_common_types(adp_session *s)
     EXPECT(s, "SELECT greatest(1, now())",
            "E ERROR 42804 GREATEST types integer and timestamp with time zone cannot be matched "
            "@20 [I]");
-    /* typmods survive only when all agree */
+    /* typmods survive only when all agree, or when the planner's folding leaves one
+     * branch (CASE WHEN true: PostgreSQL describes the planned expression) */
     EXPECT(s,
            "SELECT coalesce('a'::varchar(3), 'b'::varchar(3)), coalesce('a'::varchar(3), 'b'), "
            "case when true then 'a'::varchar(3) else 'bb'::varchar(4) end",
-           "T coalesce:1043:7,coalesce:1043:-1,case:1043:-1 | D a,a,a | C SELECT 1 [I]");
+           "T coalesce:1043:7,coalesce:1043:7,case:1043:7 | D a,a,a | C SELECT 1 [I]");
     /* IN: no common type for the list means one = per item (and its error) */
     EXPECT(s, "SELECT 1 IN ('1'::text, 2)",
            "E ERROR 42883 operator does not exist: integer = text @10 hint=No operator matches "
@@ -135,6 +136,32 @@ static void test_fuzz_finds(adp_session *s)
     EXPECT(s, "SELECT 1 NOT IN (1::int8, '2024-01-01'::date)",
            "E ERROR 42883 operator does not exist: integer <> date @10 hint=No operator matches "
            "the given name and argument types. You might need to add explicit type casts. [I]");
+    EXPECT(s, "SELECT nullif(1::int2, 2), nullif(0.3::float4, 2::float8), nullif(1, 2.5)",
+           "T nullif:21:-1,nullif:700:-1,nullif:1700:-1 | D 1,0.3,1 | C SELECT 1 [I]");
+    /* settled before running: no division happens */
+    EXPECT(s, "CREATE TABLE nf (i int4)", "C CREATE TABLE [I]");
+    EXPECT(s, "INSERT INTO nf VALUES (0)", "C INSERT 0 1 [I]");
+    EXPECT(s,
+           "SELECT nullif(round(null::float8), i % i), CASE WHEN null THEN 1 / i ELSE 2 END, "
+           "coalesce(null, 3, 1 / i), (i / i) || null::text FROM nf",
+           "T nullif:701:-1,case:23:-1,coalesce:23:-1,?column?:25:-1 | D ~,2,3,~ | C SELECT 1 [I]");
+    EXPECT(s, "SELECT 1 / i FROM nf", "E ERROR 22012 division by zero [I]");
+    EXPECT(s, "SELECT nullif(0.1::float4, 1::int8), nullif(1.5::numeric, 1::float4)",
+           "T nullif:700:-1,nullif:701:-1 | D 0.1,1.5 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT '2024-03-10t'::timestamp",
+           "E ERROR 22007 invalid input syntax for type timestamp: \"2024-03-10t\" @8 [I]");
+    EXPECT(s, "SELECT substr('\\x0102030405'::bytea, 2, 2), substring('\\x0102'::bytea, -1, 3)",
+           "T substr:17:-1,substring:17:-1 | D \\x0203,\\x01 | C SELECT 1 [I]");
+    EXPECT(s, "DELETE FROM nf", "C DELETE 1 [I]");
+    /* constants are computed when planning: after analysis errors, before any row */
+    EXPECT(s, "SELECT 1 / 0, nosuch FROM nf",
+           "E ERROR 42703 column \"nosuch\" does not exist @15 [I]");
+    EXPECT(s, "SELECT CASE WHEN i > 0 THEN 1 / 0 ELSE 1 END FROM nf",
+           "E ERROR 22012 division by zero [I]");
+    EXPECT(s, "SELECT i FROM nf WHERE false AND 1 / 0 = 1", "T i:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT 2 + 3 * 4, 'a' || 'b' || 3",
+           "T ?column?:23:-1,?column?:25:-1 | D 14,ab3 | C SELECT 1 [I]");
+    EXPECT(s, "DROP TABLE nf", "C DROP TABLE [I]");
 }
 
 int main(void)

@@ -46,3 +46,29 @@ SELECT least(2147483648::int4, true);
 SELECT 2147483648::int4;
 SELECT -2147483648::int4;
 SELECT (1 NOT IN (1::int8, '2024-01-01'::date));
+-- NULLIF is typed as the = operator's left input: integers, floats and date/times keep
+-- their own type (PostgreSQL has = across each family)
+SELECT nullif(1::int2, 2), nullif(1, 2::int8), nullif(0.3::float4, 2::float8), nullif(1, 2.5), nullif('2024-01-01'::date, '2024-01-01'::timestamp), nullif(1::int2, 1.5::float4);
+-- what the planner settles without computing: NULL inputs of strict operations, CASE
+-- arms that cannot be taken, COALESCE after a non-NULL constant
+CREATE TABLE nf (i int4);
+INSERT INTO nf VALUES (0), (5);
+SELECT i, nullif(round(null::float8), i % i), CASE WHEN null THEN 1 / i ELSE 2 END, coalesce(null, 3, 1 / i) FROM nf ORDER BY i;
+SELECT i, 1 / i FROM nf ORDER BY i;
+DROP TABLE nf;
+-- constant parts are computed when planning: after every analysis error, before any row
+CREATE TABLE ef (i int4);
+SELECT 1 / 0, nosuch FROM ef;
+SELECT CASE WHEN i > 0 THEN 1 / 0 ELSE 1 END FROM ef;
+SELECT CASE WHEN i > 0 THEN -32768::int2 ELSE 1::int2 END FROM ef;
+SELECT i FROM ef WHERE false AND 1 / 0 = 1;
+SELECT coalesce(i, 2, 1 / 0), CASE WHEN false THEN 1 / 0 ELSE 3 END FROM ef;
+SELECT (1 / 0) || null::text;
+SELECT round(2.5) + 1, 'a' || 'b' || 3, upper('x') || lower('Y'), 2 + 3 * 4, 10 % 4 = 2;
+DROP TABLE ef;
+SELECT nullif(1.5::float4, 1::int8), nullif(0.1::float4, 1.5), nullif(1.5::numeric, 1::float4), nullif(1::int4, 1.5::float4);
+SELECT '2024-03-10T10:00'::timestamp, '2024-03-10 T 10:00'::timestamp, '20240310T101112'::timestamp;
+SELECT '2024-03-10t'::timestamp;
+SELECT '2024-03-10 t'::timestamp;
+SELECT substr('\x0102030405'::bytea, 2), substr('\x0102030405'::bytea, 2, 2), substring('\x0102'::bytea, -1, 3), substr('\x0102'::bytea, 5), substring('\x0102'::bytea from 2 for 1);
+SELECT substr('\x01'::bytea, 1, -1);

@@ -22,6 +22,11 @@ EXECUTE pr_sel(1);
 PREPARE pr_del AS DELETE FROM pr_t WHERE name = $1;
 EXECUTE pr_del('plum');
 SELECT count(*) FROM pr_t;
+PREPARE pr_lim AS SELECT id FROM pr_t ORDER BY id LIMIT $1 OFFSET $2;
+EXECUTE pr_lim(2, 1);
+EXECUTE pr_lim(NULL, 0);
+EXECUTE pr_lim(-1, 0);
+EXECUTE pr_lim(1, -1);
 -- errors
 PREPARE pr_sel AS SELECT 1;
 EXECUTE pr_nope(1);
