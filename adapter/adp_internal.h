@@ -186,6 +186,7 @@ struct adp_session {
     adp_ext *ext;            /* named and unnamed statements and portals */
     adp_type *ptypes;        /* while planning a statement: its parameter types, else NULL */
     int nptypes, capptypes;  /* nptypes: the highest $n seen (or given) so far */
+    bool *pseen;             /* while planning: which $n the statement uses */
     const adp_value *params; /* while executing a bound statement: its parameter values */
     int nparams;
     uint64_t snap_ts;    /* the block's read timestamp once snap_held */
