@@ -229,6 +229,18 @@ static adp_expr *a_expr(adp_pctx *p, PgQuery__AExpr *x)
     case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
     case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE: {
         if (!(l = adp_analyze(p, x->lexpr)) || !(r = adp_analyze(p, x->rexpr))) return NULL;
+        /* bytea LIKE bytea (no ILIKE): an untyped side becomes bytea */
+        bool bl = l->type.id == ADP_T_BYTEA, br = r->type.id == ADP_T_BYTEA;
+        if (x->kind == PG_QUERY__A__EXPR__KIND__AEXPR_LIKE && (bl || br) &&
+            (bl || l->type.id == ADP_T_UNKNOWN) && (br || r->type.id == ADP_T_UNKNOWN)) {
+            adp_type by = {ADP_T_BYTEA, -1};
+            if (!(l = adp_coerce(p, l, by, false)) || !(r = adp_coerce(p, r, by, false)))
+                return NULL;
+            adp_expr *e = bool_node(p, ADP_E_LIKE, l, r, loc);
+            e->flag = op[0] == '!';
+            e->optype = by;
+            return e;
+        }
         if (!adp_type_is_string(l->type.id) || !adp_type_is_string(r->type.id)) {
             adp_perr(p, loc, "42883", "operator does not exist: %s %s %s", adp_tname(p, l->type),
                      op, adp_tname(p, r->type));

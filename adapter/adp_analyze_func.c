@@ -91,7 +91,8 @@ static adp_expr *aggregate(adp_pctx *p, PgQuery__FuncCall *fc, const char *name)
             ag.kind = name[0] == 's' ? ADP_AGG_SUM : ADP_AGG_AVG;
             ag.type = name[0] == 's' ? adp_sum_result_type(t) : adp_avg_result_type(t);
         } else {
-            if (t == ADP_T_UNKNOWN &&
+            /* min/max(varchar) are min/max(text) */
+            if ((t == ADP_T_UNKNOWN || t == ADP_T_VARCHAR) &&
                 !(arg = adp_coerce(p, arg, (adp_type){ADP_T_TEXT, -1}, false)))
                 return NULL;
             if (!orderable(arg->type.id)) {

@@ -162,7 +162,9 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
         for (uint32_t i = 0; i < b.u.s.len; i++)
             if (b.u.s.p[i] == '\\' && ++i == b.u.s.len)
                 return pgw_errorf(err, "22025", "LIKE pattern must not end with escape character");
-        out->u.b = adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op) != e->flag;
+        out->u.b = (e->optype.id == ADP_T_BYTEA
+                        ? adp_like_match_bytes(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len)
+                        : adp_like_match(a.u.s.p, a.u.s.len, b.u.s.p, b.u.s.len, e->op)) != e->flag;
         return true;
     case ADP_E_CONCAT: {
         if (!adp_eval(e->args[0], c, &a, err) || !adp_eval(e->args[1], c, &b, err)) return false;
@@ -174,6 +176,8 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
         size_t an, bn;
         as_text(c->s, e->args[0], &a, &ap, &an);
         as_text(c->s, e->args[1], &b, &bp, &bn);
+        if (an + bn + 4 > 0x3fffffff) /* past MaxAllocSize with the varlena header */
+            return pgw_errorf(err, "XX000", "invalid memory alloc request size %zu", an + bn + 4);
         char *r = adp_arena_alloc(ar, an + bn + 1);
         memcpy(r, ap, an);
         memcpy(r + an, bp, bn);
@@ -357,6 +361,11 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
             }
             scale = sv.u.i;
         }
+        /* NaN and the infinities round to themselves */
+        if (a.u.s.len && (a.u.s.p[a.u.s.len - 1] < '0' || a.u.s.p[a.u.s.len - 1] > '9')) {
+            *out = a;
+            return true;
+        }
         if (scale < 0) return numeric_round_neg(&a, -scale, &s->fmt, &s->arena, out, err);
         if (scale > 1000)
             return pgw_errorf(err, "0A000", "round() with a scale above 1000 is not supported");
@@ -411,7 +420,10 @@ static bool ch_eq(char a, char b, bool icase)
     return icase ? tolower((unsigned char)a) == tolower((unsigned char)b) : a == b;
 }
 
-bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool icase)
+/* 1 match, 0 no match, -1 the text ran out with pattern left: then letting an earlier %
+ * swallow more text cannot help either, and giving up at once keeps LIKE polynomial
+ * ('%a%a%a%b' over a long run of a's), as PostgreSQL's matcher does. */
+static int like(const char *s, size_t sn, const char *p, size_t pn, bool icase, bool bytes)
 {
     while (pn) {
         if (p[0] == '%') {
@@ -419,18 +431,19 @@ bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool ica
                 p++;
                 pn--;
             }
-            if (!pn) return true;
+            if (!pn) return 1;
             for (;;) {
-                if (adp_like_match(s, sn, p, pn, icase)) return true;
-                if (!sn) return false;
-                size_t l = char_len(s, sn);
+                int r = like(s, sn, p, pn, icase, bytes);
+                if (r != 0) return r;
+                if (!sn) return -1;
+                size_t l = bytes ? 1 : char_len(s, sn);
                 s += l;
                 sn -= l;
             }
         }
-        if (!sn) return false;
+        if (!sn) return -1;
         if (p[0] == '_') {
-            size_t l = char_len(s, sn);
+            size_t l = bytes ? 1 : char_len(s, sn);
             s += l;
             sn -= l;
             p++;
@@ -441,11 +454,21 @@ bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool ica
             p++;
             pn--;
         }
-        if (!ch_eq(p[0], s[0], icase)) return false;
+        if (!ch_eq(p[0], s[0], icase)) return 0;
         p++;
         pn--;
         s++;
         sn--;
     }
     return sn == 0;
+}
+
+bool adp_like_match(const char *s, size_t sn, const char *p, size_t pn, bool icase)
+{
+    return like(s, sn, p, pn, icase, false) == 1;
+}
+
+bool adp_like_match_bytes(const char *s, size_t sn, const char *p, size_t pn)
+{
+    return like(s, sn, p, pn, false, true) == 1;
 }

@@ -64,6 +64,17 @@ static void trim(const adp_value *s, const char *set, size_t setlen, int which, 
     set_text(out, p + b, e - b);
 }
 
+/* PostgreSQL's string buffers stop short of MaxAllocSize (1 GB - 1). */
+#define TEXT_BUF_MAX ((size_t)0x3fffffff)
+
+static bool buffer_full(pgw_error *err, size_t have, size_t more)
+{
+    pgw_errorf(err, "54000", "out of memory");
+    pgw_error_detail(err, "Cannot enlarge string buffer containing %zu bytes by %zu more bytes.",
+                     have, more);
+    return false;
+}
+
 static bool concat(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err)
 {
     adp_arena *a = &c->s->arena;
@@ -82,6 +93,7 @@ static bool concat(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw
             p = adp_value_out_cstr(a, e->args[i]->type, &v, &c->s->fmt);
             n = strlen(p);
         }
+        if (n >= TEXT_BUF_MAX - len) return buffer_full(err, len, n);
         if (len + n > cap) {
             cap = (len + n) * 2;
             char *nb = adp_arena_alloc(a, cap);
@@ -159,13 +171,22 @@ bool adp_eval_text(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw
             *out = v[0];
             return true;
         }
-        size_t count = 0;
+        /* PostgreSQL builds the result in a string buffer of at most 1 GB: find where it
+         * would give up, piece by piece as it appends, before allocating anything */
+        size_t count = 0, built = 0, last = 0;
         for (size_t i = 0; i + fn <= len;)
             if (memcmp(p + i, from, fn) == 0) {
+                size_t piece[2] = {i - last, tn};
+                for (int k = 0; k < 2; k++) {
+                    if (piece[k] >= TEXT_BUF_MAX - built) return buffer_full(err, built, piece[k]);
+                    built += piece[k];
+                }
                 count++;
                 i += fn;
+                last = i;
             } else
                 i++;
+        if (len - last >= TEXT_BUF_MAX - built) return buffer_full(err, built, len - last);
         char *r = adp_arena_alloc(a, len + count * tn + 1);
         size_t k = 0;
         for (size_t i = 0; i < len;)

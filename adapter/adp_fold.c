@@ -3,7 +3,7 @@
  * errors come after every analysis error and before any row is read, even in a CASE arm
  * no row takes; CASE arms with a constant false/NULL condition, COALESCE arguments after a
  * non-NULL constant and AND/OR arguments after a deciding constant are dropped unlooked
- * at. Stable operations (anything with timestamptz, date/time text conversions, now(),
+ * at. Stable operations (conversions to or from timestamptz, date/time text forms, now(),
  * settings) are left for execution, as PostgreSQL leaves them. */
 #include <string.h>
 
@@ -32,12 +32,11 @@ static bool textual(adp_type_id t)
 /* Whether PostgreSQL's functions behind this node are immutable (children aside). */
 static bool immutable(const adp_expr *e)
 {
-    if (e->type.id == ADP_T_TIMESTAMPTZ) return false;
-    for (int i = 0; i < e->nargs; i++)
-        if (e->args[i]->type.id == ADP_T_TIMESTAMPTZ) return false;
     switch (e->kind) {
     case ADP_E_CAST: {
         adp_type_id from = e->args[0]->type.id, to = e->type.id;
+        /* to or from timestamptz follows TimeZone (comparing two is immutable) */
+        if ((from == ADP_T_TIMESTAMPTZ) != (to == ADP_T_TIMESTAMPTZ)) return false;
         /* date/time text forms follow DateStyle; bytea's follow bytea_output */
         if ((datetime(from) && textual(to)) || (textual(from) && datetime(to))) return false;
         if ((from == ADP_T_BYTEA) != (to == ADP_T_BYTEA)) return false;
@@ -135,7 +134,13 @@ static adp_expr *fold(adp_pctx *p, adp_expr *e)
     case ADP_E_CONST:
     case ADP_E_COL:
     case ADP_E_GROUPKEY:
+        return e;
     case ADP_E_AGG:
+        /* its input is folded where the aggregate stands, as in PostgreSQL's target list */
+        if (p->aggs && e->index < p->aggs->naggs) {
+            adp_agg *ag = &p->aggs->aggs[e->index];
+            if (!adp_fold_expr(p, &ag->arg) || !adp_fold_expr(p, &ag->filter)) return NULL;
+        }
         return e;
     case ADP_E_CASE:
         return fold_case(p, e);

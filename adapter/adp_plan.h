@@ -19,7 +19,7 @@ typedef enum adp_expr_kind {
     ADP_E_NOT,
     ADP_E_NULLTEST, /* flag: IS NOT NULL */
     ADP_E_IN,       /* args[0] IN (args[1..]); all of type optype */
-    ADP_E_LIKE,     /* flag: NOT; op: 1 for ILIKE */
+    ADP_E_LIKE,     /* flag: NOT; op: 1 for ILIKE; optype bytea: bytes, else text */
     ADP_E_CONCAT,   /* text || anything */
     ADP_E_CASE,     /* args: when, then, when, then, ..., [else] (flag: has else) */
     ADP_E_COALESCE,
@@ -180,5 +180,6 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
 bool adp_eval_qual(const adp_expr *e, const adp_eval_ctx *c, bool *pass, pgw_error *err);
 bool adp_eval_text(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err);
 bool adp_like_match(const char *s, size_t slen, const char *p, size_t plen, bool icase);
+bool adp_like_match_bytes(const char *s, size_t slen, const char *p, size_t plen); /* bytea */
 
 #endif

@@ -112,8 +112,11 @@ static bool agg_accum(sel_run *r, const adp_agg *ag, agg_state *st, const adp_va
         if (t == ADP_T_INT2 || t == ADP_T_INT4 || t == ADP_T_INT8)
             st->isum += v->u.i;
         else if (t == ADP_T_FLOAT4 || t == ADP_T_FLOAT8) {
-            bool ok = ag->kind == ADP_AGG_SUM ? float_add(&st->fsum, v->u.f, t == ADP_T_FLOAT4, err)
-                                              : float_accum(st, v->u.f, err);
+            /* sum starts from its first value, as float4pl/float8pl do (-0 stays -0) */
+            bool ok = ag->kind == ADP_AGG_SUM
+                          ? (st->has ? float_add(&st->fsum, v->u.f, t == ADP_T_FLOAT4, err)
+                                     : (st->fsum = v->u.f, true))
+                          : float_accum(st, v->u.f, err);
             if (!ok) return false;
         } else if (!st->has)
             st->v = *v;
@@ -128,8 +131,10 @@ static bool agg_accum(sel_run *r, const adp_agg *ag, agg_state *st, const adp_va
             st->has = true;
             return true;
         }
+        /* a tie takes the newer value, as PostgreSQL's smaller/larger functions do
+         * (numeric 0.000 after 0.0, -0 after 0) */
         int cmp = adp_value_cmp(t, v, &st->v);
-        if (ag->kind == ADP_AGG_MIN ? cmp < 0 : cmp > 0) st->v = *v;
+        if (ag->kind == ADP_AGG_MIN ? cmp <= 0 : cmp >= 0) st->v = *v;
         return true;
     }
     default:

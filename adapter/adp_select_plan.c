@@ -313,6 +313,9 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
     for (int i = 0; i < pl->ncomputed; i++)
         if (!adp_fold_expr(p, &pl->targets[i].expr)) return false;
     if (!adp_fold_expr(p, &pl->where) || !adp_fold_expr(p, &pl->having)) return false;
+    for (int i = 0; i < pl->naggs; i++) /* those only HAVING or ORDER BY use */
+        if (!adp_fold_expr(p, &pl->aggs[i].arg) || !adp_fold_expr(p, &pl->aggs[i].filter))
+            return false;
     if (st->limit_count && !limit_value(p, st->limit_count, "LIMIT", &pl->limit, &pl->limit_expr))
         return false;
     if (st->limit_offset &&

@@ -205,6 +205,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--table", action="store_true")
+    ap.add_argument("--tz", default="UTC", help="the sessions' TimeZone")
+    ap.add_argument("--agg", action="store_true", help="aggregates, GROUP BY, DISTINCT over the table")
     a = ap.parse_args()
     R.seed(a.seed)
     conns = []
@@ -212,8 +214,8 @@ def main():
         c = psycopg2.connect(dsn)
         c.autocommit = True
         cur = c.cursor()
-        cur.execute("SET TimeZone = 'UTC'")
-        if a.table:
+        cur.execute("SET TimeZone = %s", (a.tz,))
+        if a.table or a.agg:
             for s in SETUP:
                 cur.execute(s)
         conns.append(c)
@@ -221,7 +223,21 @@ def main():
     for i in range(a.n):
         t = R.choice(TYPES)
         e = expr(t, a.depth, a.table)
-        sql = ("SELECT id, %s FROM fz ORDER BY id" % e) if a.table else ("SELECT %s" % e)
+        if a.agg:
+            u = R.choice(NUMERIC)
+            g = expr(R.choice(TYPES), 1, True)
+            ag = R.choice(["count(%s)", "min(%s)", "max(%s)", "count(DISTINCT %s)"]) % e
+            num = R.choice(["sum(%s)", "avg(%s)", "max(%s)", "sum(DISTINCT %s)"]) % expr(u, a.depth, True)
+            sql = R.choice(["SELECT %s, %s FROM fz" % (ag, num),
+                            "SELECT %s, %s, %s FROM fz GROUP BY 1 ORDER BY 1" % (g, ag, num),
+                            "SELECT %s, count(*) FROM fz GROUP BY 1 HAVING %s ORDER BY 1" %
+                            (g, expr("bool", 1, True).replace("c_", "min(c_", 1).replace(" ", ") ", 1)
+                             if False else "count(*) > 0"),
+                            "SELECT DISTINCT %s FROM fz ORDER BY 1" % e])
+        elif a.table:
+            sql = "SELECT id, %s FROM fz ORDER BY id" % e
+        else:
+            sql = "SELECT %s" % e
         ours, theirs = run(conns[0], sql), run(conns[1], sql)
         same = ours == theirs
         if not same and ours[0] == "error" and theirs[0] == "error" and ours[1] == theirs[1]:

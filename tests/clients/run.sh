@@ -7,6 +7,7 @@
 # Installs what is missing (tools/install-clients.sh), prints ok/FAILED per client and
 # a last line "N passed, M failed"; exits nonzero when any client failed.
 # Logs of failed clients are printed; all logs stay in $CLIENTS_LOG_DIR if set.
+# CLIENTS_PARALLEL=1 runs all clients at once (stress).
 # CLIENTS_EXCEPT="client..." leaves clients out; PER_CLIENT_TIMEOUT (s, default 120).
 # CLIENTS_TRACE=FILE puts tests/clients/wiretrace.py between clients and server and logs
 # every protocol message there (which paths each driver needs).
@@ -114,7 +115,7 @@ start_pg() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$WORK'
-max_connections = 100
+max_connections = 300
 timezone = 'UTC'
 datestyle = 'iso, mdy'
 lc_messages = 'C'
@@ -132,9 +133,12 @@ CONF
 
 start_pgpeek() {
   local pf="$WORK/port"
+  local extra=()
+  # All clients at once: 3 pgbench runs of 64 connections plus the rest.
+  [ "${CLIENTS_PARALLEL:-0}" = 1 ] && extra=(--max-connections 300)
   rm -f "$pf"
   "$SERVER" --listen 127.0.0.1:0 --port-file "$pf" --data-dir none --http-listen off \
-    >>"$LOGS/server.log" 2>&1 &
+    "${extra[@]}" >>"$LOGS/server.log" 2>&1 &
   SERVER_PID=$!
   # Bounded wait for the port file, then for a successful connection.
   for _ in $(seq 1 200); do
@@ -201,7 +205,7 @@ build_go() {
   # GOPATH mode against Debian's packaged sources: no module proxy, no network.
   # The build cache survives runs when there is a HOME to keep it in.
   [ -n "${HOME:-}" ] || export GOCACHE="${GOCACHE:-$WORK/gocache}"
-  (cd "$HERE/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOPROXY=off \
+  (cd "$HERE/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS='' GOPROXY=off \
     go build -o "$WORK/go/clienttest" .)
 }
 
@@ -227,11 +231,32 @@ export HERE WORK
 passed=0
 failed=0
 failed_names=()
+# CLIENTS_PARALLEL=1: every client at once against the one server (a concurrency stress;
+# the tables are per client, so the tests stay independent). Results print afterwards.
+if [ "${CLIENTS_PARALLEL:-0}" = 1 ]; then
+  build_java >/dev/null 2>&1
+  build_go >/dev/null 2>&1
+  pids=()
+  for c in "${CLIENTS[@]}"; do
+    (
+      s=$(date +%s)
+      timeout -k 5 "$PER_CLIENT_TIMEOUT" bash -c "run_client $c" >"$LOGS/$c.log" 2>&1
+      echo "$? $(($(date +%s) - s))" >"$WORK/$c.rc"
+    ) &
+    pids+=($!)
+  done
+  # Only the clients: a bare `wait` would also wait for the server.
+  for p in "${pids[@]}"; do wait "$p"; done
+fi
 for c in "${CLIENTS[@]}"; do
-  start=$(date +%s)
-  timeout -k 5 "$PER_CLIENT_TIMEOUT" bash -c "run_client $c" >"$LOGS/$c.log" 2>&1
-  rc=$?
-  secs=$(($(date +%s) - start))
+  if [ "${CLIENTS_PARALLEL:-0}" = 1 ]; then
+    read -r rc secs <"$WORK/$c.rc"
+  else
+    start=$(date +%s)
+    timeout -k 5 "$PER_CLIENT_TIMEOUT" bash -c "run_client $c" >"$LOGS/$c.log" 2>&1
+    rc=$?
+    secs=$(($(date +%s) - start))
+  fi
   if [ "$rc" -eq 0 ]; then
     echo "ok      $c (${secs}s)"
     passed=$((passed + 1))
