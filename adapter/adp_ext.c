@@ -41,6 +41,7 @@ void adp_ps_release(adp_prepared *ps)
     pgw_buf_free(&ps->rowdesc);
     pgw_buf_free(&ps->shape);
     free(ps->ptypes);
+    free(ps->oids);
     free(ps->sql);
     free(ps->name);
     free(ps);
@@ -143,6 +144,7 @@ static bool same_shape(const pgw_buf *a, const pgw_buf *b)
 /* Plans ps now: parameter types, RowDescription, and a SELECT's reusable plan. */
 bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
 {
+    ps->fmt = s->fmt;
     adp_arena_free(&ps->arena);
     adp_arena_init(&ps->arena);
     pgw_buf_reset(&ps->rowdesc);
@@ -331,8 +333,24 @@ bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len
         pgw_errorf(err, "42P05", "prepared statement \"%s\" already exists", name);
         goto fail;
     }
+    adp_prepared *old = *slot;
+    if (old && old->len == len && old->noids == noids && memcmp(old->sql, sql, len) == 0 &&
+        (!noids || memcmp(old->oids, param_oids, (size_t)noids * sizeof *param_oids) == 0) &&
+        memcmp(&old->fmt, &s->fmt, sizeof s->fmt) == 0 &&
+        old->version == atomic_load(&s->db->catalog_version) && !adp_ps_failed_block(s, old, err)) {
+        /* Drivers send the same text to the unnamed statement again and again: with the
+         * same catalog and settings, what it would become is what it is. */
+        pgw_buf_begin_msg(out, '1');
+        pgw_buf_end_msg(out);
+        return true;
+    }
     adp_prepared *ps = ps_new(name);
     ps->sql = adp_ps_strdup(sql, len);
+    ps->len = len;
+    ps->noids = noids;
+    ps->oids = malloc(noids ? (size_t)noids * sizeof *ps->oids : 1);
+    if (!ps->oids) abort();
+    if (noids) memcpy(ps->oids, param_oids, (size_t)noids * sizeof *ps->oids);
     ps->nparams = noids;
     ps->ptypes = calloc(noids ? (size_t)noids : 1, sizeof *ps->ptypes);
     if (!ps->ptypes) abort();

@@ -106,14 +106,8 @@ start_pg() {
   chown postgres: "$WORK"
   runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pgdata" -A trust -E UTF8 --locale=C \
     -U postgres >"$LOGS/initdb.log" 2>&1 || { cat "$LOGS/initdb.log"; return 1; }
-  # A free port: nothing accepts a connection on it right now.
-  for p in $(seq 55432 55532); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port="$p"; break; fi
-  done
-  [ -n "$port" ] || { echo "run.sh: no free port"; return 1; }
   cat >>"$WORK/pgdata/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$WORK'
 max_connections = 300
 timezone = 'UTC'
@@ -121,9 +115,23 @@ datestyle = 'iso, mdy'
 lc_messages = 'C'
 fsync = off
 CONF
-  # The server log lives in $WORK (owned by postgres); it is linked into $LOGS.
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pg-server.log" -w -t 60 \
-    start >/dev/null || { cat "$WORK/pg-server.log"; return 1; }
+  # A port the kernel just handed out; another process can still take it before the
+  # postmaster binds it (it is in the ephemeral range), so a failed start retries.
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    port="$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    # The server log lives in $WORK (owned by postgres); it is linked into $LOGS.
+    rm -f "$WORK/pg-server.log"
+    if runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pg-server.log" -w -t 60 \
+      -o "-p $port" start >/dev/null; then
+      break
+    fi
+    port=""
+    grep -q 'could not bind\|could not create any TCP/IP sockets' "$WORK/pg-server.log" ||
+      { cat "$WORK/pg-server.log"; return 1; }
+    echo "run.sh: port taken, retrying (attempt $attempt)"
+  done
+  [ -n "$port" ] || { cat "$WORK/pg-server.log"; return 1; }
   ln -sf "$WORK/pg-server.log" "$LOGS/server.log"
   psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c 'CREATE ROLE materialize SUPERUSER LOGIN' \
@@ -166,10 +174,8 @@ wait_ready() {
 
 # start_trace: the logging proxy in front of the server; clients then use its port.
 start_trace() {
-  local tport=""
-  for p in $(seq 56432 56532); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then tport="$p"; break; fi
-  done
+  local tport
+  tport="$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   /usr/bin/python3 "$HERE/wiretrace.py" "$tport" "$PORT" "$CLIENTS_TRACE" &
   TRACE_PID=$!
   for _ in $(seq 1 100); do

@@ -633,6 +633,27 @@ static void test_malformed_and_returning(void)
     CHECK(exchange(fd, &b, &r));
     CHECK_STR(r.types, "1tTZ");
     CHECK_STR(r.params, "20,25");
+    /* the unnamed statement parsed again after DDL takes the new result shape */
+    simple(fd, "CREATE TABLE x6 (id int4 PRIMARY KEY, v int4)");
+    simple(fd, "INSERT INTO x6 VALUES (1, 10)");
+    const char *one[] = {"1"};
+    for (int round = 0; round < 2; round++) {
+        b.n = 0;
+        parse_msg(&b, "", "SELECT v FROM x6 WHERE id = $1", 0, NULL);
+        bind_msg(&b, "", "", 1, one, 0);
+        describe(&b, 'P', "");
+        execute_msg(&b, "", 0);
+        sync_msg(&b);
+        CHECK(exchange(fd, &b, &r));
+        CHECK_STR(r.types, "12TDCZ");
+        CHECK_STR(r.desc, round ? "v:25:0" : "v:23:0");
+        CHECK_STR(r.rows[0], round ? "ten" : "10");
+        if (!round) {
+            simple(fd, "DROP TABLE x6");
+            simple(fd, "CREATE TABLE x6 (id int4 PRIMARY KEY, v text)");
+            simple(fd, "INSERT INTO x6 VALUES (1, 'ten')");
+        }
+    }
     /* INSERT ... RETURNING read two rows at a time keeps its INSERT tag */
     simple(fd, "CREATE TABLE x5 (id int4 PRIMARY KEY, t text)");
     b.n = 0;
