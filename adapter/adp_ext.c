@@ -41,6 +41,7 @@ void adp_ps_release(adp_prepared *ps)
     pgw_buf_free(&ps->rowdesc);
     pgw_buf_free(&ps->shape);
     free(ps->ptypes);
+    free(ps->oids);
     free(ps->sql);
     free(ps->name);
     free(ps);
@@ -82,6 +83,8 @@ void adp_ext_free(adp_session *s)
     free(s->ext);
     s->ext = NULL;
     free(s->ptypes);
+    free(s->pseen);
+    s->pseen = NULL;
     s->ptypes = NULL;
 }
 
@@ -92,7 +95,8 @@ static void ptypes_reserve(adp_session *s, int n)
     while (cap < n)
         cap *= 2;
     s->ptypes = realloc(s->ptypes, (size_t)cap * sizeof *s->ptypes);
-    if (!s->ptypes) abort();
+    s->pseen = realloc(s->pseen, (size_t)cap * sizeof *s->pseen);
+    if (!s->ptypes || !s->pseen) abort();
     s->capptypes = cap;
 }
 
@@ -107,10 +111,13 @@ adp_expr *adp_analyze_param(adp_pctx *p, PgQuery__ParamRef *r)
     }
     if (n > s->nptypes) {
         ptypes_reserve(s, n);
-        for (int i = s->nptypes; i < n; i++)
+        for (int i = s->nptypes; i < n; i++) {
             s->ptypes[i] = (adp_type){ADP_T_UNKNOWN, -1};
+            s->pseen[i] = false;
+        }
         s->nptypes = n;
     }
+    if (s->plan_only) s->pseen[n - 1] = true;
     adp_expr *e = adp_expr_new(p, ADP_E_PARAM, s->ptypes[n - 1], r->location, 0);
     e->index = n - 1;
     return e;
@@ -137,6 +144,7 @@ static bool same_shape(const pgw_buf *a, const pgw_buf *b)
 /* Plans ps now: parameter types, RowDescription, and a SELECT's reusable plan. */
 bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
 {
+    ps->fmt = s->fmt;
     adp_arena_free(&ps->arena);
     adp_arena_init(&ps->arena);
     pgw_buf_reset(&ps->rowdesc);
@@ -153,6 +161,7 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
     } else if (ps->stmt) {
         ptypes_reserve(s, ps->nparams);
         if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);
+        if (ps->nparams) memset(s->pseen, 0, (size_t)ps->nparams * sizeof *s->pseen);
         s->nptypes = ps->nparams;
         s->plan_only = true;
         PgQuery__Node *st = ps->stmt;
@@ -203,9 +212,16 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
         }
         s->plan_only = false;
         if (ok) {
-            /* what no context typed is text, as PostgreSQL resolves unknown */
-            for (int i = 0; i < s->nptypes; i++)
-                if (s->ptypes[i].id == ADP_T_UNKNOWN) s->ptypes[i] = (adp_type){ADP_T_TEXT, -1};
+            /* a used parameter no context typed is text; one never used (a gap below a
+             * higher $n) has no type at all: 42P18, as in PostgreSQL */
+            for (int i = 0; ok && i < s->nptypes; i++)
+                if (s->ptypes[i].id == ADP_T_UNKNOWN && s->pseen[i])
+                    s->ptypes[i] = (adp_type){ADP_T_TEXT, -1};
+                else if (s->ptypes[i].id == ADP_T_UNKNOWN)
+                    ok = pgw_errorf(err, "42P18", "could not determine data type of parameter $%d",
+                                    i + 1);
+        }
+        if (ok) {
             if (s->nptypes != ps->nparams) {
                 ps->ptypes = realloc(ps->ptypes, (size_t)s->nptypes * sizeof *ps->ptypes);
                 if (!ps->ptypes) abort();
@@ -317,8 +333,24 @@ bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len
         pgw_errorf(err, "42P05", "prepared statement \"%s\" already exists", name);
         goto fail;
     }
+    adp_prepared *old = *slot;
+    if (old && old->len == len && old->noids == noids && memcmp(old->sql, sql, len) == 0 &&
+        (!noids || memcmp(old->oids, param_oids, (size_t)noids * sizeof *param_oids) == 0) &&
+        memcmp(&old->fmt, &s->fmt, sizeof s->fmt) == 0 &&
+        old->version == atomic_load(&s->db->catalog_version) && !adp_ps_failed_block(s, old, err)) {
+        /* Drivers send the same text to the unnamed statement again and again: with the
+         * same catalog and settings, what it would become is what it is. */
+        pgw_buf_begin_msg(out, '1');
+        pgw_buf_end_msg(out);
+        return true;
+    }
     adp_prepared *ps = ps_new(name);
     ps->sql = adp_ps_strdup(sql, len);
+    ps->len = len;
+    ps->noids = noids;
+    ps->oids = malloc(noids ? (size_t)noids * sizeof *ps->oids : 1);
+    if (!ps->oids) abort();
+    if (noids) memcpy(ps->oids, param_oids, (size_t)noids * sizeof *ps->oids);
     ps->nparams = noids;
     ps->ptypes = calloc(noids ? (size_t)noids : 1, sizeof *ps->ptypes);
     if (!ps->ptypes) abort();

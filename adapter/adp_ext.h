@@ -18,6 +18,10 @@ typedef struct adp_prepared {
     PgQuery__Node *copy;        /* SQL PREPARE: an owned deep copy of the statement */
     PgQuery__Node *stmt;        /* the statement; NULL for an empty query */
     bool pgtype;                /* the canned pg_type query (adp_pgtype.c) */
+    size_t len;                 /* of sql */
+    int noids;                  /* the parameter types Parse gave (to reuse the statement) */
+    uint32_t *oids;
+    adp_fmt fmt; /* the settings literals were converted with at analysis */
     int nparams;
     adp_type *ptypes; /* heap, nparams entries */
     int refs;

@@ -163,6 +163,7 @@ struct adp_session {
     adp_ext *ext;            /* named and unnamed statements and portals */
     adp_type *ptypes;        /* while planning a statement: its parameter types, else NULL */
     int nptypes, capptypes;  /* nptypes: the highest $n seen (or given) so far */
+    bool *pseen;             /* while planning: which $n the statement uses */
     const adp_value *params; /* while executing a bound statement: its parameter values */
     int nparams;
     const int16_t *rfmt; /* result format codes of the portal being run (0 text, 1 binary) */

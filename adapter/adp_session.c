@@ -348,6 +348,8 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
     }
     adp_arena_reset(&s->arena);
     if (s->discard_all) adp_ext_discard(s);
+    /* the transaction ended: so did the extended protocol's portals */
+    if (s->ext && s->txn == ADP_TXN_IDLE) adp_portals_drop(s, false);
     adp_session_report_changed(s, out);
     free(sql);
     return ok;

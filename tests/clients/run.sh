@@ -7,6 +7,7 @@
 # Installs what is missing (tools/install-clients.sh), prints ok/FAILED per client and
 # a last line "N passed, M failed"; exits nonzero when any client failed.
 # Logs of failed clients are printed; all logs stay in $CLIENTS_LOG_DIR if set.
+# CLIENTS_PARALLEL=1 runs all clients at once (stress).
 # CLIENTS_EXCEPT="client..." leaves clients out; PER_CLIENT_TIMEOUT (s, default 120).
 # CLIENTS_TRACE=FILE puts tests/clients/wiretrace.py between clients and server and logs
 # every protocol message there (which paths each driver needs).
@@ -105,24 +106,32 @@ start_pg() {
   chown postgres: "$WORK"
   runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pgdata" -A trust -E UTF8 --locale=C \
     -U postgres >"$LOGS/initdb.log" 2>&1 || { cat "$LOGS/initdb.log"; return 1; }
-  # A free port: nothing accepts a connection on it right now.
-  for p in $(seq 55432 55532); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port="$p"; break; fi
-  done
-  [ -n "$port" ] || { echo "run.sh: no free port"; return 1; }
   cat >>"$WORK/pgdata/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$WORK'
-max_connections = 100
+max_connections = 300
 timezone = 'UTC'
 datestyle = 'iso, mdy'
 lc_messages = 'C'
 fsync = off
 CONF
-  # The server log lives in $WORK (owned by postgres); it is linked into $LOGS.
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pg-server.log" -w -t 60 \
-    start >/dev/null || { cat "$WORK/pg-server.log"; return 1; }
+  # A port the kernel just handed out; another process can still take it before the
+  # postmaster binds it (it is in the ephemeral range), so a failed start retries.
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    port="$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    # The server log lives in $WORK (owned by postgres); it is linked into $LOGS.
+    rm -f "$WORK/pg-server.log"
+    if runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pg-server.log" -w -t 60 \
+      -o "-p $port" start >/dev/null; then
+      break
+    fi
+    port=""
+    grep -q 'could not bind\|could not create any TCP/IP sockets' "$WORK/pg-server.log" ||
+      { cat "$WORK/pg-server.log"; return 1; }
+    echo "run.sh: port taken, retrying (attempt $attempt)"
+  done
+  [ -n "$port" ] || { cat "$WORK/pg-server.log"; return 1; }
   ln -sf "$WORK/pg-server.log" "$LOGS/server.log"
   psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c 'CREATE ROLE materialize SUPERUSER LOGIN' \
@@ -132,9 +141,12 @@ CONF
 
 start_pgpeek() {
   local pf="$WORK/port"
+  local extra=()
+  # All clients at once: 3 pgbench runs of 64 connections plus the rest.
+  [ "${CLIENTS_PARALLEL:-0}" = 1 ] && extra=(--max-connections 300)
   rm -f "$pf"
   "$SERVER" --listen 127.0.0.1:0 --port-file "$pf" --data-dir none --http-listen off \
-    >>"$LOGS/server.log" 2>&1 &
+    "${extra[@]}" >>"$LOGS/server.log" 2>&1 &
   SERVER_PID=$!
   # Bounded wait for the port file, then for a successful connection.
   for _ in $(seq 1 200); do
@@ -162,10 +174,8 @@ wait_ready() {
 
 # start_trace: the logging proxy in front of the server; clients then use its port.
 start_trace() {
-  local tport=""
-  for p in $(seq 56432 56532); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then tport="$p"; break; fi
-  done
+  local tport
+  tport="$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   /usr/bin/python3 "$HERE/wiretrace.py" "$tport" "$PORT" "$CLIENTS_TRACE" &
   TRACE_PID=$!
   for _ in $(seq 1 100); do
@@ -201,7 +211,7 @@ build_go() {
   # GOPATH mode against Debian's packaged sources: no module proxy, no network.
   # The build cache survives runs when there is a HOME to keep it in.
   [ -n "${HOME:-}" ] || export GOCACHE="${GOCACHE:-$WORK/gocache}"
-  (cd "$HERE/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOPROXY=off \
+  (cd "$HERE/go" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS='' GOPROXY=off \
     go build -o "$WORK/go/clienttest" .)
 }
 
@@ -227,11 +237,32 @@ export HERE WORK
 passed=0
 failed=0
 failed_names=()
+# CLIENTS_PARALLEL=1: every client at once against the one server (a concurrency stress;
+# the tables are per client, so the tests stay independent). Results print afterwards.
+if [ "${CLIENTS_PARALLEL:-0}" = 1 ]; then
+  build_java >/dev/null 2>&1
+  build_go >/dev/null 2>&1
+  pids=()
+  for c in "${CLIENTS[@]}"; do
+    (
+      s=$(date +%s)
+      timeout -k 5 "$PER_CLIENT_TIMEOUT" bash -c "run_client $c" >"$LOGS/$c.log" 2>&1
+      echo "$? $(($(date +%s) - s))" >"$WORK/$c.rc"
+    ) &
+    pids+=($!)
+  done
+  # Only the clients: a bare `wait` would also wait for the server.
+  for p in "${pids[@]}"; do wait "$p"; done
+fi
 for c in "${CLIENTS[@]}"; do
-  start=$(date +%s)
-  timeout -k 5 "$PER_CLIENT_TIMEOUT" bash -c "run_client $c" >"$LOGS/$c.log" 2>&1
-  rc=$?
-  secs=$(($(date +%s) - start))
+  if [ "${CLIENTS_PARALLEL:-0}" = 1 ]; then
+    read -r rc secs <"$WORK/$c.rc"
+  else
+    start=$(date +%s)
+    timeout -k 5 "$PER_CLIENT_TIMEOUT" bash -c "run_client $c" >"$LOGS/$c.log" 2>&1
+    rc=$?
+    secs=$(($(date +%s) - start))
+  fi
   if [ "$rc" -eq 0 ]; then
     echo "ok      $c (${secs}s)"
     passed=$((passed + 1))

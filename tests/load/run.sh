@@ -26,6 +26,9 @@ export PGCONNECT_TIMEOUT=10
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=23}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+for tool in psql pgbench timeout; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$(basename "$0"): $tool not found (run tools/install-deps.sh)" >&2; exit 2; }
+done
 WORK="$(mktemp -d /tmp/pgpeek-load.XXXXXX)"
 LOG="$WORK/pgpeekd.log"
 SERVER_PID=""

@@ -578,6 +578,101 @@ static void test_pgtype_query(void)
     close(fd);
 }
 
+static void test_malformed_and_returning(void)
+{
+    int fd = client();
+    mb b = {0};
+    reply r;
+    /* Parse announcing more parameter types than it carries */
+    m_begin(&b, 'P');
+    m_str(&b, "");
+    m_str(&b, "SELECT 1");
+    m_i16(&b, 5);
+    m_i32(&b, 23);
+    m_end(&b);
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.types, "EZ");
+    CHECK_STR(r.err[0].sqlstate, "08P01");
+    /* Describe and Close of an unknown kind */
+    b.n = 0;
+    describe(&b, 'X', "");
+    sync_msg(&b);
+    close_msg(&b, 'X', "");
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.err[0].sqlstate, "08P01");
+    CHECK(exchange(fd, &(mb){0}, &r));
+    CHECK_STR(r.err[0].sqlstate, "08P01");
+    /* a parameter type pgpeek lacks, and an unknown format code */
+    b.n = 0;
+    uint32_t arr[] = {1007};
+    parse_msg(&b, "", "SELECT $1", 1, arr);
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.err[0].sqlstate, "0A000");
+    b.n = 0;
+    parse_msg(&b, "", "SELECT 1", 0, NULL);
+    bind_msg(&b, "", "", 0, NULL, 7);
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.types, "1EZ");
+    CHECK_STR(r.err[0].sqlstate, "22023");
+    /* $1 never used below $2: no type to give it */
+    b.n = 0;
+    parse_msg(&b, "", "SELECT $2::int4", 0, NULL);
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.err[0].sqlstate, "42P18");
+    CHECK_STR(r.err[0].message, "could not determine data type of parameter $1");
+    b.n = 0;
+    uint32_t given[] = {20};
+    parse_msg(&b, "", "SELECT $2", 1, given);
+    describe(&b, 'S', "");
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.types, "1tTZ");
+    CHECK_STR(r.params, "20,25");
+    /* the unnamed statement parsed again after DDL takes the new result shape */
+    simple(fd, "CREATE TABLE x6 (id int4 PRIMARY KEY, v int4)");
+    simple(fd, "INSERT INTO x6 VALUES (1, 10)");
+    const char *one[] = {"1"};
+    for (int round = 0; round < 2; round++) {
+        b.n = 0;
+        parse_msg(&b, "", "SELECT v FROM x6 WHERE id = $1", 0, NULL);
+        bind_msg(&b, "", "", 1, one, 0);
+        describe(&b, 'P', "");
+        execute_msg(&b, "", 0);
+        sync_msg(&b);
+        CHECK(exchange(fd, &b, &r));
+        CHECK_STR(r.types, "12TDCZ");
+        CHECK_STR(r.desc, round ? "v:25:0" : "v:23:0");
+        CHECK_STR(r.rows[0], round ? "ten" : "10");
+        if (!round) {
+            simple(fd, "DROP TABLE x6");
+            simple(fd, "CREATE TABLE x6 (id int4 PRIMARY KEY, v text)");
+            simple(fd, "INSERT INTO x6 VALUES (1, 'ten')");
+        }
+    }
+    /* INSERT ... RETURNING read two rows at a time keeps its INSERT tag */
+    simple(fd, "CREATE TABLE x5 (id int4 PRIMARY KEY, t text)");
+    b.n = 0;
+    parse_msg(&b, "", "INSERT INTO x5 VALUES (1, 'a'), (2, 'b'), (3, $1) RETURNING id, t", 0, NULL);
+    describe(&b, 'S', "");
+    const char *v[] = {"c"};
+    bind_msg(&b, "r", "", 1, v, 0);
+    execute_msg(&b, "r", 2);
+    execute_msg(&b, "r", 2);
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.types, "1tT2DDsDCZ");
+    CHECK_STR(r.params, "25");
+    CHECK_STR(r.desc, "id:23:0,t:25:0");
+    CHECK_STR(r.rows[2], "3|c");
+    CHECK_STR(r.tags[0], "INSERT 0 3");
+    close(fd);
+}
+
 int main(void)
 {
     pgpeek_config cfg = pt_config();
@@ -589,6 +684,7 @@ int main(void)
     PT_RUN(test_pipeline_and_txn);
     PT_RUN(test_sql_prepare);
     PT_RUN(test_pgtype_query);
+    PT_RUN(test_malformed_and_returning);
     pgpeek_stop(s);
     return pt_finish();
 }

@@ -70,6 +70,9 @@ FILE_TIMEOUT="${REGRESS_FILE_TIMEOUT:-120}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+for tool in psql pgbench timeout; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$(basename "$0"): $tool not found (run tools/install-deps.sh)" >&2; exit 2; }
+done
 RESULTS="$HERE/results"
 EXPECTED="$HERE/expected"
 rm -rf "$RESULTS"

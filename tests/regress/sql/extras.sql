@@ -64,4 +64,16 @@ SELECT count(*) FROM ex_copy;
 DROP TABLE ex_ctas;
 DROP TABLE ex_ctas2;
 DROP TABLE ex_copy;
+-- other spellings PostgreSQL accepts
+CREATE TABLE ex_sp (a int4, b varchar, c text) WITH (fillfactor = 70);
+CREATE UNLOGGED TABLE ex_sp2 (a int4);
+INSERT INTO ex_sp VALUES (1, 'Apple', 'x'), (2, 'banana', 'y'), (2, 'APRICOT', 'z'), (3, 'cherry', NULL);
+TABLE ex_sp2;
+SELECT * FROM ONLY ex_sp ORDER BY a, b;
+SELECT a, b FROM ex_sp ORDER BY a, b FETCH FIRST 2 ROWS ONLY;
+SELECT a, b FROM ex_sp ORDER BY a, b OFFSET 1 ROWS FETCH NEXT 1 ROW ONLY;
+SELECT b FROM ex_sp WHERE b ILIKE 'a%' ORDER BY b;
+SELECT b FROM ex_sp WHERE b NOT ILIKE '%AN%' ORDER BY b;
+DROP TABLE ex_sp;
+DROP TABLE ex_sp2;
 DROP TABLE ex_t;
