@@ -290,8 +290,15 @@ static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf,
     for (size_t i = 0; i < st->n_args; i++) {
         PgQuery__Node *a = st->args[i];
         char one[256];
-        if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
-            a = a->type_cast->arg; /* SET TIME ZONE INTERVAL '...' and the like */
+        bool interval = false;
+        if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
+            /* SET TIME ZONE INTERVAL '...': PostgreSQL passes "interval '...'" on */
+            PgQuery__TypeName *tn = a->type_cast->type_name;
+            PgQuery__Node *last = tn && tn->n_names ? tn->names[tn->n_names - 1] : NULL;
+            interval = last && last->node_case == PG_QUERY__NODE__NODE_STRING &&
+                       strcmp(last->string->sval, "interval") == 0;
+            a = a->type_cast->arg;
+        }
         if (a->node_case != PG_QUERY__NODE__NODE_A_CONST || a->a_const->isnull)
             return adp_perr(p, adp_node_location(a), "0A000", "this SET value is not supported");
         PgQuery__AConst *c = a->a_const;
@@ -303,7 +310,7 @@ static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf,
             snprintf(one, sizeof one, "%s", c->fval->fval);
             break;
         case PG_QUERY__A__CONST__VAL_SVAL:
-            snprintf(one, sizeof one, "%s", c->sval->sval);
+            snprintf(one, sizeof one, interval ? "interval '%s'" : "%s", c->sval->sval);
             break;
         case PG_QUERY__A__CONST__VAL_BOOLVAL:
             snprintf(one, sizeof one, "%s", c->boolval->boolval ? "on" : "off");
