@@ -18,7 +18,6 @@ static pgpeek_server *server;
 #else
 static char pg_dir[64];
 #endif
-static bool is_pgpeek;
 
 static bool start_server(char *url, size_t n)
 {
@@ -34,7 +33,6 @@ static bool start_server(char *url, size_t n)
         fprintf(stderr, "pgpeek_start: %s\n", err);
         return false;
     }
-    is_pgpeek = true;
     snprintf(url, n, "postgres://materialize@127.0.0.1:%d/materialize", pgpeek_port(server));
     return true;
 #else
