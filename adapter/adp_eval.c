@@ -316,7 +316,10 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
         set_text(out, s->database, strlen(s->database));
         return true;
     case ADP_F_CURRENT_SCHEMA:
-        set_text(out, "public", 6);
+        if (adp_public_on_path(s))
+            set_text(out, "public", 6);
+        else
+            out->isnull = true;
         return true;
     case ADP_F_NOW:
         if (!s->now_fixed) {

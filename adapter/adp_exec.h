@@ -57,6 +57,8 @@ bool adp_exec_show(adp_pctx *p, PgQuery__VariableShowStmt *st, pgw_buf *out);
 
 /* Resolves a table reference (42P01 with position when missing). */
 adp_table *adp_resolve_table(adp_pctx *p, PgQuery__RangeVar *rv);
+/* Where CREATE puts a new relation: public, if named or on search_path (3F000 otherwise). */
+bool adp_check_create_schema(adp_pctx *p, PgQuery__RangeVar *rv);
 /* Notice to the client if client_min_messages lets it through. */
 void adp_notice(adp_session *s, pgw_buf *out, const char *severity, const char *sqlstate,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -184,22 +184,40 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     }
 }
 
+static bool cross_database(adp_pctx *p, PgQuery__RangeVar *rv)
+{
+    if (!rv->catalogname[0] || strcmp(rv->catalogname, p->s->database) == 0) return false;
+    adp_perr(p, rv->location, "0A000",
+             "cross-database references are not implemented: \"%s.%s.%s\"", rv->catalogname,
+             rv->schemaname, rv->relname);
+    return true;
+}
+
+bool adp_public_on_path(const adp_session *s)
+{
+    return adp_search_path_has_public(s->settings.v[ADP_SET_SEARCH_PATH], s->user);
+}
+
+bool adp_check_create_schema(adp_pctx *p, PgQuery__RangeVar *rv)
+{
+    if (cross_database(p, rv)) return false;
+    if (rv->schemaname[0] && strcmp(rv->schemaname, "public") != 0)
+        return adp_perr(p, rv->location, "3F000", "schema \"%s\" does not exist", rv->schemaname);
+    if (!rv->schemaname[0] && !adp_public_on_path(p->s))
+        return adp_perr(p, rv->location, "3F000", "no schema has been selected to create in");
+    if (strcmp(rv->relpersistence, "t") == 0)
+        return adp_perr(p, rv->location, "0A000", "temporary tables are not supported");
+    return true;
+}
+
 adp_table *adp_resolve_table(adp_pctx *p, PgQuery__RangeVar *rv)
 {
-    if (rv->catalogname[0] && strcmp(rv->catalogname, p->s->database) != 0) {
-        adp_perr(p, rv->location, "0A000",
-                 "cross-database references are not implemented: %s.%s.%s", rv->catalogname,
-                 rv->schemaname, rv->relname);
-        return NULL;
-    }
+    if (cross_database(p, rv)) return NULL;
     adp_table *t = NULL;
-    if (!rv->schemaname[0] || strcmp(rv->schemaname, "public") == 0)
+    /* public is the only schema: an unqualified name finds it only through search_path, and
+     * a name in any other schema does not exist (as a relation, as PostgreSQL words it). */
+    if (strcmp(rv->schemaname, "public") == 0 || (!rv->schemaname[0] && adp_public_on_path(p->s)))
         t = adp_cat_find_table(p->s->db, rv->relname);
-    else if (strcmp(rv->schemaname, "pg_catalog") != 0 &&
-             strcmp(rv->schemaname, "information_schema") != 0) {
-        adp_perr(p, rv->location, "3F000", "schema \"%s\" does not exist", rv->schemaname);
-        return NULL;
-    }
     bool system = strcmp(rv->schemaname, "pg_catalog") == 0 ||
                   strcmp(rv->schemaname, "information_schema") == 0 ||
                   (!rv->schemaname[0] && strncmp(rv->relname, "pg_", 3) == 0);
@@ -282,8 +300,10 @@ void adp_write_data_row(adp_session *s, pgw_buf *out, const adp_target *t, const
     pgw_be_write_data_row_end(out);
 }
 
-/* SET arguments as PostgreSQL flattens them: a list joins with ", ". */
-static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf, size_t cap)
+/* SET arguments as PostgreSQL flattens them: a list joins with ", "; the elements of a
+ * list of names (search_path) are quoted as identifiers where needed. */
+static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, bool list_quote, char *buf,
+                           size_t cap)
 {
     size_t n = 0;
     buf[0] = 0;
@@ -310,7 +330,10 @@ static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf,
             snprintf(one, sizeof one, "%s", c->fval->fval);
             break;
         case PG_QUERY__A__CONST__VAL_SVAL:
-            snprintf(one, sizeof one, interval ? "interval '%s'" : "%s", c->sval->sval);
+            if (list_quote)
+                adp_quote_ident(c->sval->sval, one, sizeof one);
+            else
+                snprintf(one, sizeof one, interval ? "interval '%s'" : "%s", c->sval->sval);
             break;
         case PG_QUERY__A__CONST__VAL_BOOLVAL:
             snprintf(one, sizeof one, "%s", c->boolval->boolval ? "on" : "off");
@@ -353,7 +376,8 @@ bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
         }
         int id = adp_setting_find(st->name, p->err);
         char val[ADP_SETTING_MAX];
-        if (id < 0 || !set_value_text(p, st, val, sizeof val) ||
+        if (id < 0 ||
+            !set_value_text(p, st, adp_setting_flags(id) & ADP_SF_LIST_QUOTE, val, sizeof val) ||
             !adp_setting_set(&s->settings, id, st->name, val, p->err))
             return false;
         break;
