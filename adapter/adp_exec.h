@@ -19,6 +19,9 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
                   pgw_error *err);
 /* A DefElem's boolean argument (BEGIN READ ONLY's option). */
 bool adp_defelem_true(PgQuery__DefElem *d);
+/* One mode of BEGIN / SET TRANSACTION (READ ONLY, ISOLATION LEVEL): false if unknown;
+ * with apply, sets it for the current block. */
+bool adp_txn_mode(adp_session *s, PgQuery__Node *o, bool apply);
 /* CREATE DEFAULT INDEX [IN CLUSTER c] ON t: recognized before libpg_query. Returns false
  * when `sql` is not that statement (then *handled is false). */
 bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_buf *out,

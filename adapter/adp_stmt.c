@@ -78,6 +78,43 @@ bool adp_defelem_true(PgQuery__DefElem *d)
     return true;
 }
 
+/* Like SET LOCAL: the value lasts until the block ends, however it ends. */
+static void set_local(adp_session *s, int id, const char *value)
+{
+    adp_session_save_settings(s);
+    if (!(s->local_mask & (1ull << id))) {
+        memcpy(s->local_saved.v[id], s->settings.v[id], ADP_SETTING_MAX);
+        s->local_mask |= 1ull << id;
+    }
+    snprintf(s->settings.v[id], ADP_SETTING_MAX, "%s", value);
+}
+
+bool adp_txn_mode(adp_session *s, PgQuery__Node *o, bool apply)
+{
+    if (o->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) return false;
+    PgQuery__DefElem *d = o->def_elem;
+    if (strcmp(d->defname, "transaction_read_only") == 0) {
+        if (apply) {
+            s->read_only = adp_defelem_true(d);
+            set_local(s, ADP_SET_TXN_READ_ONLY, s->read_only ? "on" : "off");
+        }
+        return true;
+    }
+    if (strcmp(d->defname, "transaction_isolation") != 0) return false;
+    /* Every level is served at least as strict serializable, which satisfies each; the
+     * levels pgpeek has are recorded (and shown) as asked. */
+    PgQuery__Node *a = d->arg;
+    const char *level = a && a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                                a->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL
+                            ? a->a_const->sval->sval
+                            : "";
+    if (apply &&
+        (strcasecmp(level, "serializable") == 0 || strcasecmp(level, "strict serializable") == 0))
+        set_local(s, ADP_SET_TXN_ISOLATION,
+                  strcasecmp(level, "serializable") == 0 ? "serializable" : "strict serializable");
+    return true;
+}
+
 /* DISCARD, as connection poolers send it between clients. */
 static bool discard(adp_session *s, PgQuery__DiscardStmt *d, pgw_buf *out, pgw_error *err)
 {
@@ -399,14 +436,11 @@ bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
         tag = "RESET";
         break;
     case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI:
-        /* SET TRANSACTION ... / SET SESSION CHARACTERISTICS: isolation is always strict
-         * serializable here, which satisfies every level a client can ask for. READ ONLY
-         * is honoured for the current block. */
+        /* SET TRANSACTION ... / SET SESSION CHARACTERISTICS: the modes of BEGIN, for the
+         * current block. */
         if (strcmp(st->name, "TRANSACTION") == 0 && s->txn != ADP_TXN_IDLE)
             for (size_t i = 0; i < st->n_args; i++)
-                if (st->args[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-                    strcmp(st->args[i]->def_elem->defname, "transaction_read_only") == 0)
-                    s->read_only = adp_defelem_true(st->args[i]->def_elem);
+                adp_txn_mode(s, st->args[i], true);
         if (strcmp(st->name, "TRANSACTION") == 0 && s->txn == ADP_TXN_IDLE)
             adp_notice(s, out, "WARNING", "25P01",
                        "SET TRANSACTION can only be used in transaction blocks");
