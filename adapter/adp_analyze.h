@@ -44,6 +44,9 @@ adp_expr *adp_fold_nulls(adp_pctx *p, adp_expr *e);
 /* Plan-time constant folding of a whole analyzed expression (adp_fold.c): false with the
  * error an immutable constant part raises, as PostgreSQL's planner would. */
 bool adp_fold_expr(adp_pctx *p, adp_expr **e);
+/* Whether PostgreSQL's cast between these types is immutable (a stable one, such as
+ * timestamptz to text, is computed when the statement runs, never folded). */
+bool adp_cast_immutable(adp_type_id from, adp_type_id to);
 /* IS [NOT] DISTINCT FROM (kind: the A_Expr kind) and NULLIF. */
 adp_expr *adp_analyze_distinct(adp_pctx *p, int kind, adp_expr *l, adp_expr *r, int loc);
 /* 42P01 for a column qualifier that names no FROM item (with PostgreSQL's alias hint). */

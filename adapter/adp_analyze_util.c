@@ -148,6 +148,13 @@ adp_expr *adp_coerce(adp_pctx *p, adp_expr *e, adp_type to, bool explicit_cast)
                                     p->err);
             else
                 c->val = tmp;
+        } else if (!adp_cast_immutable(e->type.id, to.id) &&
+                   adp_cast_exists(e->type, to, explicit_cast)) {
+            /* stable (timestamptz, date/time text): computed when the statement runs */
+            c = adp_expr_new(p, ADP_E_CAST, to, e->location, 1);
+            c->flag = explicit_cast;
+            c->args[0] = e;
+            return c;
         } else {
             ok = adp_value_cast(&e->val, e->type, to, explicit_cast, &p->s->fmt, p->a, &c->val,
                                 p->err);

@@ -14,10 +14,7 @@ bool adp_exec_create_table_as(adp_pctx *p, PgQuery__CreateTableAsStmt *st, pgw_b
     if (st->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || st->is_select_into || !st->query ||
         st->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
         return pgw_errorf(p->err, "0A000", "this form of CREATE ... AS is not supported");
-    if (rv->schemaname[0] && strcmp(rv->schemaname, "public") != 0)
-        return adp_perr(p, rv->location, "3F000", "schema \"%s\" does not exist", rv->schemaname);
-    if (strcmp(rv->relpersistence, "t") == 0)
-        return adp_perr(p, rv->location, "0A000", "temporary tables are not supported");
+    if (!adp_check_create_schema(p, rv)) return false;
     adp_db *db = p->s->db;
     if (adp_cat_relation_exists(db, rv->relname)) {
         if (!st->if_not_exists)

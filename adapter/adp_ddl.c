@@ -9,17 +9,6 @@
 #include "adp_mvcc.h"
 #include "pgw_be_write.h"
 
-static bool check_schema(adp_pctx *p, PgQuery__RangeVar *rv)
-{
-    if (rv->catalogname[0] && strcmp(rv->catalogname, p->s->database) != 0)
-        return adp_perr(p, rv->location, "0A000", "cross-database references are not implemented");
-    if (rv->schemaname[0] && strcmp(rv->schemaname, "public") != 0)
-        return adp_perr(p, rv->location, "3F000", "schema \"%s\" does not exist", rv->schemaname);
-    if (strcmp(rv->relpersistence, "t") == 0)
-        return adp_perr(p, rv->location, "0A000", "temporary tables are not supported");
-    return true;
-}
-
 static int find_col(const adp_table *t, const char *name)
 {
     for (int i = 0; i < t->ncols; i++)
@@ -157,7 +146,7 @@ static bool column_def(adp_pctx *p, adp_table *t, PgQuery__ColumnDef *cd, int po
 bool adp_exec_create_table(adp_pctx *p, PgQuery__CreateStmt *st, pgw_buf *out)
 {
     PgQuery__RangeVar *rv = st->relation;
-    if (!check_schema(p, rv)) return false;
+    if (!adp_check_create_schema(p, rv)) return false;
     if (st->n_inh_relations || st->partspec || st->partbound || st->of_typename)
         return pgw_errorf(p->err, "0A000",
                           "inheritance, partitioning and typed tables are not supported");
@@ -254,7 +243,6 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
 
 bool adp_exec_create_index(adp_pctx *p, PgQuery__IndexStmt *st, pgw_buf *out)
 {
-    if (!check_schema(p, st->relation)) return false;
     adp_table *t = adp_resolve_table(p, st->relation);
     if (!t) {
         p->err->position = 0; /* PostgreSQL reports no position here */

@@ -135,24 +135,20 @@ bool adp_eval(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_erro
         out->u.b = a.isnull != e->flag;
         return true;
     case ADP_E_IN: {
+        /* PostgreSQL builds the whole list (each item computed, and able to fail) before
+         * it compares */
         if (!adp_eval(e->args[0], c, &a, err)) return false;
-        if (a.isnull) {
-            out->isnull = true;
-            return true;
-        }
-        bool any_null = false;
+        bool any_null = false, found = false;
         for (int i = 1; i < e->nargs; i++) {
             if (!adp_eval(e->args[i], c, &b, err)) return false;
+            if (a.isnull || found) continue;
             if (b.isnull)
                 any_null = true;
-            else if (adp_value_cmp(e->optype.id, &a, &b) == 0) {
-                out->isnull = false;
-                out->u.b = true;
-                return true;
-            }
+            else if (adp_value_cmp(e->optype.id, &a, &b) == 0)
+                found = true;
         }
-        out->isnull = any_null;
-        out->u.b = false;
+        out->isnull = a.isnull || (!found && any_null);
+        out->u.b = found;
         return true;
     }
     case ADP_E_LIKE:
@@ -294,9 +290,13 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
     adp_session *s = c->s;
     adp_value a = {0};
     if (e->op >= ADP_F_SUBSTR) return adp_eval_text(e, c, out, err);
+    adp_value a2 = {0};
     if (e->nargs) {
+        /* every argument is computed (and may fail) before a NULL one makes the result
+         * NULL, as PostgreSQL calls strict functions */
         if (!adp_eval(e->args[0], c, &a, err)) return false;
-        if (a.isnull) {
+        if (e->nargs > 1 && !adp_eval(e->args[1], c, &a2, err)) return false;
+        if (a.isnull || (e->nargs > 1 && a2.isnull)) {
             out->isnull = true;
             return true;
         }
@@ -316,7 +316,10 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
         set_text(out, s->database, strlen(s->database));
         return true;
     case ADP_F_CURRENT_SCHEMA:
-        set_text(out, "public", 6);
+        if (adp_public_on_path(s))
+            set_text(out, "public", 6);
+        else
+            out->isnull = true;
         return true;
     case ADP_F_NOW:
         if (!s->now_fixed) {
@@ -352,15 +355,7 @@ static bool eval_func(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, 
             return true;
         }
         int64_t scale = 0;
-        if (e->nargs == 2) {
-            adp_value sv;
-            if (!adp_eval(e->args[1], c, &sv, err)) return false;
-            if (sv.isnull) {
-                out->isnull = true;
-                return true;
-            }
-            scale = sv.u.i;
-        }
+        if (e->nargs == 2) scale = a2.u.i;
         /* NaN and the infinities round to themselves */
         if (a.u.s.len && (a.u.s.p[a.u.s.len - 1] < '0' || a.u.s.p[a.u.s.len - 1] > '9')) {
             *out = a;

@@ -110,13 +110,17 @@ static bool concat(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw
 bool adp_eval_text(const adp_expr *e, const adp_eval_ctx *c, adp_value *out, pgw_error *err)
 {
     if (e->op == ADP_F_CONCAT) return concat(e, c, out, err);
-    adp_value v[3];
+    /* every argument is computed (and may fail) before a NULL one makes the result NULL,
+     * as PostgreSQL calls strict functions */
+    adp_value v[3] = {{0}};
+    bool null = false;
     for (int i = 0; i < e->nargs; i++) {
         if (!adp_eval(e->args[i], c, &v[i], err)) return false;
-        if (v[i].isnull) {
-            out->isnull = true;
-            return true;
-        }
+        null |= v[i].isnull;
+    }
+    if (null) {
+        out->isnull = true;
+        return true;
     }
     const char *p = v[0].u.s.p;
     size_t len = v[0].u.s.len;

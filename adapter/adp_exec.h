@@ -19,6 +19,9 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
                   pgw_error *err);
 /* A DefElem's boolean argument (BEGIN READ ONLY's option). */
 bool adp_defelem_true(PgQuery__DefElem *d);
+/* One mode of BEGIN / SET TRANSACTION (READ ONLY, ISOLATION LEVEL): false if unknown;
+ * with apply, sets it for the current block. */
+bool adp_txn_mode(adp_session *s, PgQuery__Node *o, bool apply);
 /* CREATE DEFAULT INDEX [IN CLUSTER c] ON t: recognized before libpg_query. Returns false
  * when `sql` is not that statement (then *handled is false). */
 bool adp_default_index_try(adp_session *s, const char *sql, bool *handled, pgw_buf *out,
@@ -57,6 +60,8 @@ bool adp_exec_show(adp_pctx *p, PgQuery__VariableShowStmt *st, pgw_buf *out);
 
 /* Resolves a table reference (42P01 with position when missing). */
 adp_table *adp_resolve_table(adp_pctx *p, PgQuery__RangeVar *rv);
+/* Where CREATE puts a new relation: public, if named or on search_path (3F000 otherwise). */
+bool adp_check_create_schema(adp_pctx *p, PgQuery__RangeVar *rv);
 /* Notice to the client if client_min_messages lets it through. */
 void adp_notice(adp_session *s, pgw_buf *out, const char *severity, const char *sqlstate,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));

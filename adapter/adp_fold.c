@@ -29,19 +29,22 @@ static bool textual(adp_type_id t)
     return adp_type_is_string(t) || t == ADP_T_BYTEA;
 }
 
+bool adp_cast_immutable(adp_type_id from, adp_type_id to)
+{
+    /* to or from timestamptz follows TimeZone (comparing two is immutable) */
+    if ((from == ADP_T_TIMESTAMPTZ) != (to == ADP_T_TIMESTAMPTZ)) return false;
+    /* date/time text forms follow DateStyle; bytea's follow bytea_output */
+    if ((datetime(from) && textual(to)) || (textual(from) && datetime(to))) return false;
+    if ((from == ADP_T_BYTEA) != (to == ADP_T_BYTEA)) return false;
+    return true;
+}
+
 /* Whether PostgreSQL's functions behind this node are immutable (children aside). */
 static bool immutable(const adp_expr *e)
 {
     switch (e->kind) {
-    case ADP_E_CAST: {
-        adp_type_id from = e->args[0]->type.id, to = e->type.id;
-        /* to or from timestamptz follows TimeZone (comparing two is immutable) */
-        if ((from == ADP_T_TIMESTAMPTZ) != (to == ADP_T_TIMESTAMPTZ)) return false;
-        /* date/time text forms follow DateStyle; bytea's follow bytea_output */
-        if ((datetime(from) && textual(to)) || (textual(from) && datetime(to))) return false;
-        if ((from == ADP_T_BYTEA) != (to == ADP_T_BYTEA)) return false;
-        return true;
-    }
+    case ADP_E_CAST:
+        return adp_cast_immutable(e->args[0]->type.id, e->type.id);
     case ADP_E_FUNC:
         switch ((adp_func_id)e->op) {
         case ADP_F_LOWER:
@@ -133,7 +136,11 @@ static adp_expr *fold(adp_pctx *p, adp_expr *e)
     switch (e->kind) {
     case ADP_E_CONST:
     case ADP_E_COL:
+        return e;
     case ADP_E_GROUPKEY:
+        /* the GROUP BY expression is folded where it stands in the target list */
+        if (p->aggs && e->index < p->aggs->ngroup && !adp_fold_expr(p, &p->aggs->group[e->index]))
+            return NULL;
         return e;
     case ADP_E_AGG:
         /* its input is folded where the aggregate stands, as in PostgreSQL's target list */

@@ -207,5 +207,7 @@ void adp_txn_rollback(adp_session *s);
 void adp_session_save_settings(adp_session *s);
 /* Refreshes s->fmt from the settings. */
 void adp_session_sync_fmt(adp_session *s);
+/* Whether schema public (the only one) is on the session's search_path. */
+bool adp_public_on_path(const adp_session *s);
 
 #endif

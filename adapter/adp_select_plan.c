@@ -316,6 +316,8 @@ bool adp_plan_select(adp_pctx *p, PgQuery__SelectStmt *st, adp_select_plan *pl)
     for (int i = 0; i < pl->naggs; i++) /* those only HAVING or ORDER BY use */
         if (!adp_fold_expr(p, &pl->aggs[i].arg) || !adp_fold_expr(p, &pl->aggs[i].filter))
             return false;
+    for (int i = 0; i < pl->ngroup; i++) /* GROUP BY expressions no target shows */
+        if (!adp_fold_expr(p, &pl->group[i])) return false;
     if (st->limit_count && !limit_value(p, st->limit_count, "LIMIT", &pl->limit, &pl->limit_expr))
         return false;
     if (st->limit_offset &&

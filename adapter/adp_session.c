@@ -186,20 +186,15 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
     switch (t->kind) {
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
-        for (size_t i = 0; i < t->n_options; i++) {
-            PgQuery__Node *o = t->options[i];
-            if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-                strcmp(o->def_elem->defname, "transaction_read_only") == 0) {
-                s->read_only = adp_defelem_true(o->def_elem);
-                continue;
-            }
-            if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-                strcmp(o->def_elem->defname, "transaction_isolation") == 0)
-                continue; /* every isolation level is served as strict serializable */
-            return pgw_errorf(err, "0A000", "this transaction option is not supported");
-        }
-        if (s->txn == ADP_TXN_BLOCK)
+        for (size_t i = 0; i < t->n_options; i++)
+            if (!adp_txn_mode(s, t->options[i], false))
+                return pgw_errorf(err, "0A000", "this transaction option is not supported");
+        if (s->txn == ADP_TXN_BLOCK) {
             adp_notice(s, out, "WARNING", "25001", "there is already a transaction in progress");
+        } else {
+            for (size_t i = 0; i < t->n_options; i++)
+                adp_txn_mode(s, t->options[i], true);
+        }
         s->txn = ADP_TXN_BLOCK;
         pgw_be_write_command_complete(
             out, t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START ? "START TRANSACTION"

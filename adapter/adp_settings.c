@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "adp_tzcache.h"
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 
 static const struct {
     const char *name;
@@ -247,4 +249,67 @@ bool adp_setting_set(adp_settings *s, int id, const char *given, const char *val
         snprintf(dst, ADP_SETTING_MAX, "%s", value);
         return true;
     }
+}
+
+bool adp_search_path_has_public(const char *path, const char *user)
+{
+    const char *c = path;
+    while (*c) {
+        char el[ADP_SETTING_MAX];
+        size_t n = 0;
+        while (*c == ' ' || *c == ',')
+            c++;
+        if (*c == '"') {
+            for (c++; *c && !(*c == '"' && c[1] != '"'); c++) {
+                if (*c == '"') c++; /* "" stands for one quote */
+                if (n + 1 < sizeof el) el[n++] = *c;
+            }
+            if (*c == '"') c++;
+        } else {
+            for (; *c && *c != ',' && *c != ' '; c++)
+                if (n + 1 < sizeof el) el[n++] = (char)tolower((unsigned char)*c);
+        }
+        el[n] = 0;
+        const char *schema = strcmp(el, "$user") == 0 ? user : el;
+        if (strcmp(schema, "public") == 0) return true;
+        while (*c && *c != ',')
+            c++;
+    }
+    return false;
+}
+
+/* A keyword PostgreSQL would quote: any but the unreserved ones. The scanner knows them. */
+static bool is_quoting_keyword(const char *ident)
+{
+    PgQueryScanResult r = pg_query_scan(ident);
+    bool kw = false;
+    if (!r.error) {
+        PgQuery__ScanResult *sr =
+            pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
+        if (sr && sr->n_tokens == 1)
+            kw = sr->tokens[0]->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
+                 sr->tokens[0]->keyword_kind != PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD;
+        if (sr) pg_query__scan_result__free_unpacked(sr, NULL);
+    }
+    pg_query_free_scan_result(r);
+    return kw;
+}
+
+void adp_quote_ident(const char *ident, char *buf, size_t cap)
+{
+    bool safe = (ident[0] >= 'a' && ident[0] <= 'z') || ident[0] == '_';
+    for (const char *c = ident; safe && *c; c++)
+        safe = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+    if (safe && !is_quoting_keyword(ident)) {
+        snprintf(buf, cap, "%s", ident);
+        return;
+    }
+    size_t n = 0;
+    if (n + 1 < cap) buf[n++] = '"';
+    for (const char *c = ident; *c; c++) {
+        if (*c == '"' && n + 1 < cap) buf[n++] = '"';
+        if (n + 1 < cap) buf[n++] = *c;
+    }
+    if (n + 1 < cap) buf[n++] = '"';
+    if (cap) buf[n < cap ? n : cap - 1] = 0;
 }

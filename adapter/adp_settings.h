@@ -3,6 +3,7 @@
 #define ADP_SETTINGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "pgw_error.h"
 
@@ -25,7 +26,7 @@
     X(STD_STRINGS, "standard_conforming_strings", "on", ADP_SF_REPORT)                             \
     X(TIMEZONE, "TimeZone", "UTC", ADP_SF_REPORT)                                                  \
     X(EXTRA_FLOAT_DIGITS, "extra_float_digits", "1", 0)                                            \
-    X(SEARCH_PATH, "search_path", "\"$user\", public", 0)                                          \
+    X(SEARCH_PATH, "search_path", "\"$user\", public", ADP_SF_LIST_QUOTE)                          \
     X(CLIENT_MIN_MESSAGES, "client_min_messages", "notice", 0)                                     \
     X(STATEMENT_TIMEOUT, "statement_timeout", "0", 0)                                              \
     X(LOCK_TIMEOUT, "lock_timeout", "0", 0)                                                        \
@@ -39,7 +40,8 @@
     X(CLUSTER, "cluster", "quickstart", 0)                                                         \
     X(DATABASE, "database", "materialize", ADP_SF_FIXED)
 
-enum { ADP_SF_REPORT = 1, ADP_SF_FIXED = 2 };
+/* LIST_QUOTE: SET quotes each list element as an identifier when needed (search_path). */
+enum { ADP_SF_REPORT = 1, ADP_SF_FIXED = 2, ADP_SF_LIST_QUOTE = 4 };
 
 typedef enum adp_setting_id {
 #define ADP_X(id, name, def, flags) ADP_SET_##id,
@@ -61,5 +63,11 @@ int adp_setting_flags(int id);
 /* Validates and canonicalizes `value` for setting id (as typed by the client: `given`
  * names it in messages) into s. 55P02 for fixed settings, 22023/0A000 for bad values. */
 bool adp_setting_set(adp_settings *s, int id, const char *given, const char *value, pgw_error *err);
+
+/* Whether schema public is on a search_path value (the only schema there is), reading
+ * its elements as identifiers ("$user" is the session user). */
+bool adp_search_path_has_public(const char *path, const char *user);
+/* Appends `ident` to buf, double-quoted when PostgreSQL's quote_identifier would. */
+void adp_quote_ident(const char *ident, char *buf, size_t cap);
 
 #endif

@@ -78,6 +78,43 @@ bool adp_defelem_true(PgQuery__DefElem *d)
     return true;
 }
 
+/* Like SET LOCAL: the value lasts until the block ends, however it ends. */
+static void set_local(adp_session *s, int id, const char *value)
+{
+    adp_session_save_settings(s);
+    if (!(s->local_mask & (1ull << id))) {
+        memcpy(s->local_saved.v[id], s->settings.v[id], ADP_SETTING_MAX);
+        s->local_mask |= 1ull << id;
+    }
+    snprintf(s->settings.v[id], ADP_SETTING_MAX, "%s", value);
+}
+
+bool adp_txn_mode(adp_session *s, PgQuery__Node *o, bool apply)
+{
+    if (o->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) return false;
+    PgQuery__DefElem *d = o->def_elem;
+    if (strcmp(d->defname, "transaction_read_only") == 0) {
+        if (apply) {
+            s->read_only = adp_defelem_true(d);
+            set_local(s, ADP_SET_TXN_READ_ONLY, s->read_only ? "on" : "off");
+        }
+        return true;
+    }
+    if (strcmp(d->defname, "transaction_isolation") != 0) return false;
+    /* Every level is served at least as strict serializable, which satisfies each; the
+     * levels pgpeek has are recorded (and shown) as asked. */
+    PgQuery__Node *a = d->arg;
+    const char *level = a && a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                                a->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL
+                            ? a->a_const->sval->sval
+                            : "";
+    if (apply &&
+        (strcasecmp(level, "serializable") == 0 || strcasecmp(level, "strict serializable") == 0))
+        set_local(s, ADP_SET_TXN_ISOLATION,
+                  strcasecmp(level, "serializable") == 0 ? "serializable" : "strict serializable");
+    return true;
+}
+
 /* DISCARD, as connection poolers send it between clients. */
 static bool discard(adp_session *s, PgQuery__DiscardStmt *d, pgw_buf *out, pgw_error *err)
 {
@@ -184,22 +221,40 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     }
 }
 
+static bool cross_database(adp_pctx *p, PgQuery__RangeVar *rv)
+{
+    if (!rv->catalogname[0] || strcmp(rv->catalogname, p->s->database) == 0) return false;
+    adp_perr(p, rv->location, "0A000",
+             "cross-database references are not implemented: \"%s.%s.%s\"", rv->catalogname,
+             rv->schemaname, rv->relname);
+    return true;
+}
+
+bool adp_public_on_path(const adp_session *s)
+{
+    return adp_search_path_has_public(s->settings.v[ADP_SET_SEARCH_PATH], s->user);
+}
+
+bool adp_check_create_schema(adp_pctx *p, PgQuery__RangeVar *rv)
+{
+    if (cross_database(p, rv)) return false;
+    if (rv->schemaname[0] && strcmp(rv->schemaname, "public") != 0)
+        return adp_perr(p, rv->location, "3F000", "schema \"%s\" does not exist", rv->schemaname);
+    if (!rv->schemaname[0] && !adp_public_on_path(p->s))
+        return adp_perr(p, rv->location, "3F000", "no schema has been selected to create in");
+    if (strcmp(rv->relpersistence, "t") == 0)
+        return adp_perr(p, rv->location, "0A000", "temporary tables are not supported");
+    return true;
+}
+
 adp_table *adp_resolve_table(adp_pctx *p, PgQuery__RangeVar *rv)
 {
-    if (rv->catalogname[0] && strcmp(rv->catalogname, p->s->database) != 0) {
-        adp_perr(p, rv->location, "0A000",
-                 "cross-database references are not implemented: %s.%s.%s", rv->catalogname,
-                 rv->schemaname, rv->relname);
-        return NULL;
-    }
+    if (cross_database(p, rv)) return NULL;
     adp_table *t = NULL;
-    if (!rv->schemaname[0] || strcmp(rv->schemaname, "public") == 0)
+    /* public is the only schema: an unqualified name finds it only through search_path, and
+     * a name in any other schema does not exist (as a relation, as PostgreSQL words it). */
+    if (strcmp(rv->schemaname, "public") == 0 || (!rv->schemaname[0] && adp_public_on_path(p->s)))
         t = adp_cat_find_table(p->s->db, rv->relname);
-    else if (strcmp(rv->schemaname, "pg_catalog") != 0 &&
-             strcmp(rv->schemaname, "information_schema") != 0) {
-        adp_perr(p, rv->location, "3F000", "schema \"%s\" does not exist", rv->schemaname);
-        return NULL;
-    }
     bool system = strcmp(rv->schemaname, "pg_catalog") == 0 ||
                   strcmp(rv->schemaname, "information_schema") == 0 ||
                   (!rv->schemaname[0] && strncmp(rv->relname, "pg_", 3) == 0);
@@ -282,16 +337,25 @@ void adp_write_data_row(adp_session *s, pgw_buf *out, const adp_target *t, const
     pgw_be_write_data_row_end(out);
 }
 
-/* SET arguments as PostgreSQL flattens them: a list joins with ", ". */
-static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf, size_t cap)
+/* SET arguments as PostgreSQL flattens them: a list joins with ", "; the elements of a
+ * list of names (search_path) are quoted as identifiers where needed. */
+static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, bool list_quote, char *buf,
+                           size_t cap)
 {
     size_t n = 0;
     buf[0] = 0;
     for (size_t i = 0; i < st->n_args; i++) {
         PgQuery__Node *a = st->args[i];
         char one[256];
-        if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
-            a = a->type_cast->arg; /* SET TIME ZONE INTERVAL '...' and the like */
+        bool interval = false;
+        if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
+            /* SET TIME ZONE INTERVAL '...': PostgreSQL passes "interval '...'" on */
+            PgQuery__TypeName *tn = a->type_cast->type_name;
+            PgQuery__Node *last = tn && tn->n_names ? tn->names[tn->n_names - 1] : NULL;
+            interval = last && last->node_case == PG_QUERY__NODE__NODE_STRING &&
+                       strcmp(last->string->sval, "interval") == 0;
+            a = a->type_cast->arg;
+        }
         if (a->node_case != PG_QUERY__NODE__NODE_A_CONST || a->a_const->isnull)
             return adp_perr(p, adp_node_location(a), "0A000", "this SET value is not supported");
         PgQuery__AConst *c = a->a_const;
@@ -303,7 +367,10 @@ static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, char *buf,
             snprintf(one, sizeof one, "%s", c->fval->fval);
             break;
         case PG_QUERY__A__CONST__VAL_SVAL:
-            snprintf(one, sizeof one, "%s", c->sval->sval);
+            if (list_quote)
+                adp_quote_ident(c->sval->sval, one, sizeof one);
+            else
+                snprintf(one, sizeof one, interval ? "interval '%s'" : "%s", c->sval->sval);
             break;
         case PG_QUERY__A__CONST__VAL_BOOLVAL:
             snprintf(one, sizeof one, "%s", c->boolval->boolval ? "on" : "off");
@@ -346,7 +413,8 @@ bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
         }
         int id = adp_setting_find(st->name, p->err);
         char val[ADP_SETTING_MAX];
-        if (id < 0 || !set_value_text(p, st, val, sizeof val) ||
+        if (id < 0 ||
+            !set_value_text(p, st, adp_setting_flags(id) & ADP_SF_LIST_QUOTE, val, sizeof val) ||
             !adp_setting_set(&s->settings, id, st->name, val, p->err))
             return false;
         break;
@@ -368,14 +436,11 @@ bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
         tag = "RESET";
         break;
     case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI:
-        /* SET TRANSACTION ... / SET SESSION CHARACTERISTICS: isolation is always strict
-         * serializable here, which satisfies every level a client can ask for. READ ONLY
-         * is honoured for the current block. */
+        /* SET TRANSACTION ... / SET SESSION CHARACTERISTICS: the modes of BEGIN, for the
+         * current block. */
         if (strcmp(st->name, "TRANSACTION") == 0 && s->txn != ADP_TXN_IDLE)
             for (size_t i = 0; i < st->n_args; i++)
-                if (st->args[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-                    strcmp(st->args[i]->def_elem->defname, "transaction_read_only") == 0)
-                    s->read_only = adp_defelem_true(st->args[i]->def_elem);
+                adp_txn_mode(s, st->args[i], true);
         if (strcmp(st->name, "TRANSACTION") == 0 && s->txn == ADP_TXN_IDLE)
             adp_notice(s, out, "WARNING", "25P01",
                        "SET TRANSACTION can only be used in transaction blocks");

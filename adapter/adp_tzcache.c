@@ -161,12 +161,36 @@ static void hand_out(tz_entry *e, const adp_tz **zone, int32_t *east, char *disp
     snprintf(display, cap, "%s", e->display);
 }
 
+/* SET TIME ZONE INTERVAL '+05:45' HOUR TO MINUTE arrives as "interval '+05:45'": an offset
+ * east, [+-]hh[:mm[:ss]], shown as the hours are. */
+static bool interval_zone(const char *value, int32_t *east, char *display, size_t cap,
+                          pgw_error *err)
+{
+    const char *q = strchr(value, '\'');
+    int sign = 1, f[3] = {0, 0, 0}, nf = 0;
+    const char *p = q ? q + 1 : "";
+    if (*p == '+' || *p == '-') sign = *p++ == '-' ? -1 : 1;
+    while (nf < 3 && isdigit((unsigned char)*p)) {
+        while (isdigit((unsigned char)*p))
+            f[nf] = f[nf] * 10 + (*p++ - '0');
+        nf++;
+        if (*p != ':') break;
+        p++;
+    }
+    if (nf == 0 || *p != '\'' || f[0] > 24 || f[1] > 59 || f[2] > 59) return invalid(err, value);
+    char hours[32];
+    snprintf(hours, sizeof hours, "%.10g", sign * (f[0] + f[1] / 60.0 + f[2] / 3600.0));
+    return adp_timezone_parse(hours, east, display, cap, err);
+}
+
 bool adp_tzcache_resolve(const char *value, const adp_tz **zone, int32_t *east, char *display,
                          size_t cap, pgw_error *err)
 {
     *zone = NULL;
     *east = 0;
     if (strlen(value) > NAME_MAX_LEN) return invalid(err, value);
+    if (strncasecmp(value, "interval '", 10) == 0)
+        return interval_zone(value, east, display, cap, err);
     if (is_number(value)) return adp_timezone_parse(value, east, display, cap, err);
     char key[NAME_MAX_LEN + 1];
     upper(value, key);

@@ -303,7 +303,7 @@ bool adp_tz_fixed(const adp_tz *z, int32_t *east)
 int32_t adp_tz_offset_utc(const adp_tz *z, int64_t pg_usec)
 {
     /* seconds since 1970, floored */
-    int64_t s = pg_usec >= 0 ? pg_usec / 1000000 : -((-pg_usec + 999999) / 1000000);
+    int64_t s = pg_usec / 1000000 - (pg_usec % 1000000 < 0); /* no overflow at -infinity */
     s += INT64_C(946684800);
     if (z->ntrans == 0 || s < z->trans_unix[0])
         return z->ntrans == 0 && z->has_rule ? rule_offset(z, s) : z->first_off;
@@ -324,6 +324,8 @@ int32_t adp_tz_offset_local(const adp_tz *z, int64_t local_usec)
     /* candidates: the offsets a day before and a day after; a local time is valid under an
      * offset when that offset is in force at the instant it names */
     int64_t day = INT64_C(86400000000);
+    if (local_usec > INT64_MAX - 3 * day || local_usec < INT64_MIN + 3 * day)
+        return adp_tz_offset_utc(z, local_usec); /* +-infinity: no neighbours to look at */
     int32_t before = adp_tz_offset_utc(z, local_usec - day);
     int32_t after = adp_tz_offset_utc(z, local_usec + day);
     if (before == after) return before;

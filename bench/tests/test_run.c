@@ -18,7 +18,6 @@ static pgpeek_server *server;
 #else
 static char pg_dir[64];
 #endif
-static bool is_pgpeek;
 
 static bool start_server(char *url, size_t n)
 {
@@ -34,7 +33,6 @@ static bool start_server(char *url, size_t n)
         fprintf(stderr, "pgpeek_start: %s\n", err);
         return false;
     }
-    is_pgpeek = true;
     snprintf(url, n, "postgres://materialize@127.0.0.1:%d/materialize", pgpeek_port(server));
     return true;
 #else
@@ -156,13 +154,9 @@ static void test_extended_modes(const bench_url *u)
         o.pipeline = 2;
         bench_result r;
         CHECK(run_one(&o, "SELECT * FROM bench_t", 3, 90, &r));
-        if (is_pgpeek) {
-            /* no extended protocol yet: every query must still be accounted for */
-            CHECK(r.jobs[0].queries == 90 || bench_errors_total(&r.jobs[0].errors) > 0);
-        } else {
-            CHECK_U64(r.jobs[0].queries, 90);
-            CHECK_U64(r.jobs[0].rows, 90);
-        }
+        CHECK_U64(r.jobs[0].queries, 90);
+        CHECK_U64(r.jobs[0].rows, 90);
+        CHECK_U64(bench_errors_total(&r.jobs[0].errors), 0);
         bench_result_free(&r);
     }
 }
@@ -325,7 +319,7 @@ int main(void)
         test_stop_flag(&u);
         test_job_file(&u);
         char *drop[] = {"DROP TABLE bench_t"};
-        if (!is_pgpeek) CHECK(bench_exec_each(&o, drop, 1, err, sizeof(err)));
+        CHECK(bench_exec_each(&o, drop, 1, err, sizeof(err)));
     }
     test_connection_refused();
     test_silent_server();

@@ -178,6 +178,13 @@ static void test_fuzz_finds(adp_session *s)
         "SELECT round('-Infinity'::numeric), round('Infinity'::numeric, 2), round('NaN'::numeric, "
         "-3)",
         "T round:1700:-1,round:1700:-1,round:1700:-1 | D -Infinity,Infinity,NaN | C SELECT 1 [I]");
+    /* every argument of a strict function is computed; stable casts are not folded */
+    EXPECT(s, "SELECT substr(CASE WHEN i = 0 THEN NULL ELSE 'x' END, 10 / i) FROM nf",
+           "E ERROR 22012 division by zero [I]");
+    EXPECT(s,
+           "SELECT 3 IN (2.5, ('2000-02-29 00:00:00.5-05'::timestamptz || 'abc')::float8, "
+           "10::int2 % 0::int2)",
+           "E ERROR 22012 division by zero [I]");
     EXPECT(s, "DELETE FROM nf", "C DELETE 1 [I]");
     /* constants are computed when planning: after analysis errors, before any row */
     EXPECT(s, "SELECT 1 / 0, nosuch FROM nf",

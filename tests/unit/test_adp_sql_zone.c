@@ -37,6 +37,12 @@ static void test_set_and_show(adp_db *db)
            "12:00:00+00'::timestamptz::timestamp, '2024-07-01 03:00:00+00'::timestamptz::date",
            "T timestamptz:1184:-1,timestamp:1114:-1,date:1082:-1 | D 2024-07-01 "
            "12:00:00-04,2024-07-01 08:00:00,2024-06-30 | C SELECT 1 [I]");
+    /* the infinities have no offset to look up (UBSan caught an overflow here) */
+    EXPECT(s,
+           "SELECT '-infinity'::timestamptz, 'infinity'::timestamp::timestamptz, "
+           "'-infinity'::timestamptz::timestamp, '4713-11-24 12:00:00 BC'::timestamptz",
+           "T timestamptz:1184:-1,timestamptz:1184:-1,timestamp:1114:-1,timestamptz:1184:-1 | D "
+           "-infinity,infinity,-infinity,4713-11-24 12:00:00-04:56:02 BC | C SELECT 1 [I]");
     /* zone names inside the literal */
     EXPECT(s,
            "SELECT '2024-06-01 12:00:00 Europe/Paris'::timestamptz, '2024-06-01 12:00:00 "
@@ -55,6 +61,12 @@ static void test_set_and_show(adp_db *db)
            "T timestamptz:1184:-1,timestamptz:1184:-1 | D 2024-07-01 08:00:00-04,2024-01-01 "
            "07:00:00-05 | C SELECT 1 [I]");
     EXPECT(s, "SET TimeZone = 'utc+3'", "C SET | S TimeZone=UTC+3 [I]");
+    /* an interval counts east, as the ISO hours do */
+    EXPECT(s, "SET TIME ZONE INTERVAL '+05:45' HOUR TO MINUTE",
+           "C SET | S TimeZone=<+05:45>-05:45 [I]");
+    EXPECT(s, "SELECT '2024-07-01 12:00:00+00'::timestamptz",
+           "T timestamptz:1184:-1 | D 2024-07-01 17:45:00+05:45 | C SELECT 1 [I]");
+    EXPECT(s, "SET TIME ZONE INTERVAL '-08:00' HOUR TO MINUTE", "C SET | S TimeZone=<-08>+08 [I]");
     /* fixed-offset names keep their history: Kolkata was on local mean time in 1900 */
     EXPECT(s, "SET TimeZone = 'Asia/Kolkata'", "C SET | S TimeZone=Asia/Kolkata [I]");
     EXPECT(s, "SELECT '1900-01-01 00:00:00+00'::timestamptz",

@@ -86,3 +86,12 @@ SELECT repeat('a', 100000) LIKE '%a%a%a%a%a%a%a%a%a%a%b', repeat('ab', 5000) LIK
 SELECT 'abc'::bytea LIKE 'a%', 'abc'::bytea LIKE 'a_c', '\xc3a9'::bytea LIKE '__', '\xc3a9'::bytea LIKE '_', 'abc'::bytea NOT LIKE 'b%', 'abc' LIKE 'a_c'::bytea;
 SELECT 'abc'::bytea ILIKE 'a%';
 SELECT round('-Infinity'::numeric), round('Infinity'::numeric, 2), round('NaN'::numeric, -3), round('-Infinity'::float8::numeric + 2);
+-- a strict function computes every argument before a NULL one makes it NULL; stable casts
+-- of constants wait for execution
+CREATE TABLE ie (c int4, t text);
+INSERT INTO ie VALUES (0, 'x'), (1, NULL);
+SELECT c, 1 IN (1, 10 / c) FROM ie ORDER BY c;
+SELECT c, substr(t, 10 / c) FROM ie ORDER BY c;
+SELECT c, round(null::numeric, 10 / c), strpos(NULL, (10 / c)::text) FROM ie ORDER BY c;
+SELECT 3 IN (2.5, ('2000-02-29 00:00:00.5-05'::timestamptz || 'abc')::float8, 10::int2 % 0::int2);
+DROP TABLE ie;
