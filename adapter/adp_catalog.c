@@ -131,6 +131,7 @@ adp_row *adp_row_new(const adp_table *t, const adp_value *vals)
     r->begin_ts = 0;
     r->end_ts = ADP_TS_INF;
     r->owner = r->deleter = NULL;
+    r->prev = NULL;
     for (int i = 0; i < t->ncols; i++)
         adp_value_copy_heap(t->cols[i].type.id, &vals[i], &r->vals[i]);
     return r;

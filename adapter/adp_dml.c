@@ -351,7 +351,7 @@ static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows
         if (!adp_eval(key, &kc, &vals[col], p->err)) return false;
         adp_row *r = vals[col].isnull ? NULL : adp_index_lookup(t, ix, vals, NULL);
         /* The hash holds current rows only: what this snapshot sees may be older. */
-        if (r && !adp_row_visible(p->s, r, ts)) r = NULL;
+        r = adp_row_version(p->s, r, ts);
         if (!r && !vals[col].isnull && adp_table_has_versions(t)) goto scan;
         if (!r) return true;
         adp_eval_ctx c = {.s = p->s, .row = r->vals};
@@ -463,6 +463,7 @@ static bool run_update(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out)
             if (!adp_eval(pl->set_exprs[i], &c, &vals[pl->set_cols[i]], p->err)) return false;
         if (!check_row(p, t, vals, old)) return false;
         adp_row *row = adp_row_new(t, vals);
+        row->prev = old;
         adp_table_unindex(t, old);
         adp_undo_push(p->s, ADP_UNDO_DELETE, t, old);
         adp_table_append(t, row);

@@ -51,6 +51,7 @@ typedef struct adp_row {
     uint64_t end_ts;            /* commit timestamp of the delete; ADP_TS_INF while current */
     const adp_session *owner;   /* pending insert: its session, else NULL */
     const adp_session *deleter; /* pending delete: its session, else NULL */
+    struct adp_row *prev;       /* the version an UPDATE replaced, until it is reclaimed */
     adp_value vals[];
 } adp_row;
 

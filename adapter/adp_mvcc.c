@@ -48,13 +48,21 @@ uint64_t adp_holds_min(adp_db *db)
     return min;
 }
 
+static bool reclaimable(const adp_row *r, uint64_t min_ts)
+{
+    /* Every snapshot now or later is >= min_ts, and r is invisible at ts >= end_ts. */
+    return r->end_ts != ADP_TS_INF && r->end_ts <= min_ts;
+}
+
 void adp_table_reclaim(adp_table *t, uint64_t min_ts)
 {
+    /* First cut the chains into what goes (only rows of this table point there), then free. */
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i]->prev && reclaimable(t->rows[i]->prev, min_ts)) t->rows[i]->prev = NULL;
     size_t kept = 0;
     for (size_t i = 0; i < t->nrows; i++) {
         adp_row *r = t->rows[i];
-        /* Every snapshot now or later is >= min_ts, and r is invisible at ts >= end_ts. */
-        if (r->end_ts != ADP_TS_INF && r->end_ts <= min_ts) {
+        if (reclaimable(r, min_ts)) {
             adp_row_free(t, r);
             t->ndead--;
         } else {

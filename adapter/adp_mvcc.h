@@ -20,6 +20,16 @@ static inline bool adp_row_visible(const adp_session *s, const adp_row *r, uint6
     return r->end_ts > ts;
 }
 
+/* The version of r's row that s sees at ts, following r back through the versions it
+ * replaced; NULL when none of them is visible (the caller scans if the table has versions:
+ * a row deleted and inserted again is not chained). */
+static inline adp_row *adp_row_version(const adp_session *s, adp_row *r, uint64_t ts)
+{
+    while (r && !adp_row_visible(s, r, ts))
+        r = r->prev;
+    return r;
+}
+
 /* Whether an UPDATE/DELETE by s may replace r: r is the newest version and nobody else has
  * a pending change to it. A visible row failing this was changed by a transaction that
  * committed after s's snapshot (or is still open): 40001. */

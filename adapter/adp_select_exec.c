@@ -446,7 +446,8 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
         adp_row *row =
             key[pl->lookup_col].isnull ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
         /* The hash holds current rows only: what this snapshot sees may be an older one. */
-        if (row && adp_row_visible(p->s, row, ts))
+        row = adp_row_version(p->s, row, ts);
+        if (row)
             ok = input_row(&r, row->vals, err);
         else if (!key[pl->lookup_col].isnull && adp_table_has_versions(pl->table))
             scan = true;
