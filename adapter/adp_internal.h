@@ -72,6 +72,8 @@ typedef struct adp_table {
     size_t reclaim_at; /* ndead that triggers the next reclamation pass */
 } adp_table;
 
+typedef struct adp_committer adp_committer;
+
 /* The catalog. One per server, shared by every worker thread: `lock` guards tables,
  * rows and the graveyard (a later issue replaces it with multiversion tables). */
 struct adp_db {
@@ -89,6 +91,7 @@ struct adp_db {
     pthread_mutex_t holds_mu;
     uint64_t *holds;
     size_t nholds, capholds;
+    adp_committer *committer; /* the commit thread (adp_commit.c), NULL: commit inline */
 };
 
 /* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
@@ -200,6 +203,12 @@ struct adp_session {
 };
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);
+/* The commit thread's side of a commit (adp_commit.c / adp_txn.c): queue s and wait until
+ * its group has been stamped and applied; stamp s's pending versions with ts; free what no
+ * reader needs any more. The last two under db->lock held for writing. */
+void adp_commit_wait(adp_committer *c, adp_session *s);
+void adp_txn_stamp(adp_session *s, uint64_t ts);
+void adp_txn_reclaim(adp_session *s);
 /* Commit or roll back the session's undo log; caller does NOT hold db->lock. */
 void adp_txn_commit(adp_session *s);
 void adp_txn_rollback(adp_session *s);

@@ -25,15 +25,9 @@ void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
     }
 }
 
-void adp_txn_commit(adp_session *s)
+void adp_txn_stamp(adp_session *s, uint64_t ts)
 {
-    adp_snapshot_release(s);
-    if (!s->nundo) return;
     adp_db *db = s->db;
-    pthread_rwlock_wrlock(&db->lock);
-    /* One timestamp for every change of the transaction; readers are shut out by the lock
-     * meanwhile, and later ones read at or after it. */
-    uint64_t ts = atomic_load_explicit(&db->commit_ts, memory_order_relaxed) + 1;
     for (size_t i = 0; i < s->nundo; i++) {
         adp_undo *u = &s->undo[i];
         switch (u->kind) {
@@ -58,10 +52,31 @@ void adp_txn_commit(adp_session *s)
             break;
         }
     }
-    atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
+}
+
+void adp_txn_reclaim(adp_session *s)
+{
     for (size_t i = 0; i < s->nundo; i++)
-        if (s->undo[i].kind == ADP_UNDO_DELETE) adp_table_maybe_reclaim(db, s->undo[i].table);
-    pthread_rwlock_unlock(&db->lock);
+        if (s->undo[i].kind == ADP_UNDO_DELETE) adp_table_maybe_reclaim(s->db, s->undo[i].table);
+}
+
+void adp_txn_commit(adp_session *s)
+{
+    adp_snapshot_release(s);
+    if (!s->nundo) return;
+    adp_db *db = s->db;
+    if (db->committer) {
+        adp_commit_wait(db->committer, s);
+    } else {
+        pthread_rwlock_wrlock(&db->lock);
+        /* One timestamp for every change of the transaction; readers are shut out by the
+         * lock meanwhile, and later ones read at or after it. */
+        uint64_t ts = atomic_load_explicit(&db->commit_ts, memory_order_relaxed) + 1;
+        adp_txn_stamp(s, ts);
+        atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
+        adp_txn_reclaim(s);
+        pthread_rwlock_unlock(&db->lock);
+    }
     s->nundo = 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adp_commit.h"
 #include "srv_server.h"
 #include "srv_worker.h"
 
@@ -23,6 +24,7 @@ void srv_metrics_sum(const pgpeek_server *s, srv_metrics *m)
         m->bytes_received += pgw_stat_get(&st->bytes_received);
         m->bytes_sent += pgw_stat_get(&st->bytes_sent);
     }
+    if (s->db) adp_commit_stats(s->db, &m->commit_groups, &m->commits);
     if (s->oracle) {
         m->has_oracle = true;
         orc_get_stats(s->oracle, &m->oracle);
@@ -55,6 +57,10 @@ void srv_metrics_render(const srv_metrics *m, pgw_buf *out)
            m->bytes_received, true);
     metric(out, "pgpeek_bytes_sent_total", "counter", "Bytes sent to clients.", "", m->bytes_sent,
            true);
+    metric(out, "pgpeek_commit_groups_total", "counter",
+           "Commit groups (one oracle write timestamp each).", "", m->commit_groups, true);
+    metric(out, "pgpeek_commits_total", "counter", "Transactions committed by the commit thread.",
+           "", m->commits, true);
     if (!m->has_oracle) return;
     const orc_stats *o = &m->oracle;
     metric(out, "pgpeek_oracle_calls_total", "counter", "Timestamp oracle calls answered, by op.",

@@ -19,6 +19,8 @@ typedef struct srv_metrics {
     uint64_t queries_error;
     uint64_t bytes_received;
     uint64_t bytes_sent;
+    uint64_t commit_groups; /* commit thread: groups (one write timestamp each) */
+    uint64_t commits;       /* transactions committed through it */
     bool has_oracle;
     orc_stats oracle;
 } srv_metrics;

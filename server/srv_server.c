@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "adp_commit.h"
 #include "pgw_log.h"
 #include "srv_conn.h"
 #include "srv_http.h"
@@ -190,6 +191,8 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
         snprintf(errbuf, errlen, "cannot open the timestamp oracle: %s", oerr);
         goto fail;
     }
+    /* Commits take their timestamps from the oracle from now on. */
+    if (!adp_commit_start(s->db, s->oracle, errbuf, errlen)) goto fail;
     s->env = (pgw_conn_env){
         .db = s->db,
         .max_message_size = s->cfg.max_message_size,
@@ -249,6 +252,7 @@ void pgpeek_stop(pgpeek_server *s)
         srv_worker_stop(&s->workers[i]);
     srv_http_stop(s->http);
     /* Workers have stopped issuing oracle calls and freed their inboxes. */
+    adp_commit_stop(s->db); /* idle: the workers' sessions are gone */
     if (s->oracle) orc_close(s->oracle);
     if (s->db) adp_db_close(s->db);
     if (s->cancels_ready) srv_cancel_destroy(&s->cancels);

@@ -465,6 +465,18 @@ int main(void)
     test_rollback();
     test_repeatable_reads();
     test_linearizable_registers();
+
+    /* Every commit went through the commit thread: one oracle write_ts and one apply_write
+     * per group, several transactions per group at times. */
+    char body[8192];
+    CHECK_INT(pt_http_get(pgpeek_http_port(s), "/metrics", body, sizeof body), 200);
+    long long groups = pt_metric(body, "pgpeek_commit_groups_total");
+    long long commits = pt_metric(body, "pgpeek_commits_total");
+    CHECK(groups > 0);
+    CHECK(commits >= groups);
+    CHECK(pt_metric(body, "pgpeek_oracle_calls_total{op=\"write\"}") == groups);
+    CHECK(pt_metric(body, "pgpeek_oracle_calls_total{op=\"apply\"}") == groups);
+    printf("commits: %lld transactions in %lld groups\n", commits, groups);
     pgpeek_stop(s);
     printf("%d passed, %d failed\n", pt_passed, pt_failed);
     return pt_failed ? 1 : 0;
