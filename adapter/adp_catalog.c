@@ -16,6 +16,8 @@ adp_db *adp_db_open(const char *data_dir, pgw_error *err)
     }
     pthread_rwlock_init(&db->lock, NULL);
     pthread_mutex_init(&db->holds_mu, NULL);
+    pthread_mutex_init(&db->commit_mu, NULL);
+    pthread_cond_init(&db->commit_cv, NULL);
     atomic_init(&db->commit_ts, 1);
     db->next_oid = 16384; /* PostgreSQL's first user OID */
     atomic_init(&db->catalog_version, 1);
@@ -33,6 +35,8 @@ void adp_db_close(adp_db *db)
     free(db->graveyard);
     pthread_rwlock_destroy(&db->lock);
     pthread_mutex_destroy(&db->holds_mu);
+    pthread_mutex_destroy(&db->commit_mu);
+    pthread_cond_destroy(&db->commit_cv);
     free(db->holds);
     free(db);
 }

@@ -68,6 +68,7 @@ static void *commit_main(void *arg)
         for (adp_commit_req *r = group; r; r = r->next)
             adp_txn_reclaim(r->s);
         pthread_rwlock_unlock(&db->lock);
+        adp_commit_signal(db);
         oracle_call(c, ORC_OP_APPLY, ts);
         atomic_fetch_add_explicit(&c->groups, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&c->commits, n, memory_order_relaxed);
@@ -142,4 +143,33 @@ void adp_commit_wait(adp_committer *c, adp_session *s)
     while (!req.done)
         pthread_cond_wait(&c->done, &c->mu);
     pthread_mutex_unlock(&c->mu);
+}
+
+void adp_commit_signal(adp_db *db)
+{
+    pthread_mutex_lock(&db->commit_mu);
+    db->commit_gen++;
+    pthread_cond_broadcast(&db->commit_cv);
+    pthread_mutex_unlock(&db->commit_mu);
+}
+
+uint64_t adp_commit_gen(adp_db *db)
+{
+    pthread_mutex_lock(&db->commit_mu);
+    uint64_t gen = db->commit_gen;
+    pthread_mutex_unlock(&db->commit_mu);
+    return gen;
+}
+
+void adp_commit_wait_next(adp_db *db, uint64_t gen, long timeout_us)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += timeout_us * 1000;
+    until.tv_sec += until.tv_nsec / 1000000000;
+    until.tv_nsec %= 1000000000;
+    pthread_mutex_lock(&db->commit_mu);
+    while (db->commit_gen == gen)
+        if (pthread_cond_timedwait(&db->commit_cv, &db->commit_mu, &until) != 0) break;
+    pthread_mutex_unlock(&db->commit_mu);
 }

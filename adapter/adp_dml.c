@@ -376,15 +376,19 @@ scan:
     return true;
 }
 
-/* Another transaction's pending change: wait for it to end, a bounded while (its session
- * may be on this very thread, waiting for its client), then scan again. */
-#define ADP_WAIT_TRIES 200
+/* Another transaction's pending change: wait for it to end (the next commits), a bounded
+ * while (its session may be on this very thread, waiting for its client), then scan again. */
+#define ADP_WAIT_TRIES 100
+#define ADP_WAIT_US 2000
 
 static bool matching_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows, size_t *n)
 {
     adp_db *db = p->s->db;
     for (int tries = 0;; tries++) {
         bool busy = false;
+        /* Taken before the scan: a commit after it wakes us even if it lands before we
+         * start waiting. */
+        uint64_t gen = adp_commit_gen(db);
         if (!collect_rows(p, pl, rows, n, &busy)) return false;
         if (!busy) return true;
         if (tries == ADP_WAIT_TRIES) return concurrent_update(p);
@@ -392,8 +396,7 @@ static bool matching_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***row
          * DDL meanwhile would invalidate the plan. */
         uint64_t version = atomic_load(&db->catalog_version);
         pthread_rwlock_unlock(&db->lock);
-        struct timespec pause = {0, 100 * 1000};
-        nanosleep(&pause, NULL);
+        adp_commit_wait_next(db, gen, ADP_WAIT_US);
         pthread_rwlock_wrlock(&db->lock);
         if (atomic_load(&db->catalog_version) != version) return concurrent_update(p);
     }

@@ -92,6 +92,11 @@ struct adp_db {
     uint64_t *holds;
     size_t nholds, capholds;
     adp_committer *committer; /* the commit thread (adp_commit.c), NULL: commit inline */
+    /* Commits so far, signalled on commit_cv after each: writers that met another
+     * transaction's pending change wait here instead of polling. */
+    pthread_mutex_t commit_mu;
+    pthread_cond_t commit_cv;
+    uint64_t commit_gen;
 };
 
 /* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
@@ -209,6 +214,11 @@ void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
 void adp_commit_wait(adp_committer *c, adp_session *s);
 void adp_txn_stamp(adp_session *s, uint64_t ts);
 void adp_txn_reclaim(adp_session *s);
+/* After a commit was stamped (db->lock released): wakes adp_commit_wait_next callers. */
+void adp_commit_signal(adp_db *db);
+/* The current commit generation; then wait until it moves past gen, or timeout_us. */
+uint64_t adp_commit_gen(adp_db *db);
+void adp_commit_wait_next(adp_db *db, uint64_t gen, long timeout_us);
 /* Commit or roll back the session's undo log; caller does NOT hold db->lock. */
 void adp_txn_commit(adp_session *s);
 void adp_txn_rollback(adp_session *s);

@@ -76,6 +76,7 @@ void adp_txn_commit(adp_session *s)
         atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
         adp_txn_reclaim(s);
         pthread_rwlock_unlock(&db->lock);
+        adp_commit_signal(db);
     }
     s->nundo = 0;
 }
