@@ -36,8 +36,7 @@ void adp_arena_init(adp_arena *a)
 void *adp_arena_alloc(adp_arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
-    if (n == 0)
-        n = 16;
+    if (n == 0) n = 16;
     if (!a->head || a->head->size - a->used < n) {
         if (n > ARENA_BLOCK / 4 && a->head) {
             /* A large request goes behind the head so the head's free space stays usable. */
@@ -68,7 +67,10 @@ char *adp_arena_strndup(adp_arena *a, const char *s, size_t n)
     return p;
 }
 
-char *adp_arena_strdup(adp_arena *a, const char *s) { return adp_arena_strndup(a, s, strlen(s)); }
+char *adp_arena_strdup(adp_arena *a, const char *s)
+{
+    return adp_arena_strndup(a, s, strlen(s));
+}
 
 char *adp_arena_sprintf(adp_arena *a, const char *fmt, ...)
 {
@@ -85,8 +87,7 @@ char *adp_arena_sprintf(adp_arena *a, const char *fmt, ...)
 
 void adp_arena_reset(adp_arena *a)
 {
-    if (!a->head)
-        return;
+    if (!a->head) return;
     adp_arena_block *keep = a->head;
     while (keep->next) {
         adp_arena_block *b = keep->next;

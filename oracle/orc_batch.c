@@ -140,7 +140,8 @@ static void read_done(orc *o, orc_call *c, bool ok, uint64_t value, const char *
         uint64_t ts = orc_raise_read_ts(o, value);
         /* Counters first: a caller may read stats as soon as its callback has run. */
         uint64_t n = 0;
-        for (orc_req *r = o->wait_head; r && r->ticket <= c->covers; r = r->next) n++;
+        for (orc_req *r = o->wait_head; r && r->ticket <= c->covers; r = r->next)
+            n++;
         ORC_ST_ADD(o->st.batches, 1);
         ORC_ST_ADD(o->st.batch_tickets, n);
         if (n > atomic_load_explicit(&o->st.batch_max, memory_order_relaxed))

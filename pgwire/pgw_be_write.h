@@ -29,13 +29,19 @@ static inline void pgw_be_write_data_row_begin(pgw_buf *b, int16_t ncols)
     pgw_buf_begin_msg(b, 'D');
     pgw_buf_put_i16(b, ncols);
 }
-static inline void pgw_be_write_data_null(pgw_buf *b) { pgw_buf_put_i32(b, -1); }
+static inline void pgw_be_write_data_null(pgw_buf *b)
+{
+    pgw_buf_put_i32(b, -1);
+}
 static inline void pgw_be_write_data_field(pgw_buf *b, const void *p, int32_t n)
 {
     pgw_buf_put_i32(b, n);
     pgw_buf_put(b, p, (size_t)n);
 }
-static inline void pgw_be_write_data_row_end(pgw_buf *b) { pgw_buf_end_msg(b); }
+static inline void pgw_be_write_data_row_end(pgw_buf *b)
+{
+    pgw_buf_end_msg(b);
+}
 /* tag as PostgreSQL sends it: "SELECT 1", "INSERT 0 3", "CREATE TABLE", ... */
 void pgw_be_write_command_complete(pgw_buf *b, const char *tag);
 void pgw_be_write_empty_query_response(pgw_buf *b);

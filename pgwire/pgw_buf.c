@@ -20,8 +20,7 @@ void pgw_buf_free(pgw_buf *b)
 
 bool pgw_buf_grow(pgw_buf *b, size_t extra)
 {
-    if (b->failed)
-        return false;
+    if (b->failed) return false;
     if (extra > SIZE_MAX / 2 - b->len) {
         b->failed = true;
         return false;

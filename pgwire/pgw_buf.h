@@ -31,8 +31,7 @@ static inline void pgw_buf_reset(pgw_buf *b)
 bool pgw_buf_grow(pgw_buf *b, size_t extra);
 static inline bool pgw_buf_reserve(pgw_buf *b, size_t extra)
 {
-    if (b->cap - b->len >= extra)
-        return !b->failed;
+    if (b->cap - b->len >= extra) return !b->failed;
     return pgw_buf_grow(b, extra);
 }
 /* Drops `n` bytes from the front (after a partial send). */
@@ -40,13 +39,14 @@ void pgw_buf_consume(pgw_buf *b, size_t n);
 
 static inline void pgw_buf_put(pgw_buf *b, const void *p, size_t n)
 {
-    if (!pgw_buf_reserve(b, n))
-        return;
-    if (n)
-        memcpy(b->data + b->len, p, n);
+    if (!pgw_buf_reserve(b, n)) return;
+    if (n) memcpy(b->data + b->len, p, n);
     b->len += n;
 }
-static inline void pgw_buf_put_u8(pgw_buf *b, uint8_t v) { pgw_buf_put(b, &v, 1); }
+static inline void pgw_buf_put_u8(pgw_buf *b, uint8_t v)
+{
+    pgw_buf_put(b, &v, 1);
+}
 static inline void pgw_buf_put_i16(pgw_buf *b, int16_t v)
 {
     uint8_t x[2] = {(uint8_t)((uint16_t)v >> 8), (uint8_t)v};
@@ -59,13 +59,18 @@ static inline void pgw_buf_put_i32(pgw_buf *b, int32_t v)
     pgw_buf_put(b, x, 4);
 }
 /* Writes the string and its terminating NUL. */
-static inline void pgw_buf_put_cstr(pgw_buf *b, const char *s) { pgw_buf_put(b, s, strlen(s) + 1); }
-static inline void pgw_buf_put_str(pgw_buf *b, const char *s) { pgw_buf_put(b, s, strlen(s)); }
+static inline void pgw_buf_put_cstr(pgw_buf *b, const char *s)
+{
+    pgw_buf_put(b, s, strlen(s) + 1);
+}
+static inline void pgw_buf_put_str(pgw_buf *b, const char *s)
+{
+    pgw_buf_put(b, s, strlen(s));
+}
 
 static inline void pgw_buf_patch_i32(pgw_buf *b, size_t at, int32_t v)
 {
-    if (b->failed)
-        return;
+    if (b->failed) return;
     uint32_t u = (uint32_t)v;
     b->data[at] = (char)(u >> 24);
     b->data[at + 1] = (char)(u >> 16);

@@ -23,7 +23,13 @@ bool pgw_verrorf(pgw_error *e, const char *sqlstate, const char *fmt, va_list ap
 /* Optional parts, set after pgw_errorf. */
 void pgw_error_detail(pgw_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pgw_error_hint(pgw_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static inline bool pgw_error_is_set(const pgw_error *e) { return e->sqlstate[0] != 0; }
-static inline void pgw_error_clear(pgw_error *e) { e->sqlstate[0] = 0; }
+static inline bool pgw_error_is_set(const pgw_error *e)
+{
+    return e->sqlstate[0] != 0;
+}
+static inline void pgw_error_clear(pgw_error *e)
+{
+    e->sqlstate[0] = 0;
+}
 
 #endif
