@@ -344,6 +344,8 @@ bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len
         pgw_buf_end_msg(out);
         return true;
     }
+    /* as for a simple Query, the text is checked before parsing (a reused one was) */
+    if (!adp_utf8_verify(sql, len, err)) goto fail;
     adp_prepared *ps = ps_new(name);
     ps->sql = adp_ps_strdup(sql, len);
     ps->len = len;

@@ -594,6 +594,17 @@ static void test_malformed_and_returning(void)
     CHECK(exchange(fd, &b, &r));
     CHECK_STR(r.types, "EZ");
     CHECK_STR(r.err[0].sqlstate, "08P01");
+    /* query text that is not UTF-8: 22021 before parsing, as for a simple Query */
+    b.n = 0;
+    m_begin(&b, 'P');
+    m_str(&b, "");
+    m_str(&b, "SELECT '\xff'");
+    m_i16(&b, 0);
+    m_end(&b);
+    sync_msg(&b);
+    CHECK(exchange(fd, &b, &r));
+    CHECK_STR(r.types, "EZ");
+    CHECK_STR(r.err[0].sqlstate, "22021");
     /* Describe and Close of an unknown kind */
     b.n = 0;
     describe(&b, 'X', "");
