@@ -20,6 +20,21 @@ const PARAMS = [
   '2024-02-29 12:34:56.789012+00',
   Buffer.from([0x00, 0x01, 0xfe, 0xff, 0x27, 0x5c]),
 ];
+// What both node drivers return by default, per column: [type, check, expected text].
+// int8 and numeric come back as strings, date and timestamptz as Date (parsed in local
+// time: run.sh sets TZ=UTC; Date keeps milliseconds only).
+const EXPECTED = {
+  id: ['number', (v) => v === 1, '1'],
+  big: ['string', (v) => v === '9007199254740993', "'9007199254740993'"],
+  t: ['string', (v) => v === "it's héllo", "it's héllo"],
+  v: ['string', (v) => v === 'abc', 'abc'],
+  f: ['number', (v) => v === 2.718281828459045, '2.718281828459045'],
+  n: ['string', (v) => v === '12345678901234567890.123456789', '12345678901234567890.123456789'],
+  b: ['boolean', (v) => v === true, 'true'],
+  d: [Date, (v) => v.getTime() === Date.UTC(2024, 1, 29), '2024-02-29T00:00:00.000Z'],
+  ts: [Date, (v) => v.toISOString() === '2024-02-29T12:34:56.789Z', '2024-02-29T12:34:56.789Z'],
+  by: [Buffer, (v) => v.equals(PARAMS[9]), PARAMS[9].toString('hex')],
+};
 // Type OIDs of the result columns.
 const OIDS = [23, 20, 25, 1043, 701, 1700, 16, 1082, 1184, 17];
 
@@ -65,4 +80,6 @@ async function main(name, body) {
   process.exit(0);
 }
 
-module.exports = { step, COLUMNS, NAMES, create, PARAMS, OIDS, check, checkRow, checkNullRow, main };
+module.exports = {
+  step, COLUMNS, NAMES, create, PARAMS, EXPECTED, OIDS, check, checkRow, checkNullRow, main,
+};

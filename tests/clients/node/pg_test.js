@@ -2,24 +2,9 @@
 // node-postgres (`pg`) client test: parameterized queries use the extended protocol
 // (unnamed statements); the 100-run loop uses a named prepared statement.
 const { Client } = require('pg');
-const { step, COLUMNS, create, PARAMS, OIDS, check, checkRow, checkNullRow, main } = require('./common');
+const { step, COLUMNS, create, PARAMS, EXPECTED, OIDS, check, checkRow, checkNullRow, main } = require('./common');
 
 const T = 'clients_node_pg';
-// node-postgres defaults: int8 and numeric as strings, date and timestamptz as Date.
-const EXPECTED = {
-  id: ['number', (v) => v === 1, '1'],
-  big: ['string', (v) => v === '9007199254740993', "'9007199254740993'"],
-  t: ['string', (v) => v === "it's héllo", "it's héllo"],
-  v: ['string', (v) => v === 'abc', 'abc'],
-  f: ['number', (v) => v === 2.718281828459045, '2.718281828459045'],
-  n: ['string', (v) => v === '12345678901234567890.123456789', '12345678901234567890.123456789'],
-  b: ['boolean', (v) => v === true, 'true'],
-  // Dates are parsed in local time; run.sh sets TZ=UTC.
-  d: [Date, (v) => v.getTime() === Date.UTC(2024, 1, 29), '2024-02-29T00:00:00.000Z'],
-  // Date keeps milliseconds only.
-  ts: [Date, (v) => v.toISOString() === '2024-02-29T12:34:56.789Z', '2024-02-29T12:34:56.789Z'],
-  by: [Buffer, (v) => v.equals(PARAMS[9]), PARAMS[9].toString('hex')],
-};
 
 async function body() {
   const c = new Client(); // PGHOST, PGPORT, PGUSER, PGDATABASE from run.sh
