@@ -97,6 +97,9 @@ struct adp_db {
     pthread_mutex_t commit_mu;
     pthread_cond_t commit_cv;
     uint64_t commit_gen;
+    /* The data directory's log and checkpoints (adp_durable.h); NULL: ephemeral. */
+    struct adp_durable *dur;
+    uint64_t recovered_ts; /* the highest timestamp recovered at open */
 };
 
 /* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "adp_commit.h"
+#include "adp_durable.h"
 #include "pgw_log.h"
 #include "srv_conn.h"
 #include "srv_http.h"
@@ -181,6 +182,8 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
         snprintf(errbuf, errlen, "cannot open the database: %s", perr.message);
         goto fail;
     }
+    adp_durable_set_checkpoint(s->db, (uint64_t)s->cfg.checkpoint_interval_s * 1000,
+                               s->cfg.checkpoint_log_bytes);
     orc_config oc = orc_config_default();
     oc.url = s->oracle_url;
     oc.data_dir = s->data_dir;
@@ -189,6 +192,21 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
     s->oracle = orc_open(&oc, oerr, sizeof oerr);
     if (!s->oracle) {
         snprintf(errbuf, errlen, "cannot open the timestamp oracle: %s", oerr);
+        goto fail;
+    }
+    /* The oracle's durable bound must cover every recovered commit, so that the next write
+     * timestamp is above anything before the restart (it is, unless its state file was
+     * lost or replaced). */
+    uint64_t rec = adp_durable_recovered_ts(s->db), peek = 0;
+    if (rec && !orc_call_wait(s->oracle, ORC_OP_PEEK, 0, &peek, oerr, sizeof oerr)) {
+        snprintf(errbuf, errlen, "cannot read the timestamp oracle: %s", oerr);
+        goto fail;
+    }
+    if (rec > peek) {
+        snprintf(errbuf, errlen,
+                 "the timestamp oracle's last write timestamp %llu is below the recovered "
+                 "commit timestamp %llu (oracle state lost?); refusing to start",
+                 (unsigned long long)peek, (unsigned long long)rec);
         goto fail;
     }
     /* Commits take their timestamps from the oracle from now on. */
@@ -224,8 +242,12 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
         s->http = srv_http_start(s, &s->http_port, errbuf, errlen);
         if (!s->http) goto fail;
     }
-    srv_log(s, PGPEEK_LOG_INFO, "listening with %d workers, HTTP port %d, data %s", s->nworkers,
-            s->http_port, s->data_dir ? s->data_dir : "in memory");
+    srv_log(s, PGPEEK_LOG_INFO, "listening with %d workers, HTTP port %d, %s%s", s->nworkers,
+            s->http_port,
+            s->data_dir ? "durable, data directory "
+                        : "EPHEMERAL (--data-dir none): data is in "
+                          "memory only and lost at exit",
+            s->data_dir ? s->data_dir : "");
     return s;
 fail:
     pgpeek_stop(s);

@@ -1,0 +1,320 @@
+/* adp_wal_replay: recovery at start-up. Loads a checkpoint body and applies log records to
+ * the catalog and tables exactly as their commits published them. Runs on the opening
+ * thread before anything else can see the db, so it takes no locks; unique index hashes
+ * are rebuilt once at the end (adp_dur_rebuild_indexes) instead of kept per row. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adp_durable_int.h"
+
+static adp_table *find_oid(adp_db *db, uint32_t oid)
+{
+    for (int i = 0; i < db->ntables; i++)
+        if (db->tables[i]->oid == oid) return db->tables[i];
+    return NULL;
+}
+
+static bool get_ix(adp_walr *r, adp_dur_ix *ix)
+{
+    memset(ix, 0, sizeof *ix);
+    char *name = adp_walr_strdup(r);
+    uint8_t flags = 0;
+    uint32_t n = 0;
+    adp_walr_u8(r, &flags);
+    adp_walr_u32(r, &n);
+    if (!name || r->failed || n > 4096) {
+        free(name);
+        return false;
+    }
+    snprintf(ix->name, sizeof ix->name, "%s", name);
+    free(name);
+    ix->unique = flags & 1;
+    ix->primary = flags & 2;
+    ix->constraint = flags & 4;
+    ix->ncols = (int)n;
+    ix->cols = calloc(n ? n : 1, sizeof *ix->cols);
+    if (!ix->cols) abort();
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t c = 0;
+        adp_walr_u32(r, &c);
+        ix->cols[i] = (int)c;
+    }
+    return !r->failed;
+}
+
+/* Adds a definition to the table (and to the committed catalog). */
+static bool add_index(struct adp_durable *d, adp_table *t, adp_dur_ix *def, char *err,
+                      size_t errlen)
+{
+    for (int i = 0; i < def->ncols; i++)
+        if (def->cols[i] < 0 || def->cols[i] >= t->ncols) {
+            snprintf(err, errlen, "index \"%s\" names column %d of a %d-column table", def->name,
+                     def->cols[i], t->ncols);
+            return false;
+        }
+    adp_index *ix = calloc(1, sizeof *ix);
+    if (!ix) abort();
+    snprintf(ix->name, sizeof ix->name, "%s", def->name);
+    ix->unique = def->unique;
+    ix->primary = def->primary;
+    ix->constraint = def->constraint;
+    ix->ncols = def->ncols;
+    ix->cols = def->cols; /* moved */
+    t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
+    if (!t->indexes) abort();
+    t->indexes[t->nindexes++] = ix;
+    adp_dur_rel *r = adp_dur_cat_find(&d->cat, t->oid);
+    if (r) adp_dur_rel_add_ix(r, ix);
+    def->cols = NULL;
+    return true;
+}
+
+/* A table definition (adp_dur_put_table) into the catalog. */
+static adp_table *get_table(struct adp_durable *d, adp_walr *r, char *err, size_t errlen)
+{
+    adp_db *db = d->db;
+    uint32_t oid = 0, ncols = 0;
+    adp_walr_u32(r, &oid);
+    char *name = adp_walr_strdup(r);
+    adp_walr_u32(r, &ncols);
+    if (!name || r->failed || ncols > 1600 || find_oid(db, oid)) {
+        snprintf(err, errlen, "bad or duplicate table definition (oid %u)", oid);
+        free(name);
+        return NULL;
+    }
+    adp_table *t = calloc(1, sizeof *t);
+    if (!t) abort();
+    snprintf(t->name, sizeof t->name, "%s", name);
+    free(name);
+    t->oid = oid;
+    t->cols = calloc(ncols ? ncols : 1, sizeof *t->cols);
+    if (!t->cols) abort();
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < ncols; i++) {
+        adp_column *c = &t->cols[i];
+        char *cname = adp_walr_strdup(r);
+        uint32_t tid = 0, typmod = 0;
+        uint8_t flags = 0;
+        adp_walr_u32(r, &tid);
+        adp_walr_u32(r, &typmod);
+        adp_walr_u8(r, &flags);
+        ok = cname && !r->failed && tid > 0 && tid < ADP_T_COUNT_;
+        if (ok) {
+            snprintf(c->name, sizeof c->name, "%s", cname);
+            c->type.id = (adp_type_id)tid;
+            c->type.typmod = (int32_t)typmod;
+            c->not_null = flags & 1;
+            t->ncols = (int)i + 1;
+            if (flags & 2) {
+                adp_value v;
+                ok = adp_dur_get_value(r, c->type.id, &v);
+                if (ok) {
+                    adp_value_copy_heap(c->type.id, &v, &c->defval);
+                    c->has_default = true;
+                }
+            }
+        }
+        free(cname);
+    }
+    uint32_t nix = 0;
+    if (ok) ok = adp_walr_u32(r, &nix) && nix <= 4096;
+    if (!ok) {
+        snprintf(err, errlen, "bad table definition (oid %u)", oid);
+        adp_table_free(t);
+        return NULL;
+    }
+    adp_cat_add_table(db, t);
+    if (oid >= db->next_oid) db->next_oid = oid + 1;
+    adp_dur_cat_add(&d->cat, oid, t);
+    for (uint32_t i = 0; i < nix; i++) {
+        adp_dur_ix def;
+        if (!get_ix(r, &def)) {
+            free(def.cols);
+            snprintf(err, errlen, "bad index definition (table oid %u)", oid);
+            return NULL;
+        }
+        bool added = add_index(d, t, &def, err, errlen);
+        free(def.cols);
+        if (!added) return NULL;
+    }
+    return t;
+}
+
+/* One row (u64 seq, values) into t at ts. */
+static bool get_row(adp_walr *r, adp_table *t, uint64_t ts)
+{
+    uint64_t seq = 0;
+    adp_walr_u64(r, &seq);
+    adp_value vals[t->ncols ? t->ncols : 1];
+    for (int c = 0; c < t->ncols; c++)
+        if (!adp_dur_get_value(r, t->cols[c].type.id, &vals[c])) return false;
+    if (r->failed || seq == 0) return false;
+    adp_row *row = adp_row_new(t, vals);
+    row->seq = seq;
+    row->begin_ts = ts;
+    adp_table_insert_seq(t, row);
+    return true;
+}
+
+static bool bad(char *err, size_t errlen, const char *what, uint32_t oid)
+{
+    snprintf(err, errlen, "cannot replay %s (table oid %u)", what, oid);
+    return false;
+}
+
+bool adp_dur_replay_record(void *arg, uint64_t ts, uint8_t kind, const uint8_t *payload,
+                           uint32_t len, char *err, size_t errlen)
+{
+    struct adp_durable *d = arg;
+    adp_db *db = d->db;
+    if (kind != ADP_DUR_REC_TXN) {
+        snprintf(err, errlen, "unknown record kind %u", kind);
+        return false;
+    }
+    adp_walr r;
+    uint8_t version;
+    uint32_t nops = 0;
+    if (!adp_walr_begin(&r, payload, len, ADP_DUR_VERSION, &version) || !adp_walr_u32(&r, &nops)) {
+        snprintf(err, errlen, "unreadable transaction record");
+        return false;
+    }
+    for (uint32_t i = 0; i < nops; i++) {
+        uint8_t op = 0;
+        uint32_t oid = 0;
+        if (!adp_walr_u8(&r, &op)) return bad(err, errlen, "a truncated record", 0);
+        if (op == ADP_DUR_OP_CREATE) {
+            if (!get_table(d, &r, err, errlen)) return false;
+            continue;
+        }
+        adp_walr_u32(&r, &oid);
+        adp_table *t = find_oid(db, oid);
+        if (!t) return bad(err, errlen, "a change to a missing table", oid);
+        switch (op) {
+        case ADP_DUR_OP_INSERT:
+            if (!get_row(&r, t, ts)) return bad(err, errlen, "an insert", oid);
+            break;
+        case ADP_DUR_OP_DELETE: {
+            uint64_t seq = 0;
+            adp_walr_u64(&r, &seq);
+            adp_row *row = adp_table_take_seq(t, seq);
+            if (!row) return bad(err, errlen, "a delete of a missing row", oid);
+            adp_row_free(t, row);
+            break;
+        }
+        case ADP_DUR_OP_DROP:
+            adp_cat_remove_table(db, t);
+            adp_dur_cat_drop(&d->cat, oid);
+            adp_table_free(t);
+            break;
+        case ADP_DUR_OP_INDEX: {
+            adp_dur_ix def;
+            if (!get_ix(&r, &def)) {
+                free(def.cols);
+                return bad(err, errlen, "an index definition", oid);
+            }
+            bool ok = add_index(d, t, &def, err, errlen);
+            free(def.cols);
+            if (!ok) return false;
+            break;
+        }
+        case ADP_DUR_OP_DROP_INDEX: {
+            char *name = adp_walr_strdup(&r);
+            bool found = false;
+            for (int k = 0; name && k < t->nindexes; k++)
+                if (strcmp(t->indexes[k]->name, name) == 0) {
+                    adp_index_free(t->indexes[k]);
+                    memmove(&t->indexes[k], &t->indexes[k + 1],
+                            (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
+                    t->nindexes--;
+                    found = true;
+                    break;
+                }
+            adp_dur_rel *rel = adp_dur_cat_find(&d->cat, oid);
+            if (rel && name) adp_dur_rel_drop_ix(rel, name);
+            free(name);
+            if (!found) return bad(err, errlen, "a drop of a missing index", oid);
+            break;
+        }
+        default:
+            return bad(err, errlen, "an unknown operation", oid);
+        }
+    }
+    if (!adp_walr_done(&r)) return bad(err, errlen, "a record with trailing bytes", 0);
+    return true;
+}
+
+/* Reads one u32-length-prefixed chunk into buf. */
+static bool read_chunk(adp_ckpt_in *in, adp_walw *buf)
+{
+    uint8_t lb[4];
+    if (!adp_ckpt_in_read(in, lb, 4)) return false;
+    uint32_t n =
+        (uint32_t)lb[0] | (uint32_t)lb[1] << 8 | (uint32_t)lb[2] << 16 | (uint32_t)lb[3] << 24;
+    if (n > ADP_WAL_MAX_PAYLOAD || n > adp_ckpt_in_left(in)) return false;
+    if (buf->cap < n) {
+        buf->data = realloc(buf->data, n);
+        if (!buf->data) abort();
+        buf->cap = n;
+    }
+    buf->len = n;
+    return adp_ckpt_in_read(in, buf->data, n);
+}
+
+bool adp_dur_load_checkpoint(struct adp_durable *d, adp_ckpt_in *in, uint64_t ts, char *err,
+                             size_t errlen)
+{
+    adp_walw buf = {0};
+    bool ok = false, ended = false;
+    while (!ended) {
+        if (!read_chunk(in, &buf)) {
+            snprintf(err, errlen, "checkpoint body is truncated");
+            break;
+        }
+        adp_walr r;
+        uint8_t version, type = 0;
+        if (!adp_walr_begin(&r, buf.data, buf.len, ADP_DUR_VERSION, &version) ||
+            !adp_walr_u8(&r, &type)) {
+            snprintf(err, errlen, "unreadable checkpoint chunk");
+            break;
+        }
+        if (type == ADP_DUR_CK_HEAD) {
+            uint64_t next_oid = 0;
+            adp_walr_u64(&r, &next_oid);
+            if (next_oid > d->db->next_oid && next_oid < UINT32_MAX)
+                d->db->next_oid = (uint32_t)next_oid;
+        } else if (type == ADP_DUR_CK_TABLE) {
+            if (!get_table(d, &r, err, errlen)) break;
+        } else if (type == ADP_DUR_CK_ROWS) {
+            uint32_t oid = 0, n = 0;
+            adp_walr_u32(&r, &oid);
+            adp_walr_u32(&r, &n);
+            adp_table *t = find_oid(d->db, oid);
+            if (!t) {
+                bad(err, errlen, "checkpoint rows of a missing table", oid);
+                break;
+            }
+            uint32_t k = 0;
+            while (k < n && get_row(&r, t, ts))
+                k++;
+            if (k < n) {
+                bad(err, errlen, "checkpoint rows", oid);
+                break;
+            }
+        } else if (type == ADP_DUR_CK_END) {
+            ended = true;
+            ok = adp_ckpt_in_left(in) == 0;
+            if (!ok) snprintf(err, errlen, "bytes after the end of the checkpoint body");
+            break;
+        } else {
+            snprintf(err, errlen, "unknown checkpoint chunk %u", type);
+            break;
+        }
+        if (!adp_walr_done(&r)) {
+            snprintf(err, errlen, "checkpoint chunk with trailing bytes");
+            break;
+        }
+    }
+    adp_walw_free(&buf);
+    return ok;
+}
