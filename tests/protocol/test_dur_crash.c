@@ -70,6 +70,23 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* Temp files of checkpoints left over by earlier kills (they go with the next checkpoint). */
+static char leftovers[8192];
+
+static void note_leftovers(const char *dir)
+{
+    char ck[4200];
+    snprintf(ck, sizeof ck, "%s/ckpt", dir);
+    DIR *dh = opendir(ck);
+    leftovers[0] = 0;
+    for (struct dirent *e; dh && (e = readdir(dh));)
+        if (strstr(e->d_name, ".tmp") &&
+            strlen(leftovers) + strlen(e->d_name) + 2 < sizeof leftovers)
+            strcat(strcat(leftovers, e->d_name), "/");
+    if (dh) closedir(dh);
+}
+
+/* A checkpoint is being written now: a temp file that is not a leftover. */
 static bool ckpt_tmp_exists(const char *dir)
 {
     char ck[4200];
@@ -77,7 +94,7 @@ static bool ckpt_tmp_exists(const char *dir)
     DIR *dh = opendir(ck);
     bool found = false;
     for (struct dirent *e; dh && (e = readdir(dh));)
-        found |= strstr(e->d_name, ".tmp") != NULL;
+        found |= strstr(e->d_name, ".tmp") != NULL && !strstr(leftovers, e->d_name);
     if (dh) closedir(dh);
     return found;
 }
@@ -171,13 +188,18 @@ int main(void)
         /* a random moment: 20..400 ms into the writes */
         struct timespec d = {0, (long)(20 + rand_r(&seed) % 380) * 1000000L};
         nanosleep(&d, NULL);
+        /* every other round: wait (up to 300 ms) for a checkpoint being written, kill then */
         bool in_ckpt = ckpt_tmp_exists(dir);
+        for (int k = 0; kills % 2 && !in_ckpt && k < 300; k++) {
+            struct timespec ms = {0, 1000000L};
+            nanosleep(&ms, NULL);
+            in_ckpt = ckpt_tmp_exists(dir);
+        }
         CHECK_INT(dur_stop(&s, SIGKILL), -1);
         kills++;
         for (int w = 0; w < WRITERS; w++)
             pthread_join(th[w], NULL);
-        /* a leftover temp file right after the kill: the kill interrupted a checkpoint
-         * (one may also have started and finished in between, so this undercounts) */
+        /* a new temp file right after the kill: the kill interrupted a checkpoint */
         if (in_ckpt || ckpt_tmp_exists(dir)) during_ckpt++;
         if (!dur_start(&s, dir, flags)) {
             restarts_failed++;
@@ -185,6 +207,7 @@ int main(void)
             CHECK(false);
             break;
         }
+        note_leftovers(dir);
         checked += verify(s.port, ws);
     }
     long acked = 0, other = 0;
@@ -195,6 +218,10 @@ int main(void)
     }
     CHECK_INT(other, 0);
     CHECK(kills >= 5);
+    /* checkpoints completed: they delete the segments they cover */
+    char seg1[4200];
+    snprintf(seg1, sizeof seg1, "%s/wal/00000001.log", dir);
+    CHECK(access(seg1, F_OK) != 0);
     if (s.pid > 0) CHECK_INT(dur_stop(&s, SIGTERM), 0);
     printf("crash: %ld kills (%ld with a checkpoint file being written), %ld acknowledged rows "
            "at the end, %ld row checks over all restarts, %ld failed restarts\n",
