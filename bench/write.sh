@@ -112,7 +112,7 @@ for c in $CONNS; do
     b=$(run pg "$c")
     per=$(awk -v g="$((g1 - g0))" -v r="$((r1 - r0))" 'BEGIN { printf "%.1f", g ? r / g : 0 }')
     sync=$(awk -v g="$((g1 - g0))" -v s0="$s0" -v s1="$s1" 'BEGIN { printf "%.2f", g ? (s1 - s0) * 1000 / g : 0 }')
-    ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+    ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
     log "$c connections: pgpeek $a tps ($per commits per fsync), PostgreSQL $b tps"
     rows="$rows| $c | $(printf '%.0f' "$a") | $(printf '%.0f' "$b") | $ratio | $per | $sync |"$'\n'
 done
