@@ -92,7 +92,10 @@ static inline bool dur_start(dur_srv *s, const char *dir, const char *const *ext
     return false;
 }
 
-/* SIGTERM (clean) or SIGKILL; returns the exit status (0 clean, -1 by a signal). */
+static inline bool dur_log_has(const dur_srv *s, const char *needle);
+
+/* SIGTERM (clean) or SIGKILL; returns the exit status (0 clean, -1 by a signal, 99 when
+ * the log holds a sanitizer report). */
 static inline int dur_stop(dur_srv *s, int sig)
 {
     if (s->pid <= 0) return s->status;
@@ -100,6 +103,10 @@ static inline int dur_stop(dur_srv *s, int sig)
     int st = 0;
     waitpid(s->pid, &st, 0);
     s->pid = 0;
+    if (dur_log_has(s, "runtime error:") || dur_log_has(s, "Sanitizer")) {
+        fprintf(stderr, "sanitizer report in %s\n", s->log);
+        return 99;
+    }
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
