@@ -69,6 +69,7 @@ adp_durable *adp_durable_open(adp_db *db, const char *dir, pgw_error *err)
     adp_wal_config wc = adp_wal_config_default();
     adp_wal_info info;
     d->wal = adp_wal_open(d->dd, &wc, &start, adp_dur_replay_record, d, &info, e, sizeof e);
+    adp_dur_replay_end(d);
     if (!d->wal) {
         pgw_errorf(err, "XX001", "%s", e);
         goto fail;
@@ -104,6 +105,8 @@ void adp_durable_close(adp_durable *d)
     free(d->bufs);
     free(d->recs);
     adp_dur_cat_free(&d->cat);
+    adp_dur_cat_free(&d->orphans);
+    adp_dur_replay_end(d);
     pthread_mutex_destroy(&d->append_mu);
     pthread_cond_destroy(&d->cut_cv);
     pthread_mutex_destroy(&d->ck_mu);

@@ -19,15 +19,27 @@
 /* Payload and checkpoint chunk format version. */
 #define ADP_DUR_VERSION 1
 
-/* Operations inside a transaction record, in the order the transaction made them. */
+/* Operations inside a transaction record, in the order the transaction made them; each
+ * is u8 op, u32 table oid, u32 body length, then the body: */
 enum {
-    ADP_DUR_OP_INSERT = 1,     /* u32 oid, u64 seq, row values */
-    ADP_DUR_OP_DELETE = 2,     /* u32 oid, u64 seq */
+    ADP_DUR_OP_INSERT = 1,     /* u64 seq, row values */
+    ADP_DUR_OP_DELETE = 2,     /* u64 seq */
     ADP_DUR_OP_CREATE = 3,     /* table definition (columns, indexes made with it) */
-    ADP_DUR_OP_DROP = 4,       /* u32 oid */
-    ADP_DUR_OP_INDEX = 5,      /* u32 oid, index definition */
-    ADP_DUR_OP_DROP_INDEX = 6, /* u32 oid, str name */
+    ADP_DUR_OP_DROP = 4,       /* nothing */
+    ADP_DUR_OP_INDEX = 5,      /* index definition */
+    ADP_DUR_OP_DROP_INDEX = 6, /* str name */
 };
+
+/* Recovery: operations on a table whose CREATE is later in the log, applied when it comes
+ * (dropped at the end if it never does: its creator rolled back, taking them along).
+ * Owned by the adp_durable during replay only. */
+typedef struct adp_dur_deferred {
+    uint64_t ts;
+    uint8_t op;
+    uint32_t oid;
+    uint8_t *body;
+    uint32_t len;
+} adp_dur_deferred;
 
 /* Checkpoint body chunks: u32 length, then a codec payload starting with one of these. */
 enum {
@@ -80,6 +92,7 @@ struct adp_durable {
     adp_wal *wal;
     pthread_mutex_t append_mu;
     adp_dur_cat cat;
+    adp_dur_cat orphans;    /* indexes committed on tables whose CREATE has not committed */
     _Atomic uint64_t drops; /* committed DROP TABLEs so far */
     adp_walw *bufs;         /* one payload buffer per session of a group (commit thread) */
     size_t nbufs;
@@ -89,6 +102,8 @@ struct adp_durable {
     bool cut_wanted, cut_done;
     pthread_cond_t cut_cv;
     adp_dur_job job;
+    adp_dur_deferred *deferred; /* recovery only */
+    size_t ndeferred, capdeferred;
     bool job_ok;       /* the cut succeeded */
     char job_err[256]; /* else why */
     /* the checkpointer */
@@ -122,6 +137,7 @@ adp_dur_rel *adp_dur_cat_find(adp_dur_cat *c, uint32_t oid);
 adp_dur_rel *adp_dur_cat_add(adp_dur_cat *c, uint32_t oid, adp_table *t);
 void adp_dur_cat_drop(adp_dur_cat *c, uint32_t oid);
 void adp_dur_rel_add_ix(adp_dur_rel *r, const adp_index *ix);
+void adp_dur_rel_add_ixdef(adp_dur_rel *r, const adp_dur_ix *def);
 void adp_dur_rel_drop_ix(adp_dur_rel *r, const char *name);
 bool adp_dur_cat_copy(adp_dur_cat *dst, const adp_dur_cat *src);
 void adp_dur_cat_free(adp_dur_cat *c);
@@ -129,6 +145,8 @@ void adp_dur_cat_free(adp_dur_cat *c);
 /* --- recovery (adp_wal_replay.c), single-threaded at start-up --- */
 bool adp_dur_replay_record(void *arg, uint64_t ts, uint8_t kind, const uint8_t *payload,
                            uint32_t len, char *err, size_t errlen);
+/* Frees what replay deferred (after adp_wal_open, success or not). */
+void adp_dur_replay_end(struct adp_durable *d);
 bool adp_dur_load_checkpoint(struct adp_durable *d, adp_ckpt_in *in, uint64_t ts, char *err,
                              size_t errlen);
 

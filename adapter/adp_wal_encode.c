@@ -114,23 +114,36 @@ void adp_dur_put_table(adp_walw *w, const adp_table *t, const adp_dur_ix *ix, in
         adp_dur_put_ix(w, &ix[i]);
 }
 
-/* Whether index ix of a table s created is one of s's later CREATE INDEX entries (logged
- * by that entry, so not with the table). */
-static bool made_later(const adp_session *s, size_t from, const adp_index *ix)
-{
-    for (size_t k = from; k < s->nundo; k++)
-        if (s->undo[k].kind == ADP_UNDO_INDEX && s->undo[k].index == ix) return true;
-    return false;
-}
-
-/* The indexes a CREATE entry logs: those in the table now that no later entry of s made.
- * Those are the PRIMARY KEY / UNIQUE ones made with the table, which DROP INDEX refuses. */
-static int create_indexes(const adp_session *s, size_t at, const adp_table *t, adp_dur_ix *out)
+/* The indexes a CREATE entry logs: the PRIMARY KEY / UNIQUE ones made with the table.
+ * Every other index comes from a CREATE INDEX entry (of this or another transaction: DDL
+ * is visible before it commits) and is logged by it. Caller holds db->lock: another
+ * session may be adding an index to t. */
+static int create_indexes(const adp_table *t, adp_dur_ix *out)
 {
     int n = 0;
     for (int k = 0; k < t->nindexes; k++)
-        if (!made_later(s, at + 1, t->indexes[k])) out[n++] = ix_of(t->indexes[k]);
+        if (t->indexes[k]->constraint) out[n++] = ix_of(t->indexes[k]);
     return n;
+}
+
+/* An operation: u8 op, u32 oid, u32 body length, body. The length lets replay keep an
+ * operation on a table whose CREATE comes later in the log (another session's transaction
+ * may write to a table before its creator commits) without knowing the table's columns. */
+static size_t op_begin(adp_walw *w, uint8_t op, uint32_t oid)
+{
+    adp_walw_u8(w, op);
+    adp_walw_u32(w, oid);
+    size_t at = w->len;
+    adp_walw_u32(w, 0);
+    return at;
+}
+
+static void op_end(adp_walw *w, size_t at)
+{
+    if (w->failed || w->len < at + 4) return;
+    uint32_t n = (uint32_t)(w->len - at - 4);
+    for (int b = 0; b < 4; b++)
+        w->data[at + (size_t)b] = (uint8_t)(n >> (8 * b));
 }
 
 void adp_dur_encode_txn(adp_walw *w, const adp_session *s)
@@ -142,52 +155,61 @@ void adp_dur_encode_txn(adp_walw *w, const adp_session *s)
     for (size_t i = 0; i < s->nundo; i++) {
         const adp_undo *u = &s->undo[i];
         const adp_table *t = u->table;
+        size_t at;
         switch (u->kind) {
         case ADP_UNDO_INSERT:
             /* inserted and deleted by the same transaction: nothing to log */
             if (u->row->deleter == s) continue;
-            adp_walw_u8(w, ADP_DUR_OP_INSERT);
-            adp_walw_u32(w, t->oid);
+            at = op_begin(w, ADP_DUR_OP_INSERT, t->oid);
             adp_walw_u64(w, u->row->seq);
             for (int c = 0; c < t->ncols; c++)
                 adp_dur_put_value(w, t->cols[c].type.id, &u->row->vals[c]);
             break;
         case ADP_UNDO_DELETE:
             if (u->row->owner == s) continue;
-            adp_walw_u8(w, ADP_DUR_OP_DELETE);
-            adp_walw_u32(w, t->oid);
+            at = op_begin(w, ADP_DUR_OP_DELETE, t->oid);
             adp_walw_u64(w, u->row->seq);
             break;
         case ADP_UNDO_CREATE: {
+            at = op_begin(w, ADP_DUR_OP_CREATE, t->oid);
+            pthread_rwlock_rdlock(&s->db->lock);
             adp_dur_ix ix[t->nindexes ? t->nindexes : 1];
-            int nix = create_indexes(s, i, t, ix);
-            adp_walw_u8(w, ADP_DUR_OP_CREATE);
+            int nix = create_indexes(t, ix);
             adp_dur_put_table(w, t, ix, nix);
+            pthread_rwlock_unlock(&s->db->lock);
             break;
         }
         case ADP_UNDO_DROP:
-            adp_walw_u8(w, ADP_DUR_OP_DROP);
-            adp_walw_u32(w, t->oid);
+            at = op_begin(w, ADP_DUR_OP_DROP, t->oid);
             break;
         case ADP_UNDO_INDEX: {
             adp_dur_ix ix = ix_of(u->index);
-            adp_walw_u8(w, ADP_DUR_OP_INDEX);
-            adp_walw_u32(w, t->oid);
+            at = op_begin(w, ADP_DUR_OP_INDEX, t->oid);
             adp_dur_put_ix(w, &ix);
             break;
         }
         case ADP_UNDO_DROP_INDEX:
-            adp_walw_u8(w, ADP_DUR_OP_DROP_INDEX);
-            adp_walw_u32(w, t->oid);
+        default:
+            at = op_begin(w, ADP_DUR_OP_DROP_INDEX, t->oid);
             adp_walw_str(w, u->index->name);
             break;
         }
+        op_end(w, at);
         nops++;
     }
     if (w->len >= count_at + 4) {
         for (int b = 0; b < 4; b++)
             w->data[count_at + (size_t)b] = (uint8_t)(nops >> (8 * b));
     }
+}
+
+/* The committed catalog entry of oid, or the one kept for a table not committed yet
+ * (indexes other transactions made on it before its creator committed). */
+static adp_dur_rel *rel_for(struct adp_durable *d, uint32_t oid, adp_table *t)
+{
+    adp_dur_rel *r = adp_dur_cat_find(&d->cat, oid);
+    if (!r && !(r = adp_dur_cat_find(&d->orphans, oid))) r = adp_dur_cat_add(&d->orphans, oid, t);
+    return r;
 }
 
 void adp_dur_cat_commit(struct adp_durable *d, const adp_session *s)
@@ -199,19 +221,26 @@ void adp_dur_cat_commit(struct adp_durable *d, const adp_session *s)
         switch (u->kind) {
         case ADP_UNDO_CREATE: {
             r = adp_dur_cat_add(&d->cat, t->oid, t);
+            pthread_rwlock_rdlock(&s->db->lock);
             for (int k = 0; k < t->nindexes; k++)
-                if (!made_later(s, i + 1, t->indexes[k])) adp_dur_rel_add_ix(r, t->indexes[k]);
+                if (t->indexes[k]->constraint) adp_dur_rel_add_ix(r, t->indexes[k]);
+            pthread_rwlock_unlock(&s->db->lock);
+            adp_dur_rel *o = adp_dur_cat_find(&d->orphans, t->oid);
+            for (int k = 0; o && k < o->nix; k++)
+                adp_dur_rel_add_ixdef(r, &o->ix[k]);
+            adp_dur_cat_drop(&d->orphans, t->oid);
             break;
         }
         case ADP_UNDO_DROP:
             adp_dur_cat_drop(&d->cat, t->oid);
+            adp_dur_cat_drop(&d->orphans, t->oid);
             atomic_fetch_add(&d->drops, 1);
             break;
         case ADP_UNDO_INDEX:
-            if ((r = adp_dur_cat_find(&d->cat, t->oid))) adp_dur_rel_add_ix(r, u->index);
+            adp_dur_rel_add_ix(rel_for(d, t->oid, t), u->index);
             break;
         case ADP_UNDO_DROP_INDEX:
-            if ((r = adp_dur_cat_find(&d->cat, t->oid))) adp_dur_rel_drop_ix(r, u->index->name);
+            adp_dur_rel_drop_ix(rel_for(d, t->oid, t), u->index->name);
             break;
         default:
             break;
@@ -260,7 +289,7 @@ void adp_dur_cat_drop(adp_dur_cat *c, uint32_t oid)
         }
 }
 
-static void add_ixdef(adp_dur_rel *r, const adp_dur_ix *src)
+void adp_dur_rel_add_ixdef(adp_dur_rel *r, const adp_dur_ix *src)
 {
     r->ix = realloc(r->ix, (size_t)(r->nix + 1) * sizeof *r->ix);
     if (!r->ix) abort();
@@ -274,7 +303,7 @@ static void add_ixdef(adp_dur_rel *r, const adp_dur_ix *src)
 void adp_dur_rel_add_ix(adp_dur_rel *r, const adp_index *ix)
 {
     adp_dur_ix d = ix_of(ix);
-    add_ixdef(r, &d);
+    adp_dur_rel_add_ixdef(r, &d);
 }
 
 void adp_dur_rel_drop_ix(adp_dur_rel *r, const char *name)
@@ -294,7 +323,7 @@ bool adp_dur_cat_copy(adp_dur_cat *dst, const adp_dur_cat *src)
     for (int i = 0; i < src->nrels; i++) {
         adp_dur_rel *r = adp_dur_cat_add(dst, src->rels[i].oid, src->rels[i].t);
         for (int k = 0; k < src->rels[i].nix; k++)
-            add_ixdef(r, &src->rels[i].ix[k]);
+            adp_dur_rel_add_ixdef(r, &src->rels[i].ix[k]);
     }
     return true;
 }

@@ -163,11 +163,105 @@ static bool bad(char *err, size_t errlen, const char *what, uint32_t oid)
     return false;
 }
 
+/* One operation on table t (found) from its body. */
+static bool apply_op(struct adp_durable *d, adp_table *t, uint64_t ts, uint8_t op, adp_walr *r,
+                     char *err, size_t errlen)
+{
+    adp_db *db = d->db;
+    uint32_t oid = t->oid;
+    switch (op) {
+    case ADP_DUR_OP_INSERT:
+        if (!get_row(r, t, ts)) return bad(err, errlen, "an insert", oid);
+        return true;
+    case ADP_DUR_OP_DELETE: {
+        uint64_t seq = 0;
+        adp_walr_u64(r, &seq);
+        adp_row *row = adp_table_take_seq(t, seq);
+        if (!row) return bad(err, errlen, "a delete of a missing row", oid);
+        adp_row_free(t, row);
+        return true;
+    }
+    case ADP_DUR_OP_DROP:
+        adp_cat_remove_table(db, t);
+        adp_dur_cat_drop(&d->cat, oid);
+        adp_table_free(t);
+        return true;
+    case ADP_DUR_OP_INDEX: {
+        adp_dur_ix def;
+        if (!get_ix(r, &def)) {
+            free(def.cols);
+            return bad(err, errlen, "an index definition", oid);
+        }
+        bool ok = add_index(d, t, &def, err, errlen);
+        free(def.cols);
+        return ok;
+    }
+    case ADP_DUR_OP_DROP_INDEX: {
+        char *name = adp_walr_strdup(r);
+        bool found = false;
+        for (int k = 0; name && k < t->nindexes; k++)
+            if (strcmp(t->indexes[k]->name, name) == 0) {
+                adp_index_free(t->indexes[k]);
+                memmove(&t->indexes[k], &t->indexes[k + 1],
+                        (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
+                t->nindexes--;
+                found = true;
+                break;
+            }
+        adp_dur_rel *rel = adp_dur_cat_find(&d->cat, oid);
+        if (rel && name) adp_dur_rel_drop_ix(rel, name);
+        free(name);
+        if (!found) return bad(err, errlen, "a drop of a missing index", oid);
+        return true;
+    }
+    default:
+        return bad(err, errlen, "an unknown operation", oid);
+    }
+}
+
+static void defer(struct adp_durable *d, uint64_t ts, uint8_t op, uint32_t oid, const uint8_t *body,
+                  uint32_t len)
+{
+    if (d->ndeferred == d->capdeferred) {
+        d->capdeferred = d->capdeferred ? 2 * d->capdeferred : 16;
+        d->deferred = realloc(d->deferred, d->capdeferred * sizeof *d->deferred);
+        if (!d->deferred) abort();
+    }
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy) abort();
+    memcpy(copy, body, len);
+    d->deferred[d->ndeferred++] = (adp_dur_deferred){ts, op, oid, copy, len};
+}
+
+/* The table oid has just been created: its deferred operations, in log order. */
+static bool undefer(struct adp_durable *d, adp_table *t, char *err, size_t errlen)
+{
+    size_t kept = 0;
+    bool ok = true;
+    for (size_t i = 0; i < d->ndeferred; i++) {
+        adp_dur_deferred *x = &d->deferred[i];
+        if (x->oid != t->oid || !ok) {
+            d->deferred[kept++] = *x;
+            continue;
+        }
+        /* a DROP among them ends the table: later ones wait for a CREATE again */
+        if (!find_oid(d->db, x->oid)) {
+            d->deferred[kept++] = *x;
+            continue;
+        }
+        adp_walr r = {x->body, x->len, 0, false};
+        ok = apply_op(d, t, x->ts, x->op, &r, err, errlen) &&
+             (adp_walr_done(&r) || bad(err, errlen, "an operation with trailing bytes", x->oid));
+        free(x->body);
+    }
+    d->ndeferred = kept;
+    return ok;
+}
+
 bool adp_dur_replay_record(void *arg, uint64_t ts, uint8_t kind, const uint8_t *payload,
                            uint32_t len, char *err, size_t errlen)
 {
     struct adp_durable *d = arg;
-    adp_db *db = d->db;
     if (kind != ADP_DUR_REC_TXN) {
         snprintf(err, errlen, "unknown record kind %u", kind);
         return false;
@@ -181,67 +275,42 @@ bool adp_dur_replay_record(void *arg, uint64_t ts, uint8_t kind, const uint8_t *
     }
     for (uint32_t i = 0; i < nops; i++) {
         uint8_t op = 0;
-        uint32_t oid = 0;
-        if (!adp_walr_u8(&r, &op)) return bad(err, errlen, "a truncated record", 0);
-        if (op == ADP_DUR_OP_CREATE) {
-            if (!get_table(d, &r, err, errlen)) return false;
-            continue;
-        }
+        uint32_t oid = 0, blen = 0;
+        adp_walr_u8(&r, &op);
         adp_walr_u32(&r, &oid);
-        adp_table *t = find_oid(db, oid);
-        if (!t) return bad(err, errlen, "a change to a missing table", oid);
-        switch (op) {
-        case ADP_DUR_OP_INSERT:
-            if (!get_row(&r, t, ts)) return bad(err, errlen, "an insert", oid);
-            break;
-        case ADP_DUR_OP_DELETE: {
-            uint64_t seq = 0;
-            adp_walr_u64(&r, &seq);
-            adp_row *row = adp_table_take_seq(t, seq);
-            if (!row) return bad(err, errlen, "a delete of a missing row", oid);
-            adp_row_free(t, row);
-            break;
+        if (!adp_walr_u32(&r, &blen) || blen > adp_walr_left(&r))
+            return bad(err, errlen, "a truncated record", oid);
+        adp_walr body = {r.data + r.pos, blen, 0, false};
+        r.pos += blen;
+        adp_table *t = find_oid(d->db, oid);
+        if (op == ADP_DUR_OP_CREATE) {
+            if (!(t = get_table(d, &body, err, errlen))) return false;
+            if (t->oid != oid) return bad(err, errlen, "a table definition", oid);
+            if (!undefer(d, t, err, errlen)) return false;
+        } else if (!t) {
+            defer(d, ts, op, oid, body.data, blen);
+            continue;
+        } else if (!apply_op(d, t, ts, op, &body, err, errlen)) {
+            return false;
         }
-        case ADP_DUR_OP_DROP:
-            adp_cat_remove_table(db, t);
-            adp_dur_cat_drop(&d->cat, oid);
-            adp_table_free(t);
-            break;
-        case ADP_DUR_OP_INDEX: {
-            adp_dur_ix def;
-            if (!get_ix(&r, &def)) {
-                free(def.cols);
-                return bad(err, errlen, "an index definition", oid);
-            }
-            bool ok = add_index(d, t, &def, err, errlen);
-            free(def.cols);
-            if (!ok) return false;
-            break;
-        }
-        case ADP_DUR_OP_DROP_INDEX: {
-            char *name = adp_walr_strdup(&r);
-            bool found = false;
-            for (int k = 0; name && k < t->nindexes; k++)
-                if (strcmp(t->indexes[k]->name, name) == 0) {
-                    adp_index_free(t->indexes[k]);
-                    memmove(&t->indexes[k], &t->indexes[k + 1],
-                            (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
-                    t->nindexes--;
-                    found = true;
-                    break;
-                }
-            adp_dur_rel *rel = adp_dur_cat_find(&d->cat, oid);
-            if (rel && name) adp_dur_rel_drop_ix(rel, name);
-            free(name);
-            if (!found) return bad(err, errlen, "a drop of a missing index", oid);
-            break;
-        }
-        default:
-            return bad(err, errlen, "an unknown operation", oid);
-        }
+        if (!adp_walr_done(&body)) return bad(err, errlen, "an operation with trailing bytes", oid);
     }
     if (!adp_walr_done(&r)) return bad(err, errlen, "a record with trailing bytes", 0);
     return true;
+}
+
+void adp_dur_replay_end(struct adp_durable *d)
+{
+    if (d->ndeferred)
+        fprintf(stderr,
+                "pgpeek: LOG: recovery: %zu logged changes to tables whose creator never "
+                "committed were dropped with them\n",
+                d->ndeferred);
+    for (size_t i = 0; i < d->ndeferred; i++)
+        free(d->deferred[i].body);
+    free(d->deferred);
+    d->deferred = NULL;
+    d->ndeferred = d->capdeferred = 0;
 }
 
 /* Reads one u32-length-prefixed chunk into buf. */

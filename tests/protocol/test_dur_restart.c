@@ -347,6 +347,53 @@ static void test_second_server(void)
     CHECK(dur_rm_rf(dir));
 }
 
+/* DDL is visible before it commits: another connection's changes to a table can reach the
+ * log before the table's CREATE does. Replay keeps them until the CREATE comes, and drops
+ * them with the table when its creator rolled back. */
+static void test_cross_session(void)
+{
+    char dir[64], buf[64];
+    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
+    dur_srv s;
+    CHECK(dur_start(&s, dir, NULL));
+    PGconn *a = dur_connect(s.port), *b = dur_connect(s.port);
+    CHECK(a && b);
+    CHECK(dur_exec(a, "BEGIN", NULL) && dur_exec(a, "CREATE TABLE late (x int4, y text)", NULL));
+    CHECK(dur_exec(b, "INSERT INTO late VALUES (1, 'from b')", NULL)); /* commits first */
+    CHECK(dur_exec(b, "CREATE INDEX late_y ON late (y)", NULL));
+    CHECK(dur_exec(a, "INSERT INTO late VALUES (2, 'from a')", NULL) &&
+          dur_exec(a, "COMMIT", NULL));
+    CHECK(dur_exec(a, "BEGIN", NULL) && dur_exec(a, "CREATE TABLE undone (x int4)", NULL));
+    CHECK(dur_exec(b, "INSERT INTO undone VALUES (1)", NULL));
+    CHECK(dur_exec(a, "ROLLBACK", NULL));
+    char *before = dur_rows(a, "SELECT x, y FROM late ORDER BY x");
+    CHECK_STR(before, "1|from b\n2|from a\n");
+    PQfinish(a);
+    PQfinish(b);
+    /* the same after a restart from the log alone, then from a checkpoint */
+    for (int round = 0; round < 2; round++) {
+        CHECK_INT(dur_stop(&s, round ? SIGTERM : SIGKILL), round ? 0 : -1);
+        CHECK(dur_start(&s, dir, NULL));
+        /* from the log: b's insert into "undone" is dropped with it (logged before the port) */
+        if (round == 0) CHECK(dur_log_has(&s, "whose creator never committed"));
+        a = dur_connect(s.port);
+        char *after = dur_rows(a, "SELECT x, y FROM late ORDER BY x");
+        CHECK_STR(after, before);
+        free(after);
+        char ss[8];
+        CHECK(!dur_exec(a, "CREATE INDEX late_y ON late (x)", ss));
+        CHECK_STR(ss, "42P07");
+        CHECK(!dur_exec(a, "SELECT * FROM undone", ss));
+        CHECK_STR(ss, "42P01");
+        CHECK_STR(dur_val(a, "SELECT count(*) FROM late", buf, sizeof buf), "2");
+        CHECK(dur_exec(a, "CHECKPOINT", NULL));
+        PQfinish(a);
+    }
+    CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    free(before);
+    CHECK(dur_rm_rf(dir));
+}
+
 static void test_ephemeral(void)
 {
     /* --data-dir none writes nothing and says so */
@@ -369,6 +416,7 @@ int main(void)
     PT_RUN(test_torn_tail);
     PT_RUN(test_corrupt_middle);
     PT_RUN(test_second_server);
+    PT_RUN(test_cross_session);
     PT_RUN(test_ephemeral);
     return pt_finish();
 }
