@@ -3,7 +3,8 @@
  * versions at that timestamp, and the snapshot is written in chunks, each under db->lock
  * held for reading only briefly, so readers and writers keep going. Chunks resume by row
  * seq, not by array position: reclamation compacts the row array between chunks, and seq
- * order is stable, so no row is skipped or written twice. */
+ * order is stable, so no row is skipped or written twice. A table dropped after the cut
+ * is left half written: the log after the cut drops it again at recovery. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +72,36 @@ static bool try_cut(adp_durable *d)
     /* Before any later group can reclaim: those run their reclamation after this cut. */
     hold_add(db, c);
     adp_dur_cat_copy(&d->job.cat, &d->cat);
-    d->job.drops = atomic_load(&d->drops);
+    pthread_mutex_lock(&d->drop_mu);
+    d->ndropped = 0;
+    d->track_drops = true;
+    pthread_mutex_unlock(&d->drop_mu);
     return true;
+}
+
+void adp_dur_note_drop(adp_durable *d, uint32_t oid)
+{
+    pthread_mutex_lock(&d->drop_mu);
+    if (d->track_drops) {
+        if (d->ndropped == d->capdropped) {
+            d->capdropped = d->capdropped ? 2 * d->capdropped : 8;
+            d->dropped = realloc(d->dropped, d->capdropped * sizeof *d->dropped);
+            if (!d->dropped) abort();
+        }
+        d->dropped[d->ndropped++] = oid;
+    }
+    pthread_mutex_unlock(&d->drop_mu);
+}
+
+/* Caller holds db->lock: a drop noted before is not stamped yet only if noted after. */
+static bool dropped_since_cut(adp_durable *d, uint32_t oid)
+{
+    bool found = false;
+    pthread_mutex_lock(&d->drop_mu);
+    for (size_t i = 0; i < d->ndropped && !found; i++)
+        found = d->dropped[i] == oid;
+    pthread_mutex_unlock(&d->drop_mu);
+    return found;
 }
 
 void adp_dur_cut_if_wanted(adp_durable *d)
@@ -111,11 +140,11 @@ static bool write_rows(adp_durable *d, const adp_dur_rel *rel, adp_ckpt_out *out
         adp_walw_u32(w, 0);
         uint32_t k = 0;
         pthread_rwlock_rdlock(&db->lock);
-        if (atomic_load(&d->drops) != job->drops) {
-            /* A DROP TABLE committed after the cut frees its rows; try again later. */
+        if (dropped_since_cut(d, rel->oid)) {
+            /* Its DROP committed after the cut, so it is in the log after the mark, and
+             * replay drops the table whatever part of it got here; its rows are freed. */
             pthread_rwlock_unlock(&db->lock);
-            snprintf(err, errlen, "a table was dropped while the checkpoint was written");
-            return false;
+            return true;
         }
         size_t i = adp_table_seq_pos(t, last + 1), scanned = 0;
         for (; i < t->nrows && k < CHUNK_ROWS && scanned < CHUNK_SCAN; i++, scanned++) {
@@ -193,6 +222,9 @@ static bool run_checkpoint(adp_durable *d, char *err, size_t errlen)
     uint64_t t0 = now_ms();
     adp_wal_status st = adp_ckpt_write(d->dd, d->wal, &job->mark, write_snapshot, d, err, errlen);
     hold_del(d->db, job->mark.ts);
+    pthread_mutex_lock(&d->drop_mu);
+    d->track_drops = false;
+    pthread_mutex_unlock(&d->drop_mu);
     adp_dur_cat_free(&job->cat);
     adp_walw_free(&job->buf);
     if (st != ADP_WAL_OK) return false;

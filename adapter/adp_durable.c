@@ -37,6 +37,7 @@ adp_durable *adp_durable_open(adp_db *db, const char *dir, pgw_error *err)
     d->db = db;
     pthread_mutex_init(&d->append_mu, NULL);
     pthread_cond_init(&d->cut_cv, NULL);
+    pthread_mutex_init(&d->drop_mu, NULL);
     pthread_mutex_init(&d->ck_mu, NULL);
     pthread_cond_init(&d->ck_cv, NULL);
     pthread_cond_init(&d->ck_done_cv, NULL);
@@ -109,6 +110,8 @@ void adp_durable_close(adp_durable *d)
     adp_dur_replay_end(d);
     pthread_mutex_destroy(&d->append_mu);
     pthread_cond_destroy(&d->cut_cv);
+    pthread_mutex_destroy(&d->drop_mu);
+    free(d->dropped);
     pthread_mutex_destroy(&d->ck_mu);
     pthread_cond_destroy(&d->ck_cv);
     pthread_cond_destroy(&d->ck_done_cv);

@@ -78,7 +78,6 @@ typedef struct adp_dur_cat {
 typedef struct adp_dur_job {
     adp_ckpt_mark mark;
     adp_dur_cat cat; /* copy of the committed catalog at mark.ts */
-    uint64_t drops;  /* dur->drops at the cut: a later committed DROP TABLE frees rows */
     uint64_t rows;   /* rows written */
     adp_walw buf;    /* chunk buffer */
 } adp_dur_job;
@@ -92,9 +91,14 @@ struct adp_durable {
     adp_wal *wal;
     pthread_mutex_t append_mu;
     adp_dur_cat cat;
-    adp_dur_cat orphans;    /* indexes committed on tables whose CREATE has not committed */
-    _Atomic uint64_t drops; /* committed DROP TABLEs so far */
-    adp_walw *bufs;         /* one payload buffer per session of a group (commit thread) */
+    adp_dur_cat orphans; /* indexes committed on tables whose CREATE has not committed */
+    /* Tables whose DROP committed since the cut (their rows are freed at the drop's
+     * stamping): the checkpoint stops reading them, the log after the cut drops them. */
+    pthread_mutex_t drop_mu;
+    uint32_t *dropped;
+    size_t ndropped, capdropped;
+    bool track_drops;
+    adp_walw *bufs; /* one payload buffer per session of a group (commit thread) */
     size_t nbufs;
     adp_wal_rec *recs;
     /* the cut: the checkpointer asks, the commit thread (or the checkpointer when no group
@@ -159,6 +163,8 @@ adp_row *adp_table_take_seq(adp_table *t, uint64_t seq);
 size_t adp_table_seq_pos(const adp_table *t, uint64_t seq);
 
 /* --- checkpointer (adp_checkpointer.c) --- */
+/* Commit thread, after a group with DROP TABLE of oid was logged. */
+void adp_dur_note_drop(struct adp_durable *d, uint32_t oid);
 bool adp_dur_checkpointer_start(struct adp_durable *d, char *err, size_t errlen);
 void adp_dur_checkpointer_stop(struct adp_durable *d);
 /* Commit thread, append_mu held: makes a requested cut between two groups. */

@@ -234,7 +234,7 @@ void adp_dur_cat_commit(struct adp_durable *d, const adp_session *s)
         case ADP_UNDO_DROP:
             adp_dur_cat_drop(&d->cat, t->oid);
             adp_dur_cat_drop(&d->orphans, t->oid);
-            atomic_fetch_add(&d->drops, 1);
+            adp_dur_note_drop(d, t->oid);
             break;
         case ADP_UNDO_INDEX:
             adp_dur_rel_add_ix(rel_for(d, t->oid, t), u->index);

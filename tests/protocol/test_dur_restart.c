@@ -394,6 +394,92 @@ static void test_cross_session(void)
     CHECK(dur_rm_rf(dir));
 }
 
+/* The HTTP port from the startup line, then one metric from /metrics (curl), or -1. */
+static long long http_metric(const dur_srv *s, const char *name)
+{
+    FILE *f = fopen(s->log, "r");
+    char line[1024];
+    int port = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strstr(line, "HTTP port ")) port = atoi(strstr(line, "HTTP port ") + 10);
+    if (f) fclose(f);
+    if (port <= 0) return -1;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "curl -s http://127.0.0.1:%d/metrics", port);
+    FILE *p = popen(cmd, "r");
+    long long v = -1;
+    size_t n = strlen(name);
+    while (p && fgets(line, sizeof line, p))
+        if (strncmp(line, name, n) == 0 && line[n] == ' ') v = atoll(line + n + 1);
+    if (p) pclose(p);
+    return v;
+}
+
+/* A DROP TABLE committing while a checkpoint reads that table: the checkpoint stops reading
+ * it (its rows are freed) and completes; recovery drops it again from the log. */
+static void test_drop_during_checkpoint(void)
+{
+    char dir[64], buf[64];
+    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
+    const char *http[] = {"--http-listen", "127.0.0.1:0", "--checkpoint-interval", "3600", NULL};
+    dur_srv s;
+    CHECK(dur_start(&s, dir, http));
+    PGconn *a = dur_connect(s.port), *b = dur_connect(s.port);
+    CHECK(dur_exec(a, "CREATE TABLE keep (x int4)", NULL) &&
+          dur_exec(a, "INSERT INTO keep VALUES (1), (2)", NULL));
+    CHECK(dur_exec(a, "CREATE TABLE big (i int8, pad text)", NULL) &&
+          dur_exec(a, "INSERT INTO big VALUES (1, repeat('x', 200))", NULL));
+    long rows = 1;
+    for (int k = 0; k < 18; k++, rows *= 2) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "INSERT INTO big SELECT i + %ld, pad FROM big", rows);
+        CHECK(dur_exec(a, sql, NULL));
+    }
+    snprintf(buf, sizeof buf, "%ld", rows);
+    char got[64];
+    CHECK_STR(dur_val(a, "SELECT count(*) FROM big", got, sizeof got), buf);
+    /* the checkpoint, and the drop as soon as its file is being written */
+    CHECK(PQsendQuery(a, "CHECKPOINT"));
+    char ck[4200];
+    snprintf(ck, sizeof ck, "%s/ckpt", dir);
+    bool writing = false;
+    for (int i = 0; i < 20000 && !writing; i++) {
+        DIR *dh = opendir(ck);
+        for (struct dirent *e; dh && (e = readdir(dh));)
+            writing |= strstr(e->d_name, ".tmp") != NULL;
+        if (dh) closedir(dh);
+        if (!writing) usleep(100);
+    }
+    CHECK(writing);
+    CHECK(dur_exec(b, "DROP TABLE big", NULL));
+    PGresult *r;
+    bool ok = false;
+    while ((r = PQgetResult(a))) {
+        ok |= PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    CHECK(ok);
+    long long last = http_metric(&s, "pgpeek_wal_checkpoint_last_rows");
+    printf("drop during checkpoint: %lld of %ld rows of the dropped table written\n", last - 2,
+           rows);
+    CHECK(last >= 2 && last < rows + 2); /* it stopped reading the dropped table */
+    CHECK(dur_exec(a, "INSERT INTO keep VALUES (3)", NULL));
+    PQfinish(a);
+    PQfinish(b);
+    CHECK_INT(dur_stop(&s, SIGKILL), -1);
+    CHECK(dur_start(&s, dir, NULL));
+    a = dur_connect(s.port);
+    char ss[8];
+    CHECK(!dur_exec(a, "SELECT * FROM big", ss));
+    CHECK_STR(ss, "42P01");
+    char *k = dur_rows(a, "SELECT x FROM keep ORDER BY x");
+    CHECK_STR(k, "1\n2\n3\n");
+    free(k);
+    PQfinish(a);
+    CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    CHECK(dur_rm_rf(dir));
+}
+
 static void test_ephemeral(void)
 {
     /* --data-dir none writes nothing and says so */
@@ -417,6 +503,7 @@ int main(void)
     PT_RUN(test_corrupt_middle);
     PT_RUN(test_second_server);
     PT_RUN(test_cross_session);
+    PT_RUN(test_drop_during_checkpoint);
     PT_RUN(test_ephemeral);
     return pt_finish();
 }
