@@ -120,7 +120,7 @@ struct adp_durable {
     uint64_t requested, completed_req; /* CHECKPOINT requests: asked, served */
     char last_err[256];                /* the last failed checkpoint's message */
     bool last_failed;
-    uint64_t ck_interval_ms, ck_log_bytes;
+    _Atomic uint64_t ck_interval_ms, ck_log_bytes; /* read by the commit thread without ck_mu */
     uint64_t ck_failed;
     uint64_t ck_last_rows, ck_last_ms;
 };
