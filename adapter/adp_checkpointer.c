@@ -72,6 +72,7 @@ static bool try_cut(adp_durable *d)
     /* Before any later group can reclaim: those run their reclamation after this cut. */
     hold_add(db, c);
     adp_dur_cat_copy(&d->job.cat, &d->cat);
+    adp_dur_cat_copy(&d->job.orphans, &d->orphans);
     pthread_mutex_lock(&d->drop_mu);
     d->ndropped = 0;
     d->track_drops = true;
@@ -181,10 +182,11 @@ static bool write_snapshot(void *arg, adp_ckpt_out *out, char *err, size_t errle
     adp_walw_u64(w, d->db->next_oid);
     pthread_rwlock_unlock(&d->db->lock);
     bool ok = put_chunk(out, w);
-    for (int i = 0; ok && i < job->cat.nrels; i++) {
-        const adp_dur_rel *rel = &job->cat.rels[i];
+    int n = job->cat.nrels;
+    for (int i = 0; ok && i < n + job->orphans.nrels; i++) {
+        const adp_dur_rel *rel = i < n ? &job->cat.rels[i] : &job->orphans.rels[i - n];
         adp_walw_begin(w, ADP_DUR_VERSION);
-        adp_walw_u8(w, ADP_DUR_CK_TABLE);
+        adp_walw_u8(w, i < n ? ADP_DUR_CK_TABLE : ADP_DUR_CK_ORPHAN);
         /* columns are fixed at CREATE; the committed indexes come from the copy */
         adp_dur_put_table(w, rel->t, rel->ix, rel->nix);
         ok = put_chunk(out, w) && write_rows(d, rel, out, err, errlen);
@@ -226,6 +228,7 @@ static bool run_checkpoint(adp_durable *d, char *err, size_t errlen)
     d->track_drops = false;
     pthread_mutex_unlock(&d->drop_mu);
     adp_dur_cat_free(&job->cat);
+    adp_dur_cat_free(&job->orphans);
     adp_walw_free(&job->buf);
     if (st != ADP_WAL_OK) return false;
     pthread_mutex_lock(&d->ck_mu);

@@ -47,6 +47,7 @@ enum {
     ADP_DUR_CK_TABLE = 2, /* table definition */
     ADP_DUR_CK_ROWS = 3,  /* u32 oid, u32 n, n x (u64 seq, values) */
     ADP_DUR_CK_END = 4,
+    ADP_DUR_CK_ORPHAN = 5, /* a table definition whose CREATE had not committed at the cut */
 };
 
 /* A committed index definition, as the committed catalog knows it; owned by its dur_rel. */
@@ -77,9 +78,10 @@ typedef struct adp_dur_cat {
 /* A checkpoint in progress: owned by the checkpointer thread. */
 typedef struct adp_dur_job {
     adp_ckpt_mark mark;
-    adp_dur_cat cat; /* copy of the committed catalog at mark.ts */
-    uint64_t rows;   /* rows written */
-    adp_walw buf;    /* chunk buffer */
+    adp_dur_cat cat;     /* copy of the committed catalog at mark.ts */
+    adp_dur_cat orphans; /* copy of the orphans at mark.ts */
+    uint64_t rows;       /* rows written */
+    adp_walw buf;        /* chunk buffer */
 } adp_dur_job;
 
 /* The durable state of one adp_db (db->dur). Opened by adp_db_open, closed by adp_db_close.
@@ -108,6 +110,8 @@ struct adp_durable {
     adp_dur_job job;
     adp_dur_deferred *deferred; /* recovery only */
     size_t ndeferred, capdeferred;
+    adp_table **ck_orphans; /* recovery only: checkpoint tables waiting for their CREATE */
+    size_t nck_orphans;
     bool job_ok;       /* the cut succeeded */
     char job_err[256]; /* else why */
     /* the checkpointer */

@@ -214,11 +214,18 @@ static adp_dur_rel *rel_for(struct adp_durable *d, uint32_t oid, adp_table *t)
 
 void adp_dur_cat_commit(struct adp_durable *d, const adp_session *s)
 {
+    const adp_table *known = NULL; /* the last table seen committed or kept as an orphan */
     for (size_t i = 0; i < s->nundo; i++) {
         const adp_undo *u = &s->undo[i];
         adp_table *t = u->table;
         adp_dur_rel *r;
         switch (u->kind) {
+        case ADP_UNDO_INSERT:
+        case ADP_UNDO_DELETE:
+            /* rows written to a table whose CREATE has not committed make it an orphan */
+            if (t != known) rel_for(d, t->oid, t);
+            known = t;
+            break;
         case ADP_UNDO_CREATE: {
             r = adp_dur_cat_add(&d->cat, t->oid, t);
             pthread_rwlock_rdlock(&s->db->lock);
@@ -229,12 +236,14 @@ void adp_dur_cat_commit(struct adp_durable *d, const adp_session *s)
             for (int k = 0; o && k < o->nix; k++)
                 adp_dur_rel_add_ixdef(r, &o->ix[k]);
             adp_dur_cat_drop(&d->orphans, t->oid);
+            known = NULL;
             break;
         }
         case ADP_UNDO_DROP:
             adp_dur_cat_drop(&d->cat, t->oid);
             adp_dur_cat_drop(&d->orphans, t->oid);
             adp_dur_note_drop(d, t->oid);
+            known = NULL;
             break;
         case ADP_UNDO_INDEX:
             adp_dur_rel_add_ix(rel_for(d, t->oid, t), u->index);

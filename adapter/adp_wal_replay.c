@@ -15,6 +15,15 @@ static adp_table *find_oid(adp_db *db, uint32_t oid)
     return NULL;
 }
 
+/* A table of the catalog or one kept aside from the checkpoint (see take_orphan). */
+static adp_table *find_any(struct adp_durable *d, uint32_t oid)
+{
+    adp_table *t = find_oid(d->db, oid);
+    for (size_t i = 0; !t && i < d->nck_orphans; i++)
+        if (d->ck_orphans[i]->oid == oid) t = d->ck_orphans[i];
+    return t;
+}
+
 static bool get_ix(adp_walr *r, adp_dur_ix *ix)
 {
     memset(ix, 0, sizeof *ix);
@@ -70,15 +79,14 @@ static bool add_index(struct adp_durable *d, adp_table *t, adp_dur_ix *def, char
     return true;
 }
 
-/* A table definition (adp_dur_put_table) into the catalog. */
-static adp_table *get_table(struct adp_durable *d, adp_walr *r, char *err, size_t errlen)
+/* A table definition (adp_dur_put_table), built but not in the catalog yet. */
+static adp_table *read_table(struct adp_durable *d, adp_walr *r, char *err, size_t errlen)
 {
-    adp_db *db = d->db;
     uint32_t oid = 0, ncols = 0;
     adp_walr_u32(r, &oid);
     char *name = adp_walr_strdup(r);
     adp_walr_u32(r, &ncols);
-    if (!name || r->failed || ncols > 1600 || find_oid(db, oid)) {
+    if (!name || r->failed || ncols > 1600 || find_any(d, oid)) {
         snprintf(err, errlen, "bad or duplicate table definition (oid %u)", oid);
         free(name);
         return NULL;
@@ -124,20 +132,76 @@ static adp_table *get_table(struct adp_durable *d, adp_walr *r, char *err, size_
         adp_table_free(t);
         return NULL;
     }
-    adp_cat_add_table(db, t);
-    if (oid >= db->next_oid) db->next_oid = oid + 1;
-    adp_dur_cat_add(&d->cat, oid, t);
     for (uint32_t i = 0; i < nix; i++) {
         adp_dur_ix def;
-        if (!get_ix(r, &def)) {
+        if (!get_ix(r, &def) || !add_index(d, t, &def, err, errlen)) {
             free(def.cols);
             snprintf(err, errlen, "bad index definition (table oid %u)", oid);
+            adp_table_free(t);
             return NULL;
         }
-        bool added = add_index(d, t, &def, err, errlen);
         free(def.cols);
-        if (!added) return NULL;
     }
+    return t;
+}
+
+/* Into the catalog and the committed catalog, with its indexes. */
+static void register_table(struct adp_durable *d, adp_table *t)
+{
+    adp_db *db = d->db;
+    adp_cat_add_table(db, t);
+    if (t->oid >= db->next_oid) db->next_oid = t->oid + 1;
+    adp_dur_rel *rel = adp_dur_cat_add(&d->cat, t->oid, t);
+    for (int k = 0; k < t->nindexes; k++)
+        adp_dur_rel_add_ix(rel, t->indexes[k]);
+}
+
+static adp_table *get_table(struct adp_durable *d, adp_walr *r, char *err, size_t errlen)
+{
+    adp_table *t = read_table(d, r, err, errlen);
+    if (t) register_table(d, t);
+    return t;
+}
+
+/* A checkpoint's table whose CREATE had not committed at the cut (other transactions had
+ * committed changes to it): kept aside until its CREATE is replayed. */
+static adp_table *take_orphan(struct adp_durable *d, uint32_t oid)
+{
+    for (size_t i = 0; i < d->nck_orphans; i++)
+        if (d->ck_orphans[i]->oid == oid) {
+            adp_table *t = d->ck_orphans[i];
+            d->ck_orphans[i] = d->ck_orphans[--d->nck_orphans];
+            return t;
+        }
+    return NULL;
+}
+
+/* The CREATE of a table kept aside: the table (with the rows others committed to it)
+ * joins the catalog, with the indexes the CREATE made. */
+static adp_table *adopt(struct adp_durable *d, adp_table *t, adp_walr *body, char *err,
+                        size_t errlen)
+{
+    adp_table *def = read_table(d, body, err, errlen);
+    if (!def) {
+        adp_table_free(t);
+        return NULL;
+    }
+    for (int k = 0; k < def->nindexes; k++) {
+        bool have = false;
+        for (int j = 0; j < t->nindexes; j++)
+            have |= strcmp(t->indexes[j]->name, def->indexes[k]->name) == 0;
+        if (have) continue;
+        t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
+        if (!t->indexes) abort();
+        t->indexes[t->nindexes++] = def->indexes[k];
+        def->indexes[k] = NULL;
+    }
+    int kept = 0;
+    for (int k = 0; k < def->nindexes; k++)
+        if (def->indexes[k]) def->indexes[kept++] = def->indexes[k];
+    def->nindexes = kept;
+    adp_table_free(def);
+    register_table(d, t);
     return t;
 }
 
@@ -284,7 +348,9 @@ bool adp_dur_replay_record(void *arg, uint64_t ts, uint8_t kind, const uint8_t *
         r.pos += blen;
         adp_table *t = find_oid(d->db, oid);
         if (op == ADP_DUR_OP_CREATE) {
-            if (!(t = get_table(d, &body, err, errlen))) return false;
+            adp_table *kept = take_orphan(d, oid);
+            t = kept ? adopt(d, kept, &body, err, errlen) : get_table(d, &body, err, errlen);
+            if (!t) return false;
             if (t->oid != oid) return bad(err, errlen, "a table definition", oid);
             if (!undefer(d, t, err, errlen)) return false;
         } else if (!t) {
@@ -301,6 +367,11 @@ bool adp_dur_replay_record(void *arg, uint64_t ts, uint8_t kind, const uint8_t *
 
 void adp_dur_replay_end(struct adp_durable *d)
 {
+    for (size_t i = 0; i < d->nck_orphans; i++)
+        adp_table_free(d->ck_orphans[i]);
+    free(d->ck_orphans);
+    d->ck_orphans = NULL;
+    d->nck_orphans = 0;
     if (d->ndeferred)
         fprintf(stderr,
                 "pgpeek: LOG: recovery: %zu logged changes to tables whose creator never "
@@ -354,11 +425,17 @@ bool adp_dur_load_checkpoint(struct adp_durable *d, adp_ckpt_in *in, uint64_t ts
                 d->db->next_oid = (uint32_t)next_oid;
         } else if (type == ADP_DUR_CK_TABLE) {
             if (!get_table(d, &r, err, errlen)) break;
+        } else if (type == ADP_DUR_CK_ORPHAN) {
+            adp_table *t = read_table(d, &r, err, errlen);
+            if (!t) break;
+            d->ck_orphans = realloc(d->ck_orphans, (d->nck_orphans + 1) * sizeof *d->ck_orphans);
+            if (!d->ck_orphans) abort();
+            d->ck_orphans[d->nck_orphans++] = t;
         } else if (type == ADP_DUR_CK_ROWS) {
             uint32_t oid = 0, n = 0;
             adp_walr_u32(&r, &oid);
             adp_walr_u32(&r, &n);
-            adp_table *t = find_oid(d->db, oid);
+            adp_table *t = find_any(d, oid);
             if (!t) {
                 bad(err, errlen, "checkpoint rows of a missing table", oid);
                 break;
