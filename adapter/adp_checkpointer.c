@@ -58,7 +58,7 @@ static void hold_del(adp_db *db, uint64_t ts)
 
 /* The cut, append_mu held. Possible only when every logged group is published (the last
  * logged ts <= commit_ts): then the snapshot at commit_ts holds exactly the log so far.
- * True when the cut was made or failed for good (d->job_ok says which). */
+ * True when the cut was made or failed for good (d->job_status == ADP_WAL_OK says which). */
 static bool try_cut(adp_durable *d)
 {
     adp_db *db = d->db;
@@ -67,8 +67,8 @@ static bool try_cut(adp_durable *d)
     adp_wal_status st =
         adp_wal_checkpoint_begin(d->wal, c, &d->job.mark, d->job_err, sizeof d->job_err);
     d->cut_done = true;
-    d->job_ok = st == ADP_WAL_OK;
-    if (!d->job_ok) return true;
+    d->job_status = st;
+    if (st != ADP_WAL_OK) return true;
     /* Before any later group can reclaim: those run their reclamation after this cut. */
     hold_add(db, c);
     adp_dur_cat_copy(&d->job.cat, &d->cat);
@@ -201,7 +201,7 @@ static bool write_snapshot(void *arg, adp_ckpt_out *out, char *err, size_t errle
 }
 
 /* One checkpoint, on the checkpointer thread. */
-static bool run_checkpoint(adp_durable *d, char *err, size_t errlen)
+static adp_wal_status run_checkpoint(adp_durable *d, char *err, size_t errlen)
 {
     err[0] = 0;
     pthread_mutex_lock(&d->append_mu);
@@ -215,14 +215,14 @@ static bool run_checkpoint(adp_durable *d, char *err, size_t errlen)
         pthread_cond_timedwait(&d->cut_cv, &d->append_mu, &until);
     }
     d->cut_wanted = false;
-    bool ok = d->job_ok;
-    if (!ok) snprintf(err, errlen, "%s", d->job_err);
+    adp_wal_status st = d->job_status;
+    if (st != ADP_WAL_OK) snprintf(err, errlen, "%s", d->job_err);
     pthread_mutex_unlock(&d->append_mu);
-    if (!ok) return false;
+    if (st != ADP_WAL_OK) return st;
     adp_dur_job *job = &d->job;
     job->rows = 0;
     uint64_t t0 = now_ms();
-    adp_wal_status st = adp_ckpt_write(d->dd, d->wal, &job->mark, write_snapshot, d, err, errlen);
+    st = adp_ckpt_write(d->dd, d->wal, &job->mark, write_snapshot, d, err, errlen);
     hold_del(d->db, job->mark.ts);
     pthread_mutex_lock(&d->drop_mu);
     d->track_drops = false;
@@ -230,12 +230,12 @@ static bool run_checkpoint(adp_durable *d, char *err, size_t errlen)
     adp_dur_cat_free(&job->cat);
     adp_dur_cat_free(&job->orphans);
     adp_walw_free(&job->buf);
-    if (st != ADP_WAL_OK) return false;
+    if (st != ADP_WAL_OK) return st;
     pthread_mutex_lock(&d->ck_mu);
     d->ck_last_rows = job->rows;
     d->ck_last_ms = now_ms() - t0;
     pthread_mutex_unlock(&d->ck_mu);
-    return true;
+    return ADP_WAL_OK;
 }
 
 static void *checkpointer_main(void *arg)
@@ -256,13 +256,14 @@ static void *checkpointer_main(void *arg)
         uint64_t serving = d->requested;
         pthread_mutex_unlock(&d->ck_mu);
         char err[256];
-        bool ok = run_checkpoint(d, err, sizeof err);
+        adp_wal_status st = run_checkpoint(d, err, sizeof err);
+        bool ok = st == ADP_WAL_OK;
         if (!ok) fprintf(stderr, "pgpeek: WARNING: checkpoint failed: %s\n", err);
         pthread_mutex_lock(&d->ck_mu);
         last = now_ms();
         if (!ok) d->ck_failed++;
         d->completed_req = serving;
-        d->last_failed = !ok;
+        d->last_status = st;
         snprintf(d->last_err, sizeof d->last_err, "%s", ok ? "" : err);
         pthread_cond_broadcast(&d->ck_done_cv);
     }

@@ -196,10 +196,10 @@ bool adp_durable_checkpoint(adp_db *db, pgw_error *err)
     pthread_cond_signal(&d->ck_cv);
     while (d->completed_req < mine && !d->stop)
         pthread_cond_wait(&d->ck_done_cv, &d->ck_mu);
-    bool ok = !d->stop && !d->last_failed;
+    bool ok = !d->stop && d->last_status == ADP_WAL_OK;
     if (!ok)
-        pgw_errorf(err, "58030", "checkpoint failed: %s",
-                   d->stop ? "the server is shutting down" : d->last_err);
+        pgw_errorf(err, d->stop ? "57P01" : adp_wal_sqlstate(d->last_status),
+                   "checkpoint failed: %s", d->stop ? "the server is shutting down" : d->last_err);
     pthread_mutex_unlock(&d->ck_mu);
     return ok;
 }

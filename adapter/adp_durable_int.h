@@ -112,8 +112,8 @@ struct adp_durable {
     size_t ndeferred, capdeferred;
     adp_table **ck_orphans; /* recovery only: checkpoint tables waiting for their CREATE */
     size_t nck_orphans;
-    bool job_ok;       /* the cut succeeded */
-    char job_err[256]; /* else why */
+    adp_wal_status job_status; /* the cut's */
+    char job_err[256];         /* else why */
     /* the checkpointer */
     pthread_t thread;
     bool thread_started;
@@ -121,9 +121,9 @@ struct adp_durable {
     pthread_cond_t ck_cv;      /* wakes the checkpointer: request, size, stop */
     pthread_cond_t ck_done_cv; /* a checkpoint finished (CHECKPOINT waits) */
     bool stop;
-    uint64_t requested, completed_req; /* CHECKPOINT requests: asked, served */
-    char last_err[256];                /* the last failed checkpoint's message */
-    bool last_failed;
+    uint64_t requested, completed_req;             /* CHECKPOINT requests: asked, served */
+    char last_err[256];                            /* the last failed checkpoint's message */
+    adp_wal_status last_status;                    /* the last checkpoint's */
     _Atomic uint64_t ck_interval_ms, ck_log_bytes; /* read by the commit thread without ck_mu */
     uint64_t ck_failed;
     uint64_t ck_last_rows, ck_last_ms;

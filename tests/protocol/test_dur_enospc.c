@@ -92,6 +92,9 @@ int main(void)
     CHECK(dur_exec(c, "ROLLBACK", NULL)); /* whatever state COMMIT left, this is fine */
     snprintf(sql, sizeof sql, "%d", acked);
     CHECK_STR(dur_val(c, "SELECT count(*) FROM big", buf, sizeof buf), sql);
+    /* a checkpoint cannot be written either: it fails cleanly, the previous state stays */
+    CHECK(!dur_exec(c, "CHECKPOINT", ss));
+    CHECK_STR(ss, "53100");
     /* space back: writes resume on the same connection */
     CHECK(unlink(filler) == 0);
     for (int i = failed; i < failed + 20; i++) {
@@ -100,6 +103,7 @@ int main(void)
         CHECK(ok);
         if (ok) acked++;
     }
+    CHECK(dur_exec(c, "CHECKPOINT", NULL));
     PQfinish(c);
     CHECK_INT(count_rows(s.port), acked);
     CHECK_INT(dur_stop(&s, SIGKILL), -1);
