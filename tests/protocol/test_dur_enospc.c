@@ -1,4 +1,4 @@
-/* Full disk through SQL: a whole pgpeekd on a 2 MiB tmpfs that the test mounts in a private
+/* Full disk through SQL: a whole pgpeekd on a 4 MiB tmpfs that the test mounts in a private
  * mount namespace (root needed; without it the test fails saying why). Once the log cannot
  * grow, writes fail with 53100 and nothing of them is visible, reads go on, the connection
  * stays usable; after space is freed writes work again, and a restart after kill -9
@@ -45,7 +45,7 @@ int main(void)
         printf("private mount namespace\n");
     else
         printf("no private mount namespace (%s): unmounting at exit\n", strerror(errno));
-    if (mount("tmpfs", mnt, "tmpfs", 0, "size=2m") != 0) {
+    if (mount("tmpfs", mnt, "tmpfs", 0, "size=4m") != 0) {
         printf("FAIL: cannot mount a tmpfs on %s: %s\n", mnt, strerror(errno));
         printf("0 passed, 1 failed\n");
         return 1;
@@ -56,7 +56,7 @@ int main(void)
     snprintf(filler, sizeof filler, "%s/filler", mnt);
     /* space to free later */
     FILE *f = fopen(filler, "w");
-    static char junk[512 << 10];
+    static char junk[2560 << 10]; /* more than the log will hold: a checkpoint fits later */
     CHECK(f && fwrite(junk, 1, sizeof junk, f) == sizeof junk);
     if (f) fclose(f);
     const char *flags[] = {"--checkpoint-interval", "3600", "--checkpoint-log-bytes", "1G", NULL};
