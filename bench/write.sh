@@ -6,6 +6,8 @@
 #
 #   bench/write.sh [BUILD_DIR]          (default: build; env SECONDS_PER_RUN=10, CONNS="1 16 64",
 #                                        KEEP=1 keeps the work directory)
+# Each point runs pgpeek, PostgreSQL, PostgreSQL, pgpeek (ABBA, so drift on a shared machine
+# hits both alike) and reports the mean of each server's two runs.
 # Prints a markdown table and writes it to bench/results/<date>-write.md.
 set -euo pipefail
 
@@ -105,11 +107,16 @@ for c in $CONNS; do
     g0=$(metric pgpeek_wal_groups_total)
     r0=$(metric pgpeek_wal_records_total)
     s0=$(metric pgpeek_wal_sync_seconds_total)
-    a=$(run pgpeek "$c")
+    a1=$(run pgpeek "$c")
+    b1=$(run pg "$c")
+    b2=$(run pg "$c")
+    a2=$(run pgpeek "$c")
     g1=$(metric pgpeek_wal_groups_total)
     r1=$(metric pgpeek_wal_records_total)
     s1=$(metric pgpeek_wal_sync_seconds_total)
-    b=$(run pg "$c")
+    a=$(awk -v x="$a1" -v y="$a2" 'BEGIN { print (x + y) / 2 }')
+    b=$(awk -v x="$b1" -v y="$b2" 'BEGIN { print (x + y) / 2 }')
+    log "$c connections: pgpeek runs $a1 $a2, PostgreSQL runs $b1 $b2"
     per=$(awk -v g="$((g1 - g0))" -v r="$((r1 - r0))" 'BEGIN { printf "%.1f", g ? r / g : 0 }')
     sync=$(awk -v g="$((g1 - g0))" -v s0="$s0" -v s1="$s1" 'BEGIN { printf "%.2f", g ? (s1 - s0) * 1000 / g : 0 }')
     ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
@@ -123,7 +130,7 @@ OUT="$ROOT/bench/results/$STAMP-write.md"
     echo "# Write throughput: single-row INSERTs, pgpeek (write-ahead log) vs PostgreSQL 15"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, data of both on $FS ($WORK), pgbench -f (simple protocol), $T s per run,"
-    echo "one INSERT per transaction, pgpeek commit $(git -C "$ROOT" rev-parse --short HEAD)."
+    echo "one INSERT per transaction, each point the mean of two runs per server (ABBA order), pgpeek commit $(git -C "$ROOT" rev-parse --short HEAD)."
     echo "PostgreSQL: $PG_FSYNC (its defaults). pgpeek: one fdatasync per commit group."
     echo
     echo "| connections | pgpeek tps | PostgreSQL tps | pgpeek / PostgreSQL | pgpeek commits per fsync | pgpeek ms per write+fsync |"
