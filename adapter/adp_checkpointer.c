@@ -12,6 +12,7 @@
 
 #include "adp_durable_int.h"
 #include "adp_mvcc.h"
+#include "pgw_log.h"
 
 #define POLL_MS 50
 #define CHUNK_ROWS 1024  /* rows written per chunk */
@@ -258,7 +259,7 @@ static void *checkpointer_main(void *arg)
         char err[256];
         adp_wal_status st = run_checkpoint(d, err, sizeof err);
         bool ok = st == ADP_WAL_OK;
-        if (!ok) fprintf(stderr, "pgpeek: WARNING: checkpoint failed: %s\n", err);
+        if (!ok) pgw_log_emit(PGPEEK_LOG_WARN, "checkpointer", "checkpoint failed: %s", err);
         pthread_mutex_lock(&d->ck_mu);
         last = now_ms();
         if (!ok) d->ck_failed++;

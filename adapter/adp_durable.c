@@ -6,6 +6,7 @@
 
 #include "adp_durable_int.h"
 #include "adp_mvcc.h"
+#include "pgw_log.h"
 
 #define DEFAULT_INTERVAL_MS (300u * 1000)
 #define DEFAULT_LOG_BYTES (64ull << 20)
@@ -56,7 +57,7 @@ adp_durable *adp_durable_open(adp_db *db, const char *dir, pgw_error *err)
         pgw_errorf(err, "58030", "%s", e);
         goto fail;
     }
-    if (skipped) fprintf(stderr, "pgpeek: WARNING: damaged checkpoint passed over: %s\n", e);
+    if (skipped) pgw_log_emit(PGPEEK_LOG_WARN, "recovery", "damaged checkpoint passed over: %s", e);
     if (in) {
         bool ok = adp_dur_load_checkpoint(d, in, mark.ts, e, sizeof e);
         adp_ckpt_in_close(in);
@@ -80,11 +81,17 @@ adp_durable *adp_durable_open(adp_db *db, const char *dir, pgw_error *err)
     /* Every replayed version is visible to the first snapshot. */
     if (db->recovered_ts > 1) atomic_store(&db->commit_ts, db->recovered_ts);
     if (info.torn)
-        fprintf(stderr,
-                "pgpeek: LOG: write-ahead log: torn tail of %llu bytes (a crash mid-append, "
-                "never acknowledged) removed at segment %u offset %llu\n",
-                (unsigned long long)info.torn_bytes, info.torn_at.seg,
-                (unsigned long long)info.torn_at.off);
+        pgw_log_emit(PGPEEK_LOG_WARN, "recovery",
+                     "write-ahead log: torn tail of %llu bytes (a crash mid-append, never "
+                     "acknowledged) removed at segment %u offset %llu",
+                     (unsigned long long)info.torn_bytes, info.torn_at.seg,
+                     (unsigned long long)info.torn_at.off);
+    pgw_log_emit(PGPEEK_LOG_INFO, "recovery",
+                 "%s: checkpoint at ts %llu (%llu rows), then %llu log records in %u segments, "
+                 "last commit ts %llu",
+                 dir, (unsigned long long)mark.ts, (unsigned long long)d->loaded_rows,
+                 (unsigned long long)info.records, info.segments,
+                 (unsigned long long)db->recovered_ts);
     if (!adp_dur_checkpointer_start(d, e, sizeof e)) {
         pgw_errorf(err, "58000", "%s", e);
         goto fail;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adp_durable_int.h"
+#include "pgw_log.h"
 
 static adp_table *find_oid(adp_db *db, uint32_t oid)
 {
@@ -373,10 +374,10 @@ void adp_dur_replay_end(struct adp_durable *d)
     d->ck_orphans = NULL;
     d->nck_orphans = 0;
     if (d->ndeferred)
-        fprintf(stderr,
-                "pgpeek: LOG: recovery: %zu logged changes to tables whose creator never "
-                "committed were dropped with them\n",
-                d->ndeferred);
+        pgw_log_emit(PGPEEK_LOG_INFO, "recovery",
+                     "%zu logged changes to tables whose creator never committed were dropped "
+                     "with them",
+                     d->ndeferred);
     for (size_t i = 0; i < d->ndeferred; i++)
         free(d->deferred[i].body);
     free(d->deferred);
@@ -443,6 +444,7 @@ bool adp_dur_load_checkpoint(struct adp_durable *d, adp_ckpt_in *in, uint64_t ts
             uint32_t k = 0;
             while (k < n && get_row(&r, t, ts))
                 k++;
+            d->loaded_rows += k;
             if (k < n) {
                 bad(err, errlen, "checkpoint rows", oid);
                 break;
