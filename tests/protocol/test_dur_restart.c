@@ -493,6 +493,59 @@ static void test_cross_session(void)
     cross_session(true);
 }
 
+static int count_ckpts(const char *dir)
+{
+    char ck[4200];
+    snprintf(ck, sizeof ck, "%s/ckpt", dir);
+    DIR *dh = opendir(ck);
+    int n = 0;
+    for (struct dirent *e; dh && (e = readdir(dh));)
+        n += strstr(e->d_name, ".ckpt") && !strstr(e->d_name, ".tmp");
+    if (dh) closedir(dh);
+    return n;
+}
+
+/* Polls (bounded, 10 s) for a completed checkpoint file. */
+static bool wait_ckpt(const char *dir)
+{
+    for (int i = 0; i < 1000; i++) {
+        if (count_ckpts(dir) > 0) return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+/* The time trigger fires once something was logged, the size trigger once enough was. */
+static void test_triggers(void)
+{
+    char dir[64];
+    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
+    const char *timed[] = {"--checkpoint-interval", "1", NULL};
+    dur_srv s;
+    CHECK(dur_start(&s, dir, timed));
+    usleep(1300 * 1000); /* a second passes with nothing logged: no checkpoint */
+    CHECK_INT(count_ckpts(dir), 0);
+    PGconn *c = dur_connect(s.port);
+    CHECK(dur_exec(c, "CREATE TABLE tr (x int4)", NULL));
+    CHECK(wait_ckpt(dir));
+    PQfinish(c);
+    CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    CHECK(dur_rm_rf(dir));
+
+    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
+    const char *sized[] = {"--checkpoint-interval", "3600", "--checkpoint-log-bytes", "8k", NULL};
+    CHECK(dur_start(&s, dir, sized));
+    c = dur_connect(s.port);
+    CHECK(dur_exec(c, "CREATE TABLE tr (x int4, pad text)", NULL));
+    CHECK_INT(count_ckpts(dir), 0);
+    for (int i = 0; i < 10; i++)
+        CHECK(dur_exec(c, "INSERT INTO tr VALUES (1, repeat('p', 1000))", NULL));
+    CHECK(wait_ckpt(dir));
+    PQfinish(c);
+    CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    CHECK(dur_rm_rf(dir));
+}
+
 static void test_ephemeral(void)
 {
     /* --data-dir none writes nothing and says so */
@@ -517,6 +570,7 @@ int main(void)
     PT_RUN(test_second_server);
     PT_RUN(test_cross_session);
     PT_RUN(test_drop_during_checkpoint);
+    PT_RUN(test_triggers);
     PT_RUN(test_ephemeral);
     return pt_finish();
 }
