@@ -1,8 +1,9 @@
 /* Crash test: concurrent writer connections record every acknowledged INSERT while pgpeekd
  * is killed with SIGKILL at random moments, with checkpoints forced often (every 32 KiB of
  * log and by CHECKPOINT). After each restart every acknowledged row must be there, and a
- * multi-row INSERT must be there whole or not at all. DUR_CRASH_SECONDS sets the budget
- * (default 25). Prints kills, kills during a checkpoint, and rows checked. */
+ * multi-row INSERT must be there whole or not at all. A fifth connection creates, fills,
+ * indexes and drops tables meanwhile; its acknowledged DDL must survive too. DUR_CRASH_SECONDS sets
+ * the budget (default 25). Prints kills, kills during a checkpoint, and rows checked. */
 #include <dirent.h>
 #include <pthread.h>
 #include <time.h>
@@ -87,6 +88,124 @@ static void note_leftovers(const char *dir)
 }
 
 /* A checkpoint is being written now: a temp file that is not a leftover. */
+/* The DDL writer: creates tables d<n> (with a key), fills each with a few rows, indexes it,
+ * and drops the one two before, so kills land among CREATE/INDEX/DROP and their rows.
+ * Per table: 0 not done, 1 in flight at a kill (either outcome), 2 acknowledged. */
+#define DDL_MAX 4096
+#define DDL_ROWS 5
+typedef struct ddl_writer {
+    int port, next;
+    unsigned char created[DDL_MAX], indexed[DDL_MAX], dropped[DDL_MAX];
+    unsigned char rows[DDL_MAX];         /* acknowledged rows 0..rows-1 */
+    unsigned char row_inflight[DDL_MAX]; /* row `rows` was in flight at a kill */
+    int other_errors;
+    long ops;
+} ddl_writer;
+
+/* One statement; false when the server is gone (then *state = 1: in flight). */
+static bool ddl_step(ddl_writer *d, PGconn *c, const char *sql, unsigned char *state)
+{
+    char ss[8] = "";
+    *state = 1;
+    if (dur_exec(c, sql, ss)) {
+        *state = 2;
+        d->ops++;
+        return true;
+    }
+    if (ss[0] || PQstatus(c) == CONNECTION_OK) {
+        *state = 0;
+        d->other_errors++;
+        if (getenv("DUR_DEBUG")) fprintf(stderr, "ddl: %s: %s\n", ss, sql);
+        return true;
+    }
+    return false;
+}
+
+static void *ddl_main(void *arg)
+{
+    ddl_writer *d = arg;
+    PGconn *c = dur_connect(d->port);
+    if (!c) return NULL;
+    char sql[256];
+    for (; d->next < DDL_MAX; d->next++) {
+        int n = d->next;
+        snprintf(sql, sizeof sql, "CREATE TABLE d%d (k int4 PRIMARY KEY, v text)", n);
+        if (!ddl_step(d, c, sql, &d->created[n])) break;
+        for (int r = 0; r < DDL_ROWS; r++) {
+            unsigned char st;
+            snprintf(sql, sizeof sql, "INSERT INTO d%d VALUES (%d, 'v%d')", n, r, r);
+            bool alive = ddl_step(d, c, sql, &st);
+            if (st == 2) d->rows[n]++;
+            if (st == 1) d->row_inflight[n] = 1;
+            if (!alive) goto gone;
+        }
+        snprintf(sql, sizeof sql, "CREATE INDEX d%d_v ON d%d (v)", n, n);
+        if (!ddl_step(d, c, sql, &d->indexed[n])) break;
+        if (n >= 2 && d->created[n - 2] == 2 && !d->dropped[n - 2]) {
+            snprintf(sql, sizeof sql, "DROP TABLE d%d", n - 2);
+            if (!ddl_step(d, c, sql, &d->dropped[n - 2])) break;
+        }
+    }
+gone:
+    d->next++; /* table `next` may exist: never reuse its name */
+    PQfinish(c);
+    return NULL;
+}
+
+/* Every acknowledged DDL and row there, nothing unacknowledged; in-flight ones resolved to
+ * what recovery shows. Returns the checks made. */
+static long verify_ddl(int port, ddl_writer *d)
+{
+    PGconn *c = dur_connect(port);
+    if (!c) return 0;
+    long checks = 0, bad = 0;
+    char sql[256], ss[8];
+    for (int n = 0; n < d->next && n < DDL_MAX; n++) {
+        snprintf(sql, sizeof sql, "SELECT k FROM d%d ORDER BY k", n);
+        PGresult *r = PQexec(c, sql);
+        bool exists = PQresultStatus(r) == PGRES_TUPLES_OK;
+        int nrows = exists ? PQntuples(r) : 0;
+        bool dense = true;
+        for (int i = 0; i < nrows; i++)
+            dense &= atoi(PQgetvalue(r, i, 0)) == i;
+        PQclear(r);
+        bool should = d->created[n] == 2 && d->dropped[n] == 0;
+        bool may = d->created[n] != 0 && d->dropped[n] != 2;
+        if ((should && !exists) || (exists && !may)) {
+            bad++;
+            fprintf(stderr, "d%d: exists %d, created %d, dropped %d\n", n, exists, d->created[n],
+                    d->dropped[n]);
+        }
+        if (d->created[n] == 1) d->created[n] = exists || d->dropped[n] ? 2 : 0;
+        if (d->dropped[n] == 1) d->dropped[n] = exists ? 0 : 2;
+        checks++;
+        if (!exists) continue;
+        /* rows: every acknowledged one, plus the one in flight or not */
+        if (!dense || nrows < d->rows[n] || nrows > d->rows[n] + d->row_inflight[n]) {
+            bad++;
+            fprintf(stderr, "d%d: %d rows (dense %d), %d acknowledged, %d in flight\n", n, nrows,
+                    dense, d->rows[n], d->row_inflight[n]);
+        }
+        d->rows[n] = (unsigned char)nrows;
+        d->row_inflight[n] = 0;
+        checks += nrows;
+        /* the index: its name taken exactly when its CREATE INDEX committed */
+        snprintf(sql, sizeof sql, "CREATE INDEX d%d_v ON d%d (k)", n, n);
+        bool taken = !dur_exec(c, "BEGIN", NULL) || !dur_exec(c, sql, ss);
+        dur_exec(c, "ROLLBACK", NULL);
+        if ((d->indexed[n] == 2 && !taken) || (d->indexed[n] == 0 && taken)) {
+            bad++;
+            fprintf(stderr, "d%d: index name taken %d, indexed %d\n", n, taken, d->indexed[n]);
+        }
+        if (d->indexed[n] == 1) d->indexed[n] = taken ? 2 : 0;
+        checks++;
+    }
+    PQfinish(c);
+    if (bad) fprintf(stderr, "verify_ddl: %ld tables wrong\n", bad);
+    CHECK_INT(bad, 0);
+    return checks;
+}
+
 static bool ckpt_tmp_exists(const char *dir)
 {
     char ck[4200];
@@ -177,14 +296,17 @@ int main(void)
     }
     unsigned seed = (unsigned)time(NULL);
     printf("seed %u\n", seed);
-    long kills = 0, during_ckpt = 0, checked = 0, restarts_failed = 0;
+    long kills = 0, during_ckpt = 0, checked = 0, restarts_failed = 0, ddl_checks = 0;
+    ddl_writer *ddl = calloc(1, sizeof *ddl);
     double t0 = now_s();
     while (now_s() - t0 < budget && !pt_failed) {
-        pthread_t th[WRITERS];
+        pthread_t th[WRITERS], dth;
         for (int w = 0; w < WRITERS; w++) {
             ws[w].port = s.port;
             pthread_create(&th[w], NULL, writer_main, &ws[w]);
         }
+        ddl->port = s.port;
+        pthread_create(&dth, NULL, ddl_main, ddl);
         /* a random moment: 20..400 ms into the writes */
         struct timespec d = {0, (long)(20 + rand_r(&seed) % 380) * 1000000L};
         nanosleep(&d, NULL);
@@ -199,6 +321,7 @@ int main(void)
         kills++;
         for (int w = 0; w < WRITERS; w++)
             pthread_join(th[w], NULL);
+        pthread_join(dth, NULL);
         /* a new temp file right after the kill: the kill interrupted a checkpoint */
         if (in_ckpt || ckpt_tmp_exists(dir)) during_ckpt++;
         if (!dur_start(&s, dir, flags)) {
@@ -209,6 +332,7 @@ int main(void)
         }
         note_leftovers(dir);
         checked += verify(s.port, ws);
+        ddl_checks += verify_ddl(s.port, ddl);
     }
     long acked = 0, other = 0;
     for (int w = 0; w < WRITERS; w++) {
@@ -217,7 +341,9 @@ int main(void)
         other += ws[w].other_errors;
     }
     CHECK_INT(other, 0);
+    CHECK_INT(ddl->other_errors, 0);
     CHECK(kills >= 5);
+    CHECK(ddl->next > 3);
     /* checkpoints completed: they delete the segments they cover */
     char seg1[4200];
     snprintf(seg1, sizeof seg1, "%s/wal/00000001.log", dir);
@@ -226,6 +352,10 @@ int main(void)
     printf("crash: %ld kills (%ld with a checkpoint file being written), %ld acknowledged rows "
            "at the end, %ld row checks over all restarts, %ld failed restarts\n",
            kills, during_ckpt, acked, checked, restarts_failed);
+    printf(
+        "crash: DDL writer: %d tables, %ld acknowledged statements, %ld table/row/index checks\n",
+        ddl->next, ddl->ops, ddl_checks);
+    free(ddl);
     for (int w = 0; w < WRITERS; w++)
         free(ws[w].status);
     if (!pt_failed) CHECK(dur_rm_rf(dir));
