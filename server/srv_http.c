@@ -63,9 +63,9 @@ static void request_cb(struct evhttp_request *req, void *arg)
         srv_metrics m;
         pgw_buf out;
         pgw_buf_init(&out);
+        render_wal(h->server, &out); /* the log's metrics first: they need no summing */
         srv_metrics_sum(h->server, &m);
         srv_metrics_render(&m, &out);
-        render_wal(h->server, &out);
         if (out.failed)
             evhttp_send_error(req, 500, "out of memory");
         else
