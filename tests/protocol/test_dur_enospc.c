@@ -74,6 +74,9 @@ int main(void)
             failed = i;
     }
     printf("the disk filled after %d acknowledged rows\n", acked);
+    if (PQstatus(c) != CONNECTION_OK)
+        printf("FAIL: pgpeekd died at the full disk instead of failing the statement with 53100 "
+               "(the commit thread must fail the group: the pending helper's change)\n");
     CHECK(failed > 0 && acked > 100);
     CHECK_STR(ss, "53100");
     CHECK(PQstatus(c) == CONNECTION_OK);
