@@ -7,12 +7,12 @@
 uint64_t adp_snapshot(adp_session *s)
 {
     adp_db *db = s->db;
-    if (s->txn == ADP_TXN_IDLE) return atomic_load_explicit(&db->commit_ts, memory_order_acquire);
+    if (s->txn == ADP_TXN_IDLE) return adp_readts_idle(s);
     if (s->snap_held) return s->snap_ts;
     /* Once per block, not per query: the hold must be visible to a committer reclaiming
      * versions, and the registry is shared. */
     pthread_mutex_lock(&db->holds_mu);
-    s->snap_ts = atomic_load_explicit(&db->commit_ts, memory_order_acquire);
+    s->snap_ts = adp_readts_idle(s);
     if (db->nholds == db->capholds) {
         db->capholds = db->capholds ? db->capholds * 2 : 16;
         db->holds = realloc(db->holds, db->capholds * sizeof *db->holds);

@@ -141,9 +141,11 @@ static bool do_execute(pgw_conn *c, pgw_reader *r, pgw_error *err)
 
 void pgw_conn_handle_ext(pgw_conn *c, const pgw_msg *m)
 {
+    size_t mark = c->out.len;
     if (m->type == 'S') {
         c->ignore_till_sync = false;
         adp_ext_sync(c->session, &c->out);
+        if (pgw_conn_check_pending(c, 'S', mark)) return; /* ReadyForQuery after the commit */
         pgw_be_write_ready_for_query(&c->out, adp_session_txn_status(c->session));
         return;
     }
@@ -168,6 +170,7 @@ void pgw_conn_handle_ext(pgw_conn *c, const pgw_msg *m)
         break;
     default: /* 'E' */
         ok = do_execute(c, &r, &err);
+        if (ok && pgw_conn_check_pending(c, 'E', mark)) return; /* counted when it finishes */
         if (ok)
             pgw_stat_add(&c->stats->queries_ok, 1);
         else

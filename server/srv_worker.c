@@ -41,13 +41,6 @@ static srv_item *take_all(srv_worker *w)
     return it;
 }
 
-static void say_goodbye_to_all(srv_worker *w)
-{
-    while (w->conns)
-        srv_conn_goodbye(w->conns); /* unlinks it */
-    srv_conn_reap(w);
-}
-
 static void notify_cb(evutil_socket_t fd, short what, void *arg)
 {
     (void)what;
@@ -64,8 +57,10 @@ static void notify_cb(evutil_socket_t fd, short what, void *arg)
                         w->index);
             free(it);
         } else {
-            say_goodbye_to_all(w);
-            event_base_loopbreak(w->base);
+            /* Commits in flight finish first: their clients hear how they ended. */
+            w->stopping = true;
+            srv_conn_goodbye_all(w);
+            if (w->npending == 0) event_base_loopbreak(w->base);
         }
         it = next;
     }
@@ -93,7 +88,12 @@ static void *worker_main(void *arg)
     sigaddset(&pipe_set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
     event_base_dispatch(w->base);
-    say_goodbye_to_all(w);
+    w->stopping = true;
+    srv_conn_goodbye_all(w);
+    /* A session in the commit thread's or the oracle's hands is not ours to free. */
+    while (w->npending > 0)
+        event_base_loop(w->base, EVLOOP_ONCE);
+    srv_conn_reap(w);
     return NULL;
 }
 

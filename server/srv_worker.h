@@ -50,7 +50,9 @@ struct srv_worker {
     srv_conn *conns;     /* live connections (doubly linked) */
     srv_conn *reap;      /* closed, waiting to be freed */
     srv_conn *yielded;   /* stopped by their budget with complete input left */
-    orc_inbox *inbox;    /* oracle answers for this worker arrive on its base */
+    orc_inbox *inbox;    /* oracle answers and commit hand-backs arrive on its base */
+    int npending;        /* connections with a statement waiting for a commit / timestamp */
+    bool stopping;       /* STOP came: leave the loop once npending is 0 */
     pgw_stats stats;
 };
 
