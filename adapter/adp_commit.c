@@ -24,6 +24,7 @@ struct adp_committer {
     adp_session **batch; /* the group's sessions for the log (commit thread only) */
     size_t capbatch;
     _Atomic uint64_t groups, commits, failed_groups;
+    int chain_holds;       /* statements that chained on a queued commit, not queued yet */
     _Atomic int test_fail; /* TEST ONLY: groups still to fail */
     char test_state[6];
 };
@@ -112,10 +113,12 @@ static void *commit_main(void *arg)
     adp_db *db = c->db;
     for (;;) {
         pthread_mutex_lock(&c->mu);
-        while (!c->head && !c->stop)
+        while (!c->stop && (!c->head || c->chain_holds > 0))
             pthread_cond_wait(&c->work, &c->mu);
         adp_commit_req *group = c->head;
         c->head = c->tail = NULL;
+        for (adp_commit_req *r = group; r; r = r->next)
+            r->state = ADP_CQ_TAKEN;
         pthread_mutex_unlock(&c->mu);
         if (!group) break; /* stopping with nothing queued */
         atomic_store(&db->committing, 1);
@@ -210,6 +213,11 @@ void adp_commit_stats(adp_db *db, uint64_t *groups, uint64_t *commits)
 static void enqueue(adp_committer *c, adp_commit_req *req)
 {
     req->next = NULL;
+    req->state = ADP_CQ_QUEUED;
+    if (req->s->chain_held) {
+        req->s->chain_held = false;
+        c->chain_holds--;
+    }
     if (c->tail)
         c->tail->next = req;
     else
@@ -240,6 +248,30 @@ void adp_commit_enqueue(adp_committer *c, adp_session *s)
     req->async = true;
     pthread_mutex_lock(&c->mu);
     enqueue(c, req);
+    pthread_mutex_unlock(&c->mu);
+}
+
+bool adp_commit_chain(adp_session *s, const adp_session *owner)
+{
+    adp_committer *c = s->db->committer;
+    if (!c || !s->may_chain || !s->inbox) return false;
+    pthread_mutex_lock(&c->mu);
+    bool ok = owner->creq.state == ADP_CQ_QUEUED;
+    if (ok && !s->chain_held) {
+        s->chain_held = true;
+        c->chain_holds++;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+void adp_commit_unchain(adp_session *s)
+{
+    if (!s->chain_held) return;
+    adp_committer *c = s->db->committer;
+    pthread_mutex_lock(&c->mu);
+    s->chain_held = false;
+    if (--c->chain_holds == 0) pthread_cond_signal(&c->work);
     pthread_mutex_unlock(&c->mu);
 }
 

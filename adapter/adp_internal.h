@@ -175,11 +175,18 @@ typedef struct adp_ext adp_ext;
 
 /* A session's place in the commit queue; embedded in the session (no allocation per
  * commit). Owned by the commit thread from enqueue until the session is handed back. */
+typedef enum adp_cq_state {
+    ADP_CQ_IDLE,
+    ADP_CQ_QUEUED, /* in the queue: a chained writer may still join its group */
+    ADP_CQ_TAKEN,  /* the commit thread took its group */
+} adp_cq_state;
+
 typedef struct adp_commit_req {
     adp_session *s;
-    bool async;  /* hand back through the session's inbox; else a waiter on `done` */
-    bool done;   /* synchronous waiters: the group finished (under the committer's mu) */
-    bool failed; /* the group failed: the session's changes were rolled back */
+    adp_cq_state state; /* under the committer's mu */
+    bool async;         /* hand back through the session's inbox; else a waiter on `done` */
+    bool done;          /* synchronous waiters: the group finished (under the committer's mu) */
+    bool failed;        /* the group failed: the session's changes were rolled back */
     pgw_error err;
     struct adp_commit_req *next;
     orc_req post; /* the hand-back through the worker's inbox */
@@ -237,6 +244,8 @@ struct adp_session {
     uint64_t oracle_ts;
     char oracle_err[128];
     uint64_t last_commit_ts; /* this session's newest commit (set by whoever stamps it) */
+    bool may_chain;          /* the running statement commits alone, right after it ends */
+    bool chain_held;         /* it wrote on top of a queued commit: the queue waits for it */
 };
 
 /* --- read timestamps from the shared oracle (adp_readts.c) --- */
@@ -274,6 +283,13 @@ bool adp_commit_wait(adp_committer *c, adp_session *s, pgw_error *err);
 /* Queues s and returns: the group's end hands s back through s->inbox (s->pend). */
 void adp_commit_enqueue(adp_committer *c, adp_session *s);
 void adp_txn_stamp(adp_session *s, uint64_t ts);
+/* Hot rows: whether s (a statement that commits alone, s->may_chain) may write on top of
+ * the pending change of `owner`: true when owner's commit is queued and its group not yet
+ * taken. Then the commit thread takes no group until s has queued its own commit (or
+ * rolled back: adp_commit_unchain), so both land in the same group, s after owner, and a
+ * failing group undoes s first. Caller holds db->lock for writing. */
+bool adp_commit_chain(adp_session *s, const adp_session *owner);
+void adp_commit_unchain(adp_session *s);
 void adp_txn_reclaim(adp_session *s);
 /* After a commit was stamped (db->lock released): wakes adp_commit_wait_next callers. */
 void adp_commit_signal(adp_db *db);

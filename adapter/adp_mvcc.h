@@ -38,6 +38,16 @@ static inline bool adp_row_writable(const adp_session *s, const adp_row *r)
     return r->end_ts == ADP_TS_INF && !r->deleter && (!r->owner || r->owner == s);
 }
 
+/* Whether s may write on top of r, the newest version of its row, inserted by another
+ * transaction that has not committed yet: only a statement that commits alone right after
+ * it ends (s->may_chain), and only if that transaction's commit is queued (checked by
+ * adp_commit_chain). Such a statement reads nothing but that row (a key lookup; there are
+ * no subqueries), so it is serialized right after the transaction it builds on. */
+static inline bool adp_row_chainable(const adp_session *s, const adp_row *r)
+{
+    return s->may_chain && r && r->owner && r->owner != s && r->end_ts == ADP_TS_INF && !r->deleter;
+}
+
 /* Whether some version of t is not the committed current state: index lookups that miss
  * then have to scan, since the hashes hold only current rows. */
 static inline bool adp_table_has_versions(const adp_table *t)

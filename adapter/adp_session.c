@@ -334,7 +334,10 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
         /* Only the last statement's commit may finish later: a COMMIT in the middle of a
          * string waits for its group, since what follows it must see it committed. */
         s->async_ok = i + 1 == pr->n_stmts;
+        /* a lone statement outside a block queues its commit right after it ends */
+        s->may_chain = pr->n_stmts == 1 && s->txn == ADP_TXN_IDLE;
         bool ok = adp_session_run_one(s, sql, stmt, out, &err);
+        s->may_chain = false;
         adp_arena_reset(&s->arena);
         if (ok && s->txn == ADP_TXN_IDLE && pr->n_stmts == 1 && s->pend == ADP_PEND_NONE)
             ok = adp_session_commit(s, &err);

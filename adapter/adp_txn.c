@@ -65,7 +65,10 @@ bool adp_txn_commit(adp_session *s)
 {
     adp_snapshot_release(s);
     s->creq.failed = false;
-    if (!s->nundo) return true;
+    if (!s->nundo) {
+        adp_commit_unchain(s); /* chained, then changed nothing */
+        return true;
+    }
     adp_db *db = s->db;
     if (db->committer && s->inbox && s->async_ok) {
         /* The worker goes on with other connections; the undo log stays as it is until
@@ -75,6 +78,7 @@ bool adp_txn_commit(adp_session *s)
         return true;
     }
     if (db->committer) {
+        adp_commit_unchain(s); /* never chained without an inbox; kept as a guard */
         bool ok = adp_commit_wait(db->committer, s, &s->creq.err);
         s->nundo = 0;
         return ok;
@@ -95,6 +99,7 @@ bool adp_txn_commit(adp_session *s)
 void adp_txn_rollback(adp_session *s)
 {
     adp_snapshot_release(s);
+    adp_commit_unchain(s);
     if (!s->nundo) return;
     adp_db *db = s->db;
     pthread_rwlock_wrlock(&db->lock);
