@@ -153,6 +153,7 @@ static void *commit_main(void *arg)
         pthread_rwlock_unlock(&db->lock);
         adp_commit_signal(db);
         oracle_call(c, ORC_OP_APPLY, ts);
+        adp_set_applied(db, ts);
         atomic_fetch_add_explicit(&c->groups, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&c->commits, nb, memory_order_relaxed);
         /* Only now may the sessions answer their clients. */

@@ -102,6 +102,10 @@ struct adp_db {
     /* Nonzero from before the commit thread asks for a group's write timestamp until the
      * group is stamped or failed: an oracle read timestamp may cover it meanwhile. */
     _Atomic int committing;
+    /* The newest commit whose apply_write finished (changed under holds_mu): an oracle
+     * read timestamp asked for later is at least this, so reclamation keeps what a read
+     * at or after it may see (adp_holds_min). */
+    _Atomic uint64_t applied_ts;
 };
 
 /* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
@@ -244,8 +248,10 @@ struct adp_session {
     uint64_t oracle_ts;
     char oracle_err[128];
     uint64_t last_commit_ts; /* this session's newest commit (set by whoever stamps it) */
-    bool may_chain;          /* the running statement commits alone, right after it ends */
-    bool chain_held;         /* it wrote on top of a queued commit: the queue waits for it */
+    bool rts_held;           /* rts_hold is registered in db->holds while a read waits */
+    uint64_t rts_hold;
+    bool may_chain;  /* the running statement commits alone, right after it ends */
+    bool chain_held; /* it wrote on top of a queued commit: the queue waits for it */
 };
 
 /* --- read timestamps from the shared oracle (adp_readts.c) --- */
@@ -268,11 +274,7 @@ static inline uint64_t adp_readts_idle(adp_session *s)
     return s->oracle_ts > s->last_commit_ts ? s->oracle_ts : s->last_commit_ts;
 }
 /* The statement that used the timestamp is over: the next one asks again. */
-static inline void adp_readts_done(adp_session *s)
-{
-    s->oracle_ts_ready = false;
-    s->oracle_ts_failed = false;
-}
+void adp_readts_done(adp_session *s);
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);
 /* The commit thread's side of a commit (adp_commit.c / adp_txn.c): queue s and wait until

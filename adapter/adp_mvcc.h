@@ -60,8 +60,17 @@ static inline bool adp_table_has_versions(const adp_table *t)
 uint64_t adp_snapshot(adp_session *s);
 /* Ends s's read hold, if any (COMMIT, ROLLBACK, session end). */
 void adp_snapshot_release(adp_session *s);
-/* The oldest read hold, or ADP_TS_INF when there is none. */
+/* The oldest read hold, and never above the newest applied commit (a read timestamp the
+ * oracle hands out later may be as low as that). */
 uint64_t adp_holds_min(adp_db *db);
+/* Registers (or drops) one read hold at ts in the shared registry. */
+void adp_hold_add(adp_db *db, uint64_t ts);
+void adp_hold_remove(adp_db *db, uint64_t ts);
+/* Before asking the oracle for a read timestamp: a hold at the newest applied commit, which
+ * the answer cannot be below; returns it. */
+uint64_t adp_hold_applied(adp_db *db);
+/* The commit thread, after apply_write(ts). */
+void adp_set_applied(adp_db *db, uint64_t ts);
 /* Frees t's versions that ended at or before min_ts (no reader can see them any more).
  * Caller holds db->lock for writing. */
 void adp_table_reclaim(adp_table *t, uint64_t min_ts);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "adp_internal.h"
+#include "adp_mvcc.h"
 
 static bool strict(const adp_session *s)
 {
@@ -66,6 +67,10 @@ adp_readts_result adp_readts_wait(adp_session *s, const PgQuery__Node *stmt, pgw
         return ADP_READTS_FAILED;
     }
     if (!adp_readts_needed(s, stmt)) return ADP_READTS_GO;
+    /* Versions the answer may need must outlive the wait (they end after the newest
+     * applied commit, which the answer is not below). */
+    s->rts_hold = adp_hold_applied(s->db);
+    s->rts_held = true;
     uint64_t ts;
     if (orc_read_ts_strict(s->oracle, s->inbox, &s->oreq, on_read_ts, s, &ts)) {
         s->oracle_ts_ready = true;
@@ -74,4 +79,12 @@ adp_readts_result adp_readts_wait(adp_session *s, const PgQuery__Node *stmt, pgw
     }
     s->pend = ADP_PEND_READ_TS;
     return ADP_READTS_WAIT;
+}
+
+void adp_readts_done(adp_session *s)
+{
+    s->oracle_ts_ready = false;
+    s->oracle_ts_failed = false;
+    if (s->rts_held) adp_hold_remove(s->db, s->rts_hold);
+    s->rts_held = false;
 }

@@ -31,6 +31,7 @@ adp_session *adp_session_new(adp_db *db)
 void adp_session_free(adp_session *s)
 {
     if (!s) return;
+    adp_readts_done(s);
     adp_txn_rollback(s);
     adp_ext_free(s);
     adp_parse_cache_free(s);

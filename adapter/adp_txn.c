@@ -89,6 +89,7 @@ bool adp_txn_commit(adp_session *s)
     uint64_t ts = atomic_load_explicit(&db->commit_ts, memory_order_relaxed) + 1;
     adp_txn_stamp(s, ts);
     atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
+    adp_set_applied(db, ts); /* before the reclaim: no oracle here, nothing to wait for */
     adp_txn_reclaim(s);
     pthread_rwlock_unlock(&db->lock);
     adp_commit_signal(db);

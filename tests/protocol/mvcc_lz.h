@@ -51,6 +51,7 @@ static void *lz_main(void *arg)
             PGresult *r = PQexec(c, sql);
             op->end = now_ns();
             op->ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+            if (!op->ok) fprintf(stderr, "read: %s %d\n", PQresultErrorMessage(r), PQntuples(r));
             if (op->ok) op->value = atol(PQgetvalue(r, 0, 0));
             PQclear(r);
         }
