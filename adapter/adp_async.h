@@ -34,6 +34,15 @@ adp_pend adp_session_pending(const adp_session *s);
  * rolled back and the session's settings restored as after a ROLLBACK. */
 bool adp_session_finish(adp_session *s, pgw_error *err);
 
+/* Extended protocol: whether the next Execute may write on top of a hot row's queued
+ * commit (adp_commit_chain): only when it is the first statement of its implicit
+ * transaction and its Sync is already received right behind it, so that its own commit is
+ * queued without waiting for the client. */
+void adp_session_chain_next(adp_session *s, bool ok);
+/* Whether s holds the commit queue for a chained write: pgwire must then handle the Sync
+ * that follows before anything else (no yielding), since no group is taken meanwhile. */
+bool adp_session_chain_held(const adp_session *s);
+
 /* Writes ParameterStatus for the settings that changed since the last report (a failed
  * commit may have restored some). */
 void adp_session_report_changed(adp_session *s, pgw_buf *out);

@@ -251,6 +251,7 @@ struct adp_session {
     bool rts_held;           /* rts_hold is registered in db->holds while a read waits */
     uint64_t rts_hold;
     bool may_chain;  /* the running statement commits alone, right after it ends */
+    bool chain_next; /* the next Execute may chain (adp_session_chain_next) */
     bool chain_held; /* it wrote on top of a queued commit: the queue waits for it */
 };
 

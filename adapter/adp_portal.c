@@ -323,7 +323,9 @@ bool adp_ext_execute(adp_session *s, const char *name, int32_t max_rows, pgw_buf
         bool buffered = max_rows > 0;
         if (buffered) pgw_buf_reset(&pt->rows);
         s->async_ok = true; /* a COMMIT's ReadyForQuery comes at Sync: it may finish later */
+        s->may_chain = s->chain_next && s->txn == ADP_TXN_IDLE && !s->nundo;
         bool ok = adp_ps_run(s, pt->ps, buffered ? &pt->rows : out, err);
+        s->may_chain = false;
         s->async_ok = false;
         adp_readts_done(s);
         adp_ps_release(pt->ps);

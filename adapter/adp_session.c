@@ -198,6 +198,16 @@ void adp_session_set_async(adp_session *s, orc *o, orc_inbox *in, adp_resume_fn 
     s->resume_arg = arg;
 }
 
+void adp_session_chain_next(adp_session *s, bool ok)
+{
+    s->chain_next = ok;
+}
+
+bool adp_session_chain_held(const adp_session *s)
+{
+    return s->chain_held;
+}
+
 adp_pend adp_session_pending(const adp_session *s)
 {
     return s->pend;

@@ -212,11 +212,15 @@ pgw_conn_result pgw_conn_process(pgw_conn *c, size_t out_high_mark)
             }
             break;
         }
-        if (budget-- == 0 || c->out.len >= out_high_mark) {
+        /* A chained write holds the commit queue until its Sync is handled: no yielding
+         * before that (the Sync is known to be here). */
+        bool must_go_on = c->session && adp_session_chain_held(c->session);
+        if ((budget-- <= 0 || c->out.len >= out_high_mark) && !must_go_on) {
             result = PGW_CONN_YIELD;
             break;
         }
         pos += m.total;
+        c->sync_next = c->in.len - pos >= 5 && c->in.data[pos] == 'S';
         if (c->state == PGW_CONN_STARTUP)
             pgw_conn_handle_startup(c, &m);
         else

@@ -79,6 +79,8 @@ struct pgw_conn {
     bool pending;                   /* a statement of c waits; `out` is not to be sent */
     char pend_msg;                  /* the waiting message: 'Q', 'E' or 'S' */
     size_t pend_mark;               /* where its output began in `out` */
+    int execs;                      /* Execute messages since the last Sync */
+    bool sync_next;                 /* a complete Sync follows the message being handled */
 };
 
 void pgw_conn_init(pgw_conn *c, const pgw_conn_env *env, pgw_stats *stats, const char *ident);
