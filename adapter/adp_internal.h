@@ -266,6 +266,12 @@ typedef enum adp_readts_result {
     ADP_READTS_FAILED, /* the oracle failed the request: the statement fails with err */
 } adp_readts_result;
 adp_readts_result adp_readts_wait(adp_session *s, const PgQuery__Node *stmt, pgw_error *err);
+/* The same for a SELECT known without a parse tree (a fast path's cached plan): call it
+ * before writing anything, return at once on ADP_READTS_WAIT (the message comes again),
+ * read at adp_snapshot(s) and call adp_readts_done(s) when the statement is over. */
+adp_readts_result adp_readts_wait_select(adp_session *s, pgw_error *err);
+/* The common step: ask when `ask`, else report a timestamp (or a failure) waiting. */
+adp_readts_result adp_readts_ask(adp_session *s, bool ask, pgw_error *err);
 /* The timestamp a statement outside a block reads at (adp_snapshot). */
 static inline uint64_t adp_readts_idle(adp_session *s)
 {

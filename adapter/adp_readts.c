@@ -15,18 +15,27 @@ static bool strict(const adp_session *s)
     return strcmp(s->settings.v[ADP_SET_TXN_ISOLATION], "strict serializable") == 0;
 }
 
-bool adp_readts_needed(const adp_session *s, const PgQuery__Node *stmt)
+/* Whether a statement that reads a snapshot (`writes`: and changes rows) must ask. */
+static bool needed(const adp_session *s, bool writes)
 {
     if (!s->inbox || !s->oracle || orc_read_ts_fast_safe(s->oracle) || !strict(s)) return false;
+    /* A write outside a block reads the newest local state: it is answered only after its
+     * own group's apply_write, so it cannot reveal anything too early. */
+    if (s->txn == ADP_TXN_IDLE) return !writes;
+    return s->txn == ADP_TXN_BLOCK && !s->snap_held;
+}
+
+bool adp_readts_needed(const adp_session *s, const PgQuery__Node *stmt)
+{
     switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
-        /* A write outside a block reads the newest local state: it is answered only after
-         * its own group's apply_write, so it cannot reveal anything too early. */
-        return s->txn == ADP_TXN_IDLE || (s->txn == ADP_TXN_BLOCK && !s->snap_held);
+    case PG_QUERY__NODE__NODE_EXECUTE_STMT: /* whatever it runs may read */
+        return needed(s, false);
     case PG_QUERY__NODE__NODE_INSERT_STMT:
     case PG_QUERY__NODE__NODE_UPDATE_STMT:
     case PG_QUERY__NODE__NODE_DELETE_STMT:
-        return s->txn == ADP_TXN_BLOCK && !s->snap_held;
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+        return needed(s, true);
     default:
         return false;
     }
@@ -59,6 +68,16 @@ static void on_read_ts(void *arg, bool ok, uint64_t ts, const char *err)
 
 adp_readts_result adp_readts_wait(adp_session *s, const PgQuery__Node *stmt, pgw_error *err)
 {
+    return adp_readts_ask(s, !s->oracle_ts_ready && adp_readts_needed(s, stmt), err);
+}
+
+adp_readts_result adp_readts_wait_select(adp_session *s, pgw_error *err)
+{
+    return adp_readts_ask(s, !s->oracle_ts_ready && needed(s, false), err);
+}
+
+adp_readts_result adp_readts_ask(adp_session *s, bool ask, pgw_error *err)
+{
     if (s->oracle_ts_ready) {
         if (!s->oracle_ts_failed) return ADP_READTS_GO;
         adp_readts_done(s);
@@ -66,7 +85,7 @@ adp_readts_result adp_readts_wait(adp_session *s, const PgQuery__Node *stmt, pgw
                    s->oracle_err);
         return ADP_READTS_FAILED;
     }
-    if (!adp_readts_needed(s, stmt)) return ADP_READTS_GO;
+    if (!ask) return ADP_READTS_GO;
     /* Versions the answer may need must outlive the wait (they end after the newest
      * applied commit, which the answer is not below). */
     s->rts_hold = adp_hold_applied(s->db);
