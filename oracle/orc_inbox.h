@@ -14,4 +14,9 @@
 void orc_inbox_post(orc_inbox *in, orc_req *r, orc_cb cb, void *arg, bool ok, uint64_t ts,
                     const char *err);
 
+/* Runs, on the calling thread, the callbacks of everything queued on in so far. For the
+ * owner once its event loop has stopped, so that nothing posted is lost before
+ * orc_inbox_free. */
+void orc_inbox_drain(orc_inbox *in);
+
 #endif

@@ -29,10 +29,14 @@ static void inbox_push(orc_inbox *in, orc_req *r);
 static void on_inbox(evutil_socket_t fd, short what, void *arg)
 {
     (void)what;
-    orc_inbox *in = arg;
     uint64_t cnt;
     ssize_t n = read(fd, &cnt, sizeof cnt);
     (void)n;
+    orc_inbox_drain(arg);
+}
+
+void orc_inbox_drain(orc_inbox *in)
+{
     pthread_mutex_lock(&in->mu);
     orc_req *list = in->head;
     in->head = in->tail = NULL;
