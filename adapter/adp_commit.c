@@ -83,9 +83,14 @@ static bool log_group(adp_committer *c, uint64_t wts, size_t nb, pgw_error *err)
 {
     int n = atomic_load(&c->test_fail);
     while (n > 0)
-        if (atomic_compare_exchange_weak(&c->test_fail, &n, n - 1))
-            return pgw_errorf(err, c->test_state,
+        if (atomic_compare_exchange_weak(&c->test_fail, &n, n - 1)) {
+            char state[sizeof c->test_state];
+            pthread_mutex_lock(&c->mu);
+            memcpy(state, c->test_state, sizeof state);
+            pthread_mutex_unlock(&c->mu);
+            return pgw_errorf(err, state,
                               "could not write to the write-ahead log: injected failure");
+        }
     return adp_durable_log_group(c->db, wts, c->batch, nb, err);
 }
 
@@ -280,7 +285,9 @@ void adp_commit_test_fail_groups(adp_db *db, int n, const char *sqlstate)
 {
     adp_committer *c = db->committer;
     if (!c) return;
+    pthread_mutex_lock(&c->mu);
     snprintf(c->test_state, sizeof c->test_state, "%s", sqlstate);
+    pthread_mutex_unlock(&c->mu);
     atomic_store(&c->test_fail, n);
 }
 
