@@ -174,7 +174,11 @@ void pgw_conn_handle_ext(pgw_conn *c, const pgw_msg *m)
         adp_session_chain_next(c->session, c->execs++ == 0 && c->sync_next);
         ok = do_execute(c, &r, &err);
         adp_session_chain_next(c->session, false);
-        if (ok && pgw_conn_check_pending(c, 'E', mark)) return; /* counted when it finishes */
+        if (ok && pgw_conn_check_pending(c, 'E', mark)) {
+            /* a read waiting for its timestamp runs again: it is still the same Execute */
+            if (adp_session_pending(c->session) == ADP_PEND_READ_TS) c->execs--;
+            return; /* counted when it finishes */
+        }
         if (ok)
             pgw_stat_add(&c->stats->queries_ok, 1);
         else
