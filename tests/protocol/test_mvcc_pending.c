@@ -283,6 +283,15 @@ static void test_failed_groups(void)
               "53100");
     CHECK_INT(value(c, "SELECT count(*) FROM f"), 1);
 
+    /* a COMMIT in the middle of a string waits for its group (synchronously): its failure
+     * ends the string there */
+    adp_commit_test_fail_groups(db, 1, "58030");
+    CHECK_STR(exec_state(c, "BEGIN; INSERT INTO f VALUES (6); COMMIT; INSERT INTO f VALUES (7)", st,
+                         sizeof st),
+              "58030");
+    CHECK_INT(PQtransactionStatus(c), PQTRANS_IDLE);
+    CHECK_INT(value(c, "SELECT count(*) FROM f"), 1);
+
     /* the extended protocol: the implicit transaction fails at Sync */
     adp_commit_test_fail_groups(db, 1, "53100");
     const char *v = "5";
@@ -302,7 +311,7 @@ static void test_failed_groups(void)
     CHECK(run(c, "CREATE TABLE g (a int)"));
     CHECK(run(c, "INSERT INTO g VALUES (1)"));
     CHECK_INT(value(c, "SELECT count(*) FROM g"), 1);
-    CHECK_INT(adp_commit_failed_groups(db) - failed0, 5);
+    CHECK_INT(adp_commit_failed_groups(db) - failed0, 6);
     PQfinish(c);
 }
 
