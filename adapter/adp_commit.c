@@ -25,6 +25,7 @@ struct adp_committer {
     size_t capbatch;
     _Atomic uint64_t groups, commits, failed_groups;
     int chain_holds;       /* statements that chained on a queued commit, not queued yet */
+    bool draining;         /* the thread waits for chain_holds to reach 0: no new ones */
     _Atomic int test_fail; /* TEST ONLY: groups still to fail */
     char test_state[6];
 };
@@ -118,8 +119,14 @@ static void *commit_main(void *arg)
     adp_db *db = c->db;
     for (;;) {
         pthread_mutex_lock(&c->mu);
-        while (!c->stop && (!c->head || c->chain_holds > 0))
+        while (!c->stop && !c->head)
             pthread_cond_wait(&c->work, &c->mu);
+        /* Chained writers still running join this group; later ones wait for the next
+         * (with many workers, holds might otherwise never all be released at once). */
+        c->draining = true;
+        while (!c->stop && c->chain_holds > 0)
+            pthread_cond_wait(&c->work, &c->mu);
+        c->draining = false;
         adp_commit_req *group = c->head;
         c->head = c->tail = NULL;
         for (adp_commit_req *r = group; r; r = r->next)
@@ -262,7 +269,7 @@ bool adp_commit_chain(adp_session *s, const adp_session *owner)
     adp_committer *c = s->db->committer;
     if (!c || !s->may_chain || !s->inbox) return false;
     pthread_mutex_lock(&c->mu);
-    bool ok = owner->creq.state == ADP_CQ_QUEUED;
+    bool ok = owner->creq.state == ADP_CQ_QUEUED && !c->draining;
     if (ok && !s->chain_held) {
         s->chain_held = true;
         c->chain_holds++;
