@@ -154,7 +154,7 @@ static void drive_eof(srv_conn *c)
 {
     pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "client closed the connection");
     c->eof_seen = true;
-    pgw_conn_result r;
+    pgw_conn_result r = PGW_CONN_WAIT;
     while (c->pc.state != PGW_CONN_CLOSING &&
            (r = pgw_conn_process(&c->pc, SIZE_MAX)) == PGW_CONN_YIELD)
         ;
