@@ -320,6 +320,8 @@ int main(void)
     CHECK(commits >= groups);
     CHECK(pt_metric(body, "pgpeek_oracle_calls_total{op=\"write\"}") == groups);
     CHECK(pt_metric(body, "pgpeek_oracle_calls_total{op=\"apply\"}") == groups);
+    /* the local backend: reads never ask the oracle */
+    CHECK_INT(pt_metric(body, "pgpeek_oracle_calls_total{op=\"read\"}"), 0);
     printf("commits: %lld transactions in %lld groups\n", commits, groups);
     pgpeek_stop(s);
     printf("%d passed, %d failed\n", pt_passed, pt_failed);
