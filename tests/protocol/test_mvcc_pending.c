@@ -206,6 +206,38 @@ static void test_pipelined_simple(void)
     PQfinish(c);
 }
 
+/* Many writes in one TCP write: each waits for its own commit, the replies still leave in
+ * batches (the budget and the output mark end a pass before the next statement goes
+ * pending), and nothing stalls. */
+static void test_pipelined_many(void)
+{
+    PGconn *c = conn();
+    CHECK(run(c, "CREATE TABLE pm (k int PRIMARY KEY)"));
+    enum { N = 3000 };
+    size_t cap = (size_t)N * 48, len = 0;
+    char *buf = malloc(cap);
+    for (int i = 0; i < N; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "INSERT INTO pm VALUES (%d)", i);
+        len += pt_query_msg(buf + len, cap - len, q);
+    }
+    int fd = raw_session();
+    CHECK(pt_send(fd, buf, len));
+    int ready = 0, done = 0;
+    char body[256];
+    int t;
+    while (ready < N && (t = pt_read_msg(fd, body, sizeof body, NULL)) >= 0) {
+        if (t == 'Z') ready++;
+        if (t == 'C' && strcmp(body, "INSERT 0 1") == 0) done++;
+    }
+    CHECK_INT(ready, N);
+    CHECK_INT(done, N);
+    CHECK_INT(value(c, "SELECT count(*) FROM pm"), N);
+    close(fd);
+    free(buf);
+    PQfinish(c);
+}
+
 static void test_pipelined_extended(void)
 {
     PGconn *c = conn();
@@ -580,6 +612,7 @@ int main(void)
     srv = pt_start(&cfg);
     port = pgpeek_port(srv);
     test_pipelined_simple();
+    test_pipelined_many();
     test_pipelined_extended();
     test_failed_groups();
     test_failed_groups_hot_row();
