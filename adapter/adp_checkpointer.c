@@ -33,30 +33,6 @@ static void deadline_in(struct timespec *ts, long ms)
     ts->tv_nsec %= 1000000000L;
 }
 
-/* A read hold at ts, as a transaction block's snapshot registers it (adp_mvcc.c). */
-static void hold_add(adp_db *db, uint64_t ts)
-{
-    pthread_mutex_lock(&db->holds_mu);
-    if (db->nholds == db->capholds) {
-        db->capholds = db->capholds ? db->capholds * 2 : 16;
-        db->holds = realloc(db->holds, db->capholds * sizeof *db->holds);
-        if (!db->holds) abort();
-    }
-    db->holds[db->nholds++] = ts;
-    pthread_mutex_unlock(&db->holds_mu);
-}
-
-static void hold_del(adp_db *db, uint64_t ts)
-{
-    pthread_mutex_lock(&db->holds_mu);
-    for (size_t i = 0; i < db->nholds; i++)
-        if (db->holds[i] == ts) {
-            db->holds[i] = db->holds[--db->nholds];
-            break;
-        }
-    pthread_mutex_unlock(&db->holds_mu);
-}
-
 /* The cut, append_mu held. Possible only when every logged group is published (the last
  * logged ts <= commit_ts): then the snapshot at commit_ts holds exactly the log so far.
  * True when the cut was made or failed for good (d->job_status == ADP_WAL_OK says which). */
@@ -71,7 +47,7 @@ static bool try_cut(adp_durable *d)
     d->job_status = st;
     if (st != ADP_WAL_OK) return true;
     /* Before any later group can reclaim: those run their reclamation after this cut. */
-    hold_add(db, c);
+    adp_hold_add(db, c); /* as a transaction block's snapshot (adp_mvcc.h) */
     adp_dur_cat_copy(&d->job.cat, &d->cat);
     adp_dur_cat_copy(&d->job.orphans, &d->orphans);
     pthread_mutex_lock(&d->drop_mu);
@@ -224,7 +200,7 @@ static adp_wal_status run_checkpoint(adp_durable *d, char *err, size_t errlen)
     job->rows = 0;
     uint64_t t0 = now_ms();
     st = adp_ckpt_write(d->dd, d->wal, &job->mark, write_snapshot, d, err, errlen);
-    hold_del(d->db, job->mark.ts);
+    adp_hold_remove(d->db, job->mark.ts);
     pthread_mutex_lock(&d->drop_mu);
     d->track_drops = false;
     pthread_mutex_unlock(&d->drop_mu);

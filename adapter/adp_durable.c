@@ -79,7 +79,10 @@ adp_durable *adp_durable_open(adp_db *db, const char *dir, pgw_error *err)
     rebuild_indexes(db);
     db->recovered_ts = info.last_ts > mark.ts ? info.last_ts : mark.ts;
     /* Every replayed version is visible to the first snapshot. */
-    if (db->recovered_ts > 1) atomic_store(&db->commit_ts, db->recovered_ts);
+    if (db->recovered_ts > 1) {
+        atomic_store(&db->commit_ts, db->recovered_ts);
+        adp_set_applied(db, db->recovered_ts); /* nothing before it is still to be applied */
+    }
     if (info.torn)
         pgw_log_emit(PGPEEK_LOG_WARN, "recovery",
                      "write-ahead log: torn tail of %llu bytes (a crash mid-append, never "
