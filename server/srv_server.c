@@ -194,20 +194,29 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
         snprintf(errbuf, errlen, "cannot open the timestamp oracle: %s", oerr);
         goto fail;
     }
-    /* The oracle's durable bound must cover every recovered commit, so that the next write
-     * timestamp is above anything before the restart (it is, unless its state file was
-     * lost or replaced). */
+    /* Every later write timestamp must be above every recovered commit. The oracle's own
+     * state says so unless it was lost or replaced: then raise its read timestamp to the
+     * recovered one and take a read, since every later write_ts is above every earlier
+     * read_ts (orc.h). */
     uint64_t rec = adp_durable_recovered_ts(s->db), peek = 0;
     if (rec && !orc_call_wait(s->oracle, ORC_OP_PEEK, 0, &peek, oerr, sizeof oerr)) {
         snprintf(errbuf, errlen, "cannot read the timestamp oracle: %s", oerr);
         goto fail;
     }
     if (rec > peek) {
-        snprintf(errbuf, errlen,
-                 "the timestamp oracle's last write timestamp %llu is below the recovered "
-                 "commit timestamp %llu (oracle state lost?); refusing to start",
-                 (unsigned long long)peek, (unsigned long long)rec);
-        goto fail;
+        uint64_t r = 0;
+        if (!orc_call_wait(s->oracle, ORC_OP_APPLY, rec, &r, oerr, sizeof oerr) ||
+            !orc_call_wait(s->oracle, ORC_OP_READ, 0, &r, oerr, sizeof oerr) || r < rec) {
+            snprintf(errbuf, errlen,
+                     "the timestamp oracle is behind the recovered commit timestamp %llu and "
+                     "cannot be moved past it (%s); refusing to start",
+                     (unsigned long long)rec, oerr);
+            goto fail;
+        }
+        pgw_log_emit(PGPEEK_LOG_WARN, "recovery",
+                     "the timestamp oracle's last write timestamp %llu was below the recovered "
+                     "commit timestamp %llu (its state lost?): moved it past it",
+                     (unsigned long long)peek, (unsigned long long)rec);
     }
     /* Commits take their timestamps from the oracle from now on. */
     if (!adp_commit_start(s->db, s->oracle, errbuf, errlen)) goto fail;
