@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "adp_wal.h"
 #include "protocol/pt_check.h"
 
 /* A running (or exited) pgpeekd; owned by the test's main thread. */
@@ -202,6 +203,38 @@ static inline bool dur_rm_rf(const char *dir)
     char cmd[4300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s.log'", dir, dir);
     return system(cmd) == 0;
+}
+
+/* --- the log, read back with its own scanner (adp_wal.h) --- */
+
+typedef struct ts_scan {
+    uint64_t max, min_after;
+    uint64_t boundary;
+    uint64_t records;
+} ts_scan;
+
+static inline bool on_rec(void *arg, uint64_t ts, uint8_t kind, const uint8_t *p, uint32_t len,
+                          char *err, size_t errlen)
+{
+    (void)kind, (void)p, (void)len, (void)err, (void)errlen;
+    ts_scan *s = arg;
+    s->records++;
+    if (ts > s->max) s->max = ts;
+    if (ts > s->boundary && (!s->min_after || ts < s->min_after)) s->min_after = ts;
+    return true;
+}
+
+/* Highest logged ts (and the lowest above `boundary`), read with the log's own scanner. */
+static inline ts_scan scan_ts(const char *dir, uint64_t boundary)
+{
+    char wal[4200], err[512];
+    snprintf(wal, sizeof wal, "%s/wal", dir);
+    ts_scan s = {.boundary = boundary};
+    adp_wal_start start = {0, 0};
+    adp_wal_info info;
+    if (!adp_wal_scan(wal, &start, on_rec, &s, &info, err, sizeof err))
+        fprintf(stderr, "scan: %s\n", err);
+    return s;
 }
 
 #endif
