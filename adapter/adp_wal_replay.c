@@ -347,6 +347,9 @@ bool adp_dur_replay_record(void *arg, uint64_t ts, uint8_t kind, const uint8_t *
             return bad(err, errlen, "a truncated record", oid);
         adp_walr body = {r.data + r.pos, blen, 0, false};
         r.pos += blen;
+        /* Oids only grow, also past those of tables whose creator rolled back: a new table
+         * must never take the oid of operations still deferred in the log. */
+        if (oid >= d->db->next_oid && oid < UINT32_MAX) d->db->next_oid = oid + 1;
         adp_table *t = find_oid(d->db, oid);
         if (op == ADP_DUR_OP_CREATE) {
             adp_table *kept = take_orphan(d, oid);

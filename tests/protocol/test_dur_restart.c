@@ -327,6 +327,34 @@ static void test_drop_during_checkpoint(void)
     CHECK(dur_rm_rf(dir));
 }
 
+/* A rolled-back table's oid is never given to a new table after a restart: the log still
+ * holds another session's insert into it, which must not land in the new table. */
+static void test_oid_reuse(void)
+{
+    char dir[64], buf[32];
+    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
+    dur_srv s;
+    CHECK(dur_start(&s, dir, NULL));
+    PGconn *a = dur_connect(s.port), *b = dur_connect(s.port);
+    CHECK(dur_exec(a, "BEGIN", NULL) && dur_exec(a, "CREATE TABLE undone (x int4)", NULL));
+    CHECK(dur_exec(b, "INSERT INTO undone VALUES (1)", NULL));
+    CHECK(dur_exec(a, "ROLLBACK", NULL));
+    PQfinish(a);
+    PQfinish(b);
+    CHECK_INT(dur_stop(&s, SIGKILL), -1);
+    CHECK(dur_start(&s, dir, NULL));
+    a = dur_connect(s.port);
+    CHECK(dur_exec(a, "CREATE TABLE fresh (x int4)", NULL));
+    PQfinish(a);
+    CHECK_INT(dur_stop(&s, SIGKILL), -1);
+    CHECK(dur_start(&s, dir, NULL));
+    a = dur_connect(s.port);
+    CHECK_STR(dur_val(a, "SELECT count(*) FROM fresh", buf, sizeof buf), "0");
+    PQfinish(a);
+    CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    CHECK(dur_rm_rf(dir));
+}
+
 static void test_cross_session(void)
 {
     cross_session(false);
@@ -406,6 +434,7 @@ int main(void)
     if (!dur_find_daemon()) return 1;
     PT_RUN(test_restart);
     PT_RUN(test_cross_session);
+    PT_RUN(test_oid_reuse);
     PT_RUN(test_drop_during_checkpoint);
     PT_RUN(test_triggers);
     PT_RUN(test_ephemeral);
