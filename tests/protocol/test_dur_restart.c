@@ -15,6 +15,13 @@ static const char *const setup[] = {
     "INSERT INTO t VALUES (1, 'one', 10.5, 0.1, true, '2024-02-29', '2024-01-01 10:00:00', "
     "'2024-01-01 10:00:00+02', '\\x00ff41', 'abc', 7, 9000000000, 1.5)",
     "INSERT INTO t (id, name) VALUES (2, 'two'), (3, 'three'), (4, NULL)",
+    /* values at the edges of each type */
+    "INSERT INTO t VALUES (10, '', 'NaN', 'NaN', false, 'infinity', '-infinity', 'infinity', "
+    "'\\x', '', -32768, -9223372036854775808, '-Infinity')",
+    "INSERT INTO t VALUES (11, 'ünïcødé ☃ 𝄞', -0.01, 'Infinity', NULL, '-infinity', "
+    "'294276-12-31 23:59:59.999999', '4713-01-01 00:00:00+00 BC', '\\x00', 'a''b', 32767, "
+    "9223372036854775807, 3.4028235e38)",
+    "INSERT INTO t (id, name, f, r) VALUES (12, repeat('long', 30000), 1e-308, 1e-45)",
     "UPDATE t SET f = -0.0, name = 'deux' WHERE id = 2",
     "DELETE FROM t WHERE id = 3",
     "BEGIN",
