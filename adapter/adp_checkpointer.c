@@ -117,6 +117,10 @@ static bool write_rows(adp_durable *d, const adp_dur_rel *rel, adp_ckpt_out *out
         size_t count_at = w->len;
         adp_walw_u32(w, 0);
         uint32_t k = 0;
+        if (atomic_load(&d->stopping)) {
+            snprintf(err, errlen, "the server is shutting down");
+            return false;
+        }
         pthread_rwlock_rdlock(&db->lock);
         if (dropped_since_cut(d, rel->oid)) {
             /* Its DROP committed after the cut, so it is in the log after the mark, and
@@ -263,6 +267,7 @@ bool adp_dur_checkpointer_start(adp_durable *d, char *err, size_t errlen)
 void adp_dur_checkpointer_stop(adp_durable *d)
 {
     if (!d->thread_started) return;
+    atomic_store(&d->stopping, true);
     pthread_mutex_lock(&d->ck_mu);
     d->stop = true;
     pthread_cond_broadcast(&d->ck_cv);

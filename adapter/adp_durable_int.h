@@ -122,9 +122,10 @@ struct adp_durable {
     pthread_cond_t ck_cv;      /* wakes the checkpointer: request, size, stop */
     pthread_cond_t ck_done_cv; /* a checkpoint finished (CHECKPOINT waits) */
     bool stop;
-    uint64_t requested, completed_req;             /* CHECKPOINT requests: asked, served */
-    char last_err[256];                            /* the last failed checkpoint's message */
-    adp_wal_status last_status;                    /* the last checkpoint's */
+    _Atomic bool stopping;             /* set before `stop`: a checkpoint being written gives up */
+    uint64_t requested, completed_req; /* CHECKPOINT requests: asked, served */
+    char last_err[256];                /* the last failed checkpoint's message */
+    adp_wal_status last_status;        /* the last checkpoint's */
     _Atomic uint64_t ck_interval_ms, ck_log_bytes; /* read by the commit thread without ck_mu */
     uint64_t ck_failed;
     uint64_t ck_last_rows, ck_last_ms;
