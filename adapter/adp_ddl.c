@@ -209,32 +209,31 @@ bool adp_exec_create_table(adp_pctx *p, PgQuery__CreateStmt *st, pgw_buf *out)
     return true;
 }
 
-/* Appends an index and checks existing rows when it is unique. */
+/* Appends an index, fills it with the current rows and checks them when it is unique. */
 static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, int n,
                       const int *cols)
 {
     adp_index *ix = new_index(t, name, unique, false, n, cols);
-    if (unique)
-        for (size_t i = 0; i < adp_table_count(t); i++)
-            if (adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter &&
-                adp_index_add(t, ix, adp_table_row(t, i))) {
-                char names[512], vals[512];
-                size_t a = 0, b = 0;
-                for (int c = 0; c < n; c++) {
-                    adp_value *v = &adp_table_row(t, i)->vals[cols[c]];
-                    a += (size_t)snprintf(names + a, sizeof names - a, "%s%s", c ? ", " : "",
-                                          t->cols[cols[c]].name);
-                    b += (size_t)snprintf(
-                        vals + b, sizeof vals - b, "%s%s", c ? ", " : "",
-                        v->isnull ? "null"
-                                  : adp_value_out_cstr(p->a, t->cols[cols[c]].type, v, &p->s->fmt));
-                }
-                t->nindexes--;
-                adp_index_free(ix);
-                pgw_errorf(p->err, "23505", "could not create unique index \"%s\"", name);
-                pgw_error_detail(p->err, "Key (%s)=(%s) is duplicated.", names, vals);
-                return false;
+    for (size_t i = 0; i < adp_table_count(t); i++)
+        if (adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter &&
+            adp_index_add(t, ix, adp_table_row(t, i))) {
+            char names[512], vals[512];
+            size_t a = 0, b = 0;
+            for (int c = 0; c < n; c++) {
+                adp_value *v = &adp_table_row(t, i)->vals[cols[c]];
+                a += (size_t)snprintf(names + a, sizeof names - a, "%s%s", c ? ", " : "",
+                                      t->cols[cols[c]].name);
+                b += (size_t)snprintf(
+                    vals + b, sizeof vals - b, "%s%s", c ? ", " : "",
+                    v->isnull ? "null"
+                              : adp_value_out_cstr(p->a, t->cols[cols[c]].type, v, &p->s->fmt));
             }
+            t->nindexes--;
+            adp_index_free(ix);
+            pgw_errorf(p->err, "23505", "could not create unique index \"%s\"", name);
+            pgw_error_detail(p->err, "Key (%s)=(%s) is duplicated.", names, vals);
+            return false;
+        }
     adp_undo_push(p->s, ADP_UNDO_INDEX, t, NULL);
     p->s->undo[p->s->nundo - 1].index = ix;
     atomic_fetch_add(&p->s->db->catalog_version, 1);
@@ -331,6 +330,8 @@ static bool drop_index(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out)
                 t->nindexes--;
                 break;
             }
+        /* nobody maintains it while it is out of the table: a rollback refills it */
+        adp_index_clear(found[i]);
         adp_undo_push(p->s, ADP_UNDO_DROP_INDEX, t, NULL);
         p->s->undo[p->s->nundo - 1].index = found[i];
         atomic_fetch_add(&db->catalog_version, 1);

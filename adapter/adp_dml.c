@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "adp_exec.h"
+#include "adp_index_path.h"
 #include "adp_mvcc.h"
 #include "pgw_be_write.h"
 
@@ -355,6 +355,8 @@ static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows
         bool chained = adp_row_chainable(p->s, r) && adp_commit_chain(p->s, r->owner);
         /* The hash holds current rows only: what this snapshot sees may be older. */
         if (!chained) r = adp_row_version(p->s, r, ts);
+        /* an older version with another key is not the row: the index path finds it */
+        if (r && adp_value_cmp(t->cols[col].type.id, &r->vals[col], &vals[col]) != 0) goto scan;
         if (!r && !vals[col].isnull && adp_table_has_versions(t)) goto scan;
         if (!r) return true;
         adp_eval_ctx c = {.s = p->s, .row = r->vals};
@@ -364,11 +366,18 @@ static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows
         if (pass) (*rows)[(*n)++] = r;
         return true;
     }
-scan:
-    *rows = adp_arena_alloc(p->a, (adp_table_count(t) ? adp_table_count(t) : 1) * sizeof **rows);
+scan:;
+    /* every row, or those an index selects (in scan order, other versions included) */
+    adp_ipath path;
+    adp_row **cand = NULL;
+    size_t ncand = adp_table_count(t);
+    if (pl->where && adp_ipath_choose(t, pl->where, &path) &&
+        !adp_ipath_rows(p->s, t, &path, p->a, &cand, &ncand, p->err))
+        return false;
+    *rows = adp_arena_alloc(p->a, (ncand ? ncand : 1) * sizeof **rows);
     *n = 0;
-    for (size_t i = 0; i < adp_table_count(t); i++) {
-        adp_row *r = adp_table_row(t, i);
+    for (size_t i = 0; i < ncand; i++) {
+        adp_row *r = cand ? cand[i] : adp_table_row(t, i);
         if (!adp_row_visible(p->s, r, ts)) continue;
         adp_eval_ctx c = {.s = p->s, .row = r->vals};
         bool pass = true;

@@ -1,8 +1,9 @@
 /* adp_index: hash tables behind unique indexes, so that INSERT and UPDATE check keys in
- * constant time. Maintained by the table access functions in adp_catalog.c. */
+ * constant time, and the ordered structure every index has for lookups
+ * (adp_index_tree.c). Maintained by the table access functions in adp_catalog.c. */
 #include <stdlib.h>
 
-#include "adp_internal.h"
+#include "adp_index_path.h"
 
 /* One chained entry. Heap memory owned by its index hash. */
 typedef struct adp_hnode {
@@ -71,6 +72,9 @@ adp_row *adp_index_lookup(const adp_table *t, const adp_index *ix, const adp_val
 adp_row *adp_index_add(const adp_table *t, adp_index *ix, adp_row *r)
 {
     uint64_t hv;
+    /* the tree holds every current row, also one the hash refuses (a duplicate key that a
+     * pending delete makes possible) */
+    adp_itree_add(t, ix, r);
     if (!ix->unique || !key_hash(t, ix, r->vals, &hv)) return NULL;
     if (!ix->hash) {
         ix->hash = calloc(1, sizeof *ix->hash);
@@ -93,6 +97,7 @@ adp_row *adp_index_add(const adp_table *t, adp_index *ix, adp_row *r)
 void adp_index_remove(const adp_table *t, adp_index *ix, const adp_row *r)
 {
     uint64_t hv;
+    adp_itree_remove(t, ix, r);
     if (!ix->hash || !ix->hash->nbuckets || !key_hash(t, ix, r->vals, &hv)) return;
     for (adp_hnode **pp = &ix->hash->buckets[hv & (ix->hash->nbuckets - 1)]; *pp; pp = &(*pp)->next)
         if ((*pp)->row == r) {
@@ -106,6 +111,7 @@ void adp_index_remove(const adp_table *t, adp_index *ix, const adp_row *r)
 
 void adp_index_clear(adp_index *ix)
 {
+    adp_itree_clear(ix);
     if (!ix->hash) return;
     for (size_t i = 0; i < ix->hash->nbuckets; i++)
         for (adp_hnode *e = ix->hash->buckets[i], *next; e; e = next) {

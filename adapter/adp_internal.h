@@ -25,8 +25,10 @@ typedef struct adp_column {
 } adp_column;
 
 typedef struct adp_ihash adp_ihash;
+typedef struct adp_itree adp_itree;
 
-/* An index recorded in the catalog; unique ones are enforced on write through `hash`.
+/* An index recorded in the catalog; unique ones are enforced on write through `hash`,
+ * lookups of every index go through `tree` (adp_index_tree.c).
  * Owned by its table; guarded by db->lock. */
 typedef struct adp_index {
     char name[ADP_NAMEDATALEN];
@@ -35,6 +37,7 @@ typedef struct adp_index {
     int ncols;
     int *cols;       /* column positions, heap */
     adp_ihash *hash; /* unique indexes: live rows by key (adp_index.c) */
+    adp_itree *tree; /* current rows in key order, built on the first add */
     bool constraint; /* made by PRIMARY KEY / UNIQUE: DROP INDEX refuses it */
 } adp_index;
 

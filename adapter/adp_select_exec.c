@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adp_exec.h"
+#include "adp_index_path.h"
 #include "adp_mvcc.h"
 #include "pgw_be_write.h"
 
@@ -437,27 +437,36 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
     if (pl->table && pl->lookup) {
         /* at most one row can match; WHERE still runs on it */
         adp_value key[pl->table->ncols];
-        key[pl->lookup_col] = pl->lookup_val;
+        adp_value *k = &key[pl->lookup_col];
+        *k = pl->lookup_val;
         if (pl->lookup_param >= 0) {
             if (pl->lookup_param >= p->s->nparams)
                 return pgw_errorf(err, "42P02", "there is no parameter $%d", pl->lookup_param + 1);
-            key[pl->lookup_col] = p->s->params[pl->lookup_param];
+            *k = p->s->params[pl->lookup_param];
         }
-        adp_row *row =
-            key[pl->lookup_col].isnull ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
-        /* The hash holds current rows only: what this snapshot sees may be an older one. */
+        adp_row *row = k->isnull ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
+        /* The hash holds current rows only: what this snapshot sees may be an older version,
+         * and only one with the same key is the row (keys are unique at every snapshot). */
         row = adp_row_version(p->s, row, ts);
-        if (row)
+        adp_type_id kt = pl->table->cols[pl->lookup_col].type.id;
+        if (row && adp_value_cmp(kt, &row->vals[pl->lookup_col], k) == 0)
             ok = input_row(&r, row->vals, err);
-        else if (!key[pl->lookup_col].isnull && adp_table_has_versions(pl->table))
+        else if (!k->isnull && adp_table_has_versions(pl->table))
             scan = true;
     } else if (pl->table) {
         scan = true;
     } else {
         ok = input_row(&r, NULL, err);
     }
-    for (size_t i = 0; scan && ok && i < adp_table_count(pl->table); i++) {
-        const adp_row *row = adp_table_row(pl->table, i);
+    /* A scan, or the rows an index selects (in scan order, versions included). */
+    adp_ipath path;
+    adp_row **cand = NULL;
+    size_t ncand = scan ? adp_table_count(pl->table) : 0;
+    if (scan && adp_ipath_choose(pl->table, pl->where, &path) &&
+        !(ok = adp_ipath_rows(p->s, pl->table, &path, &p->s->arena, &cand, &ncand, err)))
+        ncand = 0;
+    for (size_t i = 0; ok && i < ncand; i++) {
+        const adp_row *row = cand ? cand[i] : adp_table_row(pl->table, i);
         if (adp_row_visible(p->s, row, ts)) ok = input_row(&r, row->vals, err);
     }
     if (ok && pl->grouped) ok = finish_groups(&r, err);

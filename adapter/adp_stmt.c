@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "adp_durable.h"
-#include "adp_exec.h"
+#include "adp_index_path.h"
 #include "adp_ext.h"
 #include "adp_value_ext.h"
 #include "pgw_be_write.h"
@@ -150,6 +150,7 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
         case PG_QUERY__NODE__NODE_DELETE_STMT:
         case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
         case PG_QUERY__NODE__NODE_EXECUTE_STMT:
+        case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
             break;
         default:
             return true;
@@ -159,6 +160,11 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_SELECT_STMT:
         pthread_rwlock_rdlock(&db->lock);
         ok = adp_exec_select(&p, stmt->select_stmt, out);
+        pthread_rwlock_unlock(&db->lock);
+        return ok;
+    case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
+        pthread_rwlock_rdlock(&db->lock);
+        ok = adp_exec_explain(&p, stmt->explain_stmt, out);
         pthread_rwlock_unlock(&db->lock);
         return ok;
     case PG_QUERY__NODE__NODE_INSERT_STMT:

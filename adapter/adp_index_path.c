@@ -1,0 +1,189 @@
+/* adp_index_path: which index (if any) a WHERE clause can use, and the rows it yields.
+ * Equality on a prefix of an index's columns, then a range (<, <=, >, >=, BETWEEN) on the
+ * next column; everything else stays in WHERE, which runs on every row anyway. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "adp_index_path.h"
+#include "adp_mvcc.h"
+
+#define MAXTERMS 64
+
+/* One usable WHERE term, turned so that the column is on the left. Stack value. */
+typedef struct term {
+    const adp_expr *e; /* the term as written */
+    int col;
+    adp_cmp_op op;
+    const adp_expr *val;
+} term;
+
+static adp_cmp_op commute(adp_cmp_op op)
+{
+    switch (op) {
+    case ADP_CMP_LT:
+        return ADP_CMP_GT;
+    case ADP_CMP_LE:
+        return ADP_CMP_GE;
+    case ADP_CMP_GT:
+        return ADP_CMP_LT;
+    case ADP_CMP_GE:
+        return ADP_CMP_LE;
+    default:
+        return op;
+    }
+}
+
+/* col op constant/parameter, all of the column's own type (no cross-type comparison: the
+ * tree orders by the column type). */
+static bool usable(const adp_table *t, const adp_expr *e, term *out)
+{
+    if (e->kind != ADP_E_CMP || e->op == ADP_CMP_NE || e->nargs != 2) return false;
+    const adp_expr *col = e->args[0], *val = e->args[1];
+    adp_cmp_op op = (adp_cmp_op)e->op;
+    if (col->kind != ADP_E_COL) {
+        col = e->args[1];
+        val = e->args[0];
+        op = commute(op);
+    }
+    if (col->kind != ADP_E_COL || (val->kind != ADP_E_CONST && val->kind != ADP_E_PARAM) ||
+        t->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
+        return false;
+    *out = (term){e, col->index, op, val};
+    return true;
+}
+
+static void gather(const adp_table *t, const adp_expr *e, term *terms, int *n)
+{
+    if (e->kind == ADP_E_AND) {
+        for (int i = 0; i < e->nargs; i++)
+            gather(t, e->args[i], terms, n);
+        return;
+    }
+    if (*n < MAXTERMS && usable(t, e, &terms[*n])) (*n)++;
+}
+
+static const term *find(const term *terms, int n, int col, int kind)
+{
+    for (int i = 0; i < n; i++) {
+        if (terms[i].col != col) continue;
+        adp_cmp_op op = terms[i].op;
+        if (kind == 0  ? op == ADP_CMP_EQ
+            : kind < 0 ? op == ADP_CMP_GT || op == ADP_CMP_GE
+                       : op == ADP_CMP_LT || op == ADP_CMP_LE)
+            return &terms[i];
+    }
+    return NULL;
+}
+
+/* How good the path over ix is (0: useless), filling it. */
+static int score(const adp_index *ix, const term *terms, int n, adp_ipath *p)
+{
+    memset(p, 0, sizeof *p);
+    p->ix = ix;
+    int limit = ix->ncols < ADP_IPATH_MAXCOLS ? ix->ncols : ADP_IPATH_MAXCOLS;
+    const term *x;
+    while (p->neq < limit && (x = find(terms, n, ix->cols[p->neq], 0))) {
+        p->eq[p->neq++] = x->val;
+        p->terms[p->nterms++] = x->e;
+    }
+    int s = p->neq * 4;
+    if (p->neq < limit) {
+        const term *lo = find(terms, n, ix->cols[p->neq], -1);
+        const term *hi = find(terms, n, ix->cols[p->neq], 1);
+        if (lo) {
+            p->lo = lo->val;
+            p->lo_incl = lo->op == ADP_CMP_GE;
+            p->terms[p->nterms++] = lo->e;
+            s += 1;
+        }
+        if (hi) {
+            p->hi = hi->val;
+            p->hi_incl = hi->op == ADP_CMP_LE;
+            p->terms[p->nterms++] = hi->e;
+            s += 1;
+        }
+    }
+    if (s && ix->unique && p->neq == ix->ncols) s += 1000; /* at most one row */
+    return s;
+}
+
+bool adp_ipath_choose(const adp_table *t, const adp_expr *where, adp_ipath *path)
+{
+    if (!t || !where || !t->nindexes) return false;
+    term terms[MAXTERMS];
+    int n = 0;
+    gather(t, where, terms, &n);
+    if (!n) return false;
+    int best = 0;
+    adp_ipath cand;
+    for (int k = 0; k < t->nindexes; k++) {
+        int s = score(t->indexes[k], terms, n, &cand);
+        if (s > best) {
+            best = s;
+            *path = cand;
+        }
+    }
+    return best > 0;
+}
+
+/* Candidate rows, grown in the arena. Stack value. */
+typedef struct rowvec {
+    adp_arena *a;
+    adp_row **v;
+    size_t n, cap;
+} rowvec;
+
+static void push(adp_row *r, void *arg)
+{
+    rowvec *rv = arg;
+    if (rv->n == rv->cap) {
+        size_t cap = rv->cap ? rv->cap * 2 : 16;
+        adp_row **v = adp_arena_alloc(rv->a, cap * sizeof *v);
+        if (rv->n) memcpy(v, rv->v, rv->n * sizeof *v);
+        rv->v = v;
+        rv->cap = cap;
+    }
+    rv->v[rv->n++] = r;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+    const adp_row *x = *(adp_row *const *)a, *y = *(adp_row *const *)b;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_arena *a,
+                    adp_row ***rows, size_t *n, pgw_error *err)
+{
+    rowvec rv = {.a = a};
+    adp_eval_ctx c = {.s = s};
+    adp_value eq[ADP_IPATH_MAXCOLS], lo, hi;
+    bool null = false;
+    for (int k = 0; k < path->neq; k++) {
+        if (!adp_eval(path->eq[k], &c, &eq[k], err)) return false;
+        null |= eq[k].isnull;
+    }
+    if (path->lo) {
+        if (!adp_eval(path->lo, &c, &lo, err)) return false;
+        null |= lo.isnull;
+    }
+    if (path->hi) {
+        if (!adp_eval(path->hi, &c, &hi, err)) return false;
+        null |= hi.isnull;
+    }
+    /* a NULL bound makes its term NULL, so WHERE passes no row at all */
+    if (!null) {
+        adp_itree_range(t, path->ix, eq, path->neq, path->lo ? &lo : NULL, path->lo_incl,
+                        path->hi ? &hi : NULL, path->hi_incl, push, &rv);
+        /* The tree holds current rows only: a snapshot may see other versions. */
+        if (adp_table_has_versions(t))
+            for (size_t i = 0; i < adp_table_count(t); i++) {
+                adp_row *r = adp_table_row(t, i);
+                if (r->end_ts != ADP_TS_INF || r->deleter) push(r, &rv);
+            }
+        if (rv.n > 1) qsort(rv.v, rv.n, sizeof *rv.v, by_seq);
+    }
+    *rows = rv.v ? rv.v : adp_arena_alloc(a, sizeof **rows);
+    *n = rv.n;
+    return true;
+}
