@@ -1,0 +1,310 @@
+/* Index lookups: EXPLAIN's shape, equality on index prefixes and ranges (NULLs, text,
+ * floats, parameters), and a property test: random writes (open, committed, rolled back,
+ * keys changed) on a table with indexes and on the same table without any, random
+ * predicates read by the writer and by a reader holding an older snapshot; both tables
+ * must answer identically, and every index must hold exactly the current rows. */
+#include <stdarg.h>
+
+#include "adp_index_path.h"
+#include "unit/test_adp_sql_util.h"
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (cond)                                                                                  \
+            t_passed++;                                                                            \
+        else {                                                                                     \
+            t_failed++;                                                                            \
+            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                             \
+        }                                                                                          \
+    } while (0)
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    static char buf[4][1024];
+    static int k;
+    char *b = buf[k++ & 3];
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(b, sizeof buf[0], f, ap);
+    va_end(ap);
+    return b;
+}
+
+/* Every index of `table` holds exactly its current rows (end_ts infinite, no deleter). */
+static bool trees_consistent(adp_db *db, const char *table)
+{
+    pthread_rwlock_rdlock(&db->lock);
+    adp_table *t = adp_cat_find_table(db, table);
+    size_t current = 0;
+    for (size_t i = 0; t && i < t->nrows; i++)
+        current += t->rows[i]->end_ts == ADP_TS_INF && !t->rows[i]->deleter;
+    bool ok = t != NULL;
+    for (int k = 0; t && k < t->nindexes; k++)
+        if (adp_itree_count(t->indexes[k]) != current) {
+            fprintf(stderr, "index %s holds %zu rows, the table has %zu current\n",
+                    t->indexes[k]->name, adp_itree_count(t->indexes[k]), current);
+            ok = false;
+        }
+    pthread_rwlock_unlock(&db->lock);
+    return ok;
+}
+
+static void explain_shapes(adp_session *s)
+{
+    EXPECT(s, "CREATE TABLE t (a int PRIMARY KEY, b int, c text, e bigint)", "C CREATE TABLE [I]");
+    EXPECT(s, "CREATE INDEX t_bc ON t (b, c)", "C CREATE INDEX [I]");
+#define PLAN "T QUERY PLAN:25:-1 | "
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE a = 1",
+           PLAN "D Index Scan using t_pkey on t | D   Index Cond: (a = 1) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM t WHERE 1 = a AND c = 'x'",
+           PLAN "D Index Scan using t_pkey on t | D   Index Cond: (a = 1) | "
+                "D   Filter: (c = 'x'::text) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE a BETWEEN 1 AND 5",
+           PLAN "D Index Scan using t_pkey on t | D   Index Cond: ((a >= 1) AND (a <= 5)) | "
+                "C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE b = 1 AND c > 'x' ORDER BY a LIMIT 3",
+           PLAN "D Limit | D   ->  Sort | D         Sort Key: a | "
+                "D         ->  Index Scan using t_bc on t | "
+                "D               Index Cond: ((b = 1) AND (c > 'x'::text)) | C EXPLAIN [I]");
+    /* a range on the second column alone cannot use (b, c) */
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE c > 'x'",
+           PLAN "D Seq Scan on t | D   Filter: (c > 'x'::text) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT count(*) FROM t WHERE 3 < b",
+           PLAN
+           "D Aggregate | D   ->  Index Scan using t_bc on t | D         Index Cond: (b > 3) | "
+           "C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT b, count(*) FROM t GROUP BY b",
+           PLAN "D HashAggregate | D   Group Key: b | D   ->  Seq Scan on t | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t x WHERE e = 7 OR b IS NULL",
+           PLAN "D Seq Scan on t x | D   Filter: ((e = 7) OR (b IS NULL)) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE c IN ('a', 'b')",
+           PLAN "D Seq Scan on t | D   Filter: (c = ANY ('{a,b}'::text[])) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t ORDER BY b DESC, c NULLS FIRST OFFSET 2",
+           PLAN "D Limit | D   ->  Sort | D         Sort Key: b DESC, c NULLS FIRST | "
+                "D         ->  Seq Scan on t | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) UPDATE t SET b = 2 WHERE c = 'q'",
+           PLAN "D Update on t | D   ->  Seq Scan on t | D         Filter: (c = 'q'::text) | "
+                "C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) DELETE FROM t WHERE b = 1 AND c = 'it''s'",
+           PLAN "D Delete on t | D   ->  Index Scan using t_bc on t | "
+                "D         Index Cond: ((b = 1) AND (c = 'it''s'::text)) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT 1", PLAN "D Result | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN ANALYZE SELECT 1", "E ERROR 0A000 EXPLAIN ANALYZE is not supported [I]");
+    EXPECT(s, "EXPLAIN INSERT INTO t VALUES (1)",
+           "E ERROR 0A000 EXPLAIN of this statement is not supported [I]");
+    EXPECT_PREFIX(s, "EXPLAIN SELECT * FROM nosuch", "E ERROR 42P01");
+    /* the default index covers every column; the primary key still wins a = constant */
+    EXPECT(s, "CREATE DEFAULT INDEX ON t", "C CREATE INDEX [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM t WHERE a = 2 AND b = 1",
+           PLAN "D Index Scan using t_pkey on t | D   Index Cond: (a = 2) | D   Filter: (b = 1) | "
+                "C EXPLAIN [I]");
+    EXPECT(s, "DROP INDEX t_primary_idx", "C DROP INDEX [I]");
+    EXPECT(s, "CREATE TABLE u (x int, y text)", "C CREATE TABLE [I]");
+    EXPECT(s, "CREATE DEFAULT INDEX ON u", "C CREATE INDEX [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM u WHERE y > 'a' AND x = 1",
+           PLAN "D Index Scan using u_primary_idx on u | "
+                "D   Index Cond: ((x = 1) AND (y > 'a'::text)) | C EXPLAIN [I]");
+    EXPECT(s, "DROP TABLE u", "C DROP TABLE [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM t WHERE a = 2 AND b = 1",
+           PLAN "D Index Scan using t_pkey on t | D   Index Cond: (a = 2) | D   Filter: (b = 1) | "
+                "C EXPLAIN [I]");
+    EXPECT(s, "DROP TABLE t", "C DROP TABLE [I]");
+}
+
+/* Results through the index, checked against values computed by hand. */
+static void lookups(adp_session *s)
+{
+    EXPECT(s, "CREATE TABLE r (k int, t text, f float8)", "C CREATE TABLE [I]");
+    EXPECT(s,
+           "INSERT INTO r VALUES (5, 'b', 1), (1, 'a', 'NaN'), (3, NULL, -0.0), (NULL, 'c', 2), "
+           "(3, 'a', NULL), (9, 'z', 0), (7, '', 'Infinity')",
+           "C INSERT 0 7 [I]");
+    EXPECT(s, "CREATE INDEX r_k ON r (k)", "C CREATE INDEX [I]");
+    EXPECT(s, "CREATE INDEX r_tf ON r (t, f)", "C CREATE INDEX [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k BETWEEN 3 AND 7",
+           "T k:23:-1 | D 5 | D 3 | D 3 | D 7 | C SELECT 4 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k > 3", "T k:23:-1 | D 5 | D 9 | D 7 | C SELECT 3 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k <= 3", "T k:23:-1 | D 1 | D 3 | D 3 | C SELECT 3 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k < 3 AND k >= 3", "T k:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k = NULL", "T k:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT t FROM r WHERE t >= 'a' ORDER BY t",
+           "T t:25:-1 | D a | D a | D b | D c | D z | C SELECT 5 [I]");
+    EXPECT(s, "SELECT t FROM r WHERE t < 'a'", "T t:25:-1 | D  | C SELECT 1 [I]");
+    /* NaN sorts above every number, -0 equals 0 */
+    EXPECT(s, "SELECT k FROM r WHERE t = 'a' AND f > 1e308", "T k:23:-1 | D 1 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE t = 'z' AND f = -0.0", "T k:23:-1 | D 9 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE t = 'a' AND f IS NULL", "T k:23:-1 | D 3 | C SELECT 1 [I]");
+    EXPECT(s, "PREPARE q(int, int) AS SELECT k, t FROM r WHERE k >= $1 AND k < $2",
+           "C PREPARE [I]");
+    EXPECT(s, "EXECUTE q(3, 6)", "T k:23:-1,t:25:-1 | D 5,b | D 3,~ | D 3,a | C SELECT 3 [I]");
+    EXPECT(s, "EXECUTE q(NULL, 6)", "T k:23:-1,t:25:-1 | C SELECT 0 [I]");
+    EXPECT(s, "UPDATE r SET t = 'y' WHERE k BETWEEN 6 AND 8 RETURNING k",
+           "T k:23:-1 | D 7 | C UPDATE 1 [I]");
+    EXPECT(s, "DELETE FROM r WHERE t = 'y' RETURNING k", "T k:23:-1 | D 7 | C DELETE 1 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k > 6", "T k:23:-1 | D 9 | C SELECT 1 [I]");
+    /* a rolled-back DROP INDEX and TRUNCATE leave the index as it was */
+    EXPECT(s, "BEGIN; DROP INDEX r_k; DELETE FROM r WHERE k = 9; ROLLBACK",
+           "C BEGIN | C DROP INDEX | C DELETE 1 | C ROLLBACK [I]");
+    EXPECT(s, "BEGIN; TRUNCATE r; ROLLBACK", "C BEGIN | C TRUNCATE TABLE | C ROLLBACK [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k > 6", "T k:23:-1 | D 9 | C SELECT 1 [I]");
+    CHECK(trees_consistent(s->db, "r"));
+    EXPECT(s, "TRUNCATE r", "C TRUNCATE TABLE [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k > 0", "T k:23:-1 | C SELECT 0 [I]");
+    CHECK(trees_consistent(s->db, "r"));
+    EXPECT(s, "DROP TABLE r", "C DROP TABLE [I]");
+}
+
+static const char *rand_pred(void)
+{
+    static char buf[512];
+    static const char *ops[] = {"=", "<", "<=", ">", ">="};
+    static const char *texts[] = {"''", "'a'", "'b'", "'bb'", "'c'", "'d'"};
+    static const char *floats[] = {"0", "-0.0", "1.5", "2", "'NaN'", "'-Infinity'"};
+    int n = 1 + (int)rnd(3), len = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n; i++) {
+        const char *t;
+        switch (rnd(8)) {
+        case 0:
+            t = fmt("a %s %u", ops[rnd(5)], rnd(60));
+            break;
+        case 1:
+            t = fmt("a BETWEEN %u AND %u", rnd(60), rnd(60));
+            break;
+        case 2:
+        case 3:
+            t = fmt("b %s %u", ops[rnd(5)], rnd(6));
+            break;
+        case 4:
+            t = fmt("c %s %s", ops[rnd(5)], texts[rnd(6)]);
+            break;
+        case 5:
+            t = fmt("d %s %s", ops[rnd(5)], floats[rnd(6)]);
+            break;
+        case 6:
+            t = fmt("%u %s b", rnd(6), ops[rnd(5)]);
+            break;
+        default:
+            t = rnd(2) ? "b IS NULL" : fmt("c BETWEEN %s AND %s", texts[rnd(6)], texts[rnd(6)]);
+            break;
+        }
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s", i ? " AND " : "", t);
+    }
+    return buf;
+}
+
+/* Runs sql (with TBL for the table) on both tables; their transcripts must match. */
+static bool same(adp_session *s, const char *sql)
+{
+    char a[2048], b[2048];
+    const char *at = strstr(sql, "TBL");
+    snprintf(a, sizeof a, "%.*sti%s", (int)(at - sql), sql, at + 3);
+    snprintf(b, sizeof b, "%.*stn%s", (int)(at - sql), sql, at + 3);
+    char *ra = run(s, a), *rb = run(s, b);
+    bool eq = strcmp(ra, rb) == 0;
+    if (!eq) fprintf(stderr, "differ: %s\n  index: %s\n  scan:  %s\n", a, ra, rb);
+    free(ra);
+    free(rb);
+    return eq;
+}
+
+static void property(adp_db *db, adp_session *w, adp_session *r)
+{
+    EXPECT(w, "CREATE TABLE ti (a int PRIMARY KEY, b int, c text, d float8)", "C CREATE TABLE [I]");
+    EXPECT(w, "CREATE INDEX ti_bc ON ti (b, c)", "C CREATE INDEX [I]");
+    EXPECT(w, "CREATE INDEX ti_d ON ti (d)", "C CREATE INDEX [I]");
+    EXPECT(w, "CREATE TABLE tn (a int, b int, c text, d float8)", "C CREATE TABLE [I]");
+    static const char *texts[] = {"NULL", "''", "'a'", "'b'", "'bb'", "'c'"};
+    static const char *floats[] = {"NULL", "0", "-0.0", "1.5", "2", "'NaN'", "'Infinity'"};
+    int next_a = 0, bad = 0, shift = 1000;
+    bool w_open = false, r_open = false;
+    for (int step = 0; step < 600 && bad < 5; step++) {
+        char sql[1024];
+        switch (rnd(12)) {
+        case 0:
+        case 1:
+        case 2: {
+            const char *b = rnd(5) ? fmt("%u", rnd(6)) : "NULL";
+            snprintf(sql, sizeof sql, "INSERT INTO TBL VALUES (%d, %s, %s, %s)", next_a++, b,
+                     texts[rnd(6)], floats[rnd(7)]);
+            break;
+        }
+        case 3:
+            snprintf(sql, sizeof sql, "UPDATE TBL SET b = %u, c = %s WHERE %s RETURNING *", rnd(6),
+                     texts[rnd(6)], rand_pred());
+            break;
+        case 4:
+            snprintf(sql, sizeof sql, "DELETE FROM TBL WHERE %s RETURNING a", rand_pred());
+            break;
+        case 5: /* keys move: older versions have other keys than the current ones */
+            snprintf(sql, sizeof sql, "UPDATE TBL SET a = a + %d, d = %s WHERE %s", shift,
+                     floats[rnd(7)], rand_pred());
+            shift += 1000;
+            break;
+        case 6:
+            snprintf(sql, sizeof sql, "%s", w_open ? (rnd(3) ? "COMMIT" : "ROLLBACK") : "BEGIN");
+            w_open = !w_open;
+            EXPECT_PREFIX(w, sql, "C ");
+            continue;
+        case 7:
+            if (r_open)
+                EXPECT(r, "COMMIT", "C COMMIT [I]");
+            else /* the snapshot is taken by the first read */
+                EXPECT_PREFIX(r, "BEGIN; SELECT count(*) FROM ti", "C BEGIN | T ");
+            r_open = !r_open;
+            continue;
+        default:
+            snprintf(sql, sizeof sql, "SELECT * FROM TBL WHERE %s", rand_pred());
+            if (!same(r, sql)) bad++;
+            break;
+        }
+        if (!same(w, sql)) bad++;
+    }
+    CHECK(bad == 0);
+    if (w_open) EXPECT_PREFIX(w, "COMMIT", "C COMMIT");
+    if (r_open) EXPECT(r, "COMMIT", "C COMMIT [I]");
+    CHECK(trees_consistent(db, "ti"));
+    /* after everything is committed: the same again, and a prepared range */
+    for (int i = 0; i < 50; i++) {
+        char sql[1024];
+        snprintf(sql, sizeof sql, "SELECT * FROM TBL WHERE %s", rand_pred());
+        CHECK(same(r, sql));
+    }
+    EXPECT(r, "PREPARE pi(int, text) AS SELECT * FROM ti WHERE b = $1 AND c >= $2",
+           "C PREPARE [I]");
+    EXPECT(r, "PREPARE pn(int, text) AS SELECT * FROM tn WHERE b = $1 AND c >= $2",
+           "C PREPARE [I]");
+    for (int i = 0; i < 20; i++) {
+        unsigned b = rnd(6), c = 1 + rnd(5);
+        char *x = run(r, fmt("EXECUTE pi(%u, %s)", b, texts[c]));
+        char *y = run(r, fmt("EXECUTE pn(%u, %s)", b, texts[c]));
+        CHECK(strcmp(x, y) == 0);
+        free(x);
+        free(y);
+    }
+}
+
+int main(void)
+{
+    pgw_error err;
+    adp_db *db = adp_db_open(NULL, &err);
+    adp_session *a = adp_session_new(db);
+    adp_session *b = adp_session_new(db);
+    explain_shapes(a);
+    lookups(a);
+    property(db, a, b);
+    adp_session_free(a);
+    adp_session_free(b);
+    adp_db_close(db);
+    return finish();
+}
