@@ -374,6 +374,7 @@ scan:;
     if (pl->where && adp_ipath_choose(t, pl->where, &path) &&
         !adp_ipath_rows(p->s, t, &path, p->a, &cand, &ncand, p->err))
         return false;
+    if (!cand) ncand = adp_table_count(t); /* no index, or it selects too much: scan */
     *rows = adp_arena_alloc(p->a, (ncand ? ncand : 1) * sizeof **rows);
     *n = 0;
     for (size_t i = 0; i < ncand; i++) {

@@ -414,6 +414,13 @@ static void scan_node(lines *L, int indent, const char *arrow, const adp_table *
         snprintf(on, sizeof on, "%s", t->name);
     adp_ipath path;
     bool indexed = adp_ipath_choose(t, where, &path);
+    if (indexed) { /* the executor's own choice: it scans when the index selects too much */
+        pgw_error scratch = {0};
+        adp_row **rows;
+        size_t n;
+        if (adp_ipath_rows(L->s, (adp_table *)t, &path, L->a, &rows, &n, &scratch) && !rows)
+            indexed = false;
+    }
     if (indexed)
         snprintf(head, sizeof head, "Index Scan using %s on %s", path.ix->name, on);
     else

@@ -1,6 +1,7 @@
 /* adp_index_path: which index (if any) a WHERE clause can use, and the rows it yields.
  * Equality on a prefix of an index's columns, then a range (<, <=, >, >=, BETWEEN) on the
  * next column; everything else stays in WHERE, which runs on every row anyway. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,16 +127,21 @@ bool adp_ipath_choose(const adp_table *t, const adp_expr *where, adp_ipath *path
     return best > 0;
 }
 
+/* Below this many rows an index path is always taken (sorting its rows is cheap). */
+#define SMALL_TABLE 1024
+
 /* Candidate rows, grown in the arena. Stack value. */
 typedef struct rowvec {
     adp_arena *a;
     adp_row **v;
     size_t n, cap;
+    size_t limit; /* more candidates than this: scan instead */
 } rowvec;
 
-static void push(adp_row *r, void *arg)
+static bool push(adp_row *r, void *arg)
 {
     rowvec *rv = arg;
+    if (rv->n >= rv->limit) return false;
     if (rv->n == rv->cap) {
         size_t cap = rv->cap ? rv->cap * 2 : 16;
         adp_row **v = adp_arena_alloc(rv->a, cap * sizeof *v);
@@ -144,18 +150,38 @@ static void push(adp_row *r, void *arg)
         rv->cap = cap;
     }
     rv->v[rv->n++] = r;
+    return true;
 }
+
+/* Sorting keys copied out, so that comparisons do not touch the rows. Arena memory. */
+typedef struct seqref {
+    uint64_t seq;
+    adp_row *r;
+} seqref;
 
 static int by_seq(const void *a, const void *b)
 {
-    const adp_row *x = *(adp_row *const *)a, *y = *(adp_row *const *)b;
+    const seqref *x = a, *y = b;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void sort_by_seq(adp_arena *a, adp_row **v, size_t n)
+{
+    seqref *k = adp_arena_alloc(a, n * sizeof *k);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (seqref){v[i]->seq, v[i]};
+    qsort(k, n, sizeof *k, by_seq);
+    for (size_t i = 0; i < n; i++)
+        v[i] = k[i].r;
 }
 
 bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_arena *a,
                     adp_row ***rows, size_t *n, pgw_error *err)
 {
-    rowvec rv = {.a = a};
+    /* an eighth of a big table or more: reading every row in order is cheaper than
+     * sorting that many back into order */
+    size_t total = adp_table_count(t);
+    rowvec rv = {.a = a, .limit = total < SMALL_TABLE ? SIZE_MAX : total / 8};
     adp_eval_ctx c = {.s = s};
     adp_value eq[ADP_IPATH_MAXCOLS], lo, hi;
     bool null = false;
@@ -175,13 +201,19 @@ bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_are
     if (!null) {
         adp_itree_range(t, path->ix, eq, path->neq, path->lo ? &lo : NULL, path->lo_incl,
                         path->hi ? &hi : NULL, path->hi_incl, push, &rv);
+        if (rv.n >= rv.limit) {
+            *rows = NULL;
+            *n = 0;
+            return true;
+        }
+        rv.limit = SIZE_MAX;
         /* The tree holds current rows only: a snapshot may see other versions. */
         if (adp_table_has_versions(t))
-            for (size_t i = 0; i < adp_table_count(t); i++) {
+            for (size_t i = 0; i < total; i++) {
                 adp_row *r = adp_table_row(t, i);
                 if (r->end_ts != ADP_TS_INF || r->deleter) push(r, &rv);
             }
-        if (rv.n > 1) qsort(rv.v, rv.n, sizeof *rv.v, by_seq);
+        if (rv.n > 1) sort_by_seq(a, rv.v, rv.n);
     }
     *rows = rv.v ? rv.v : adp_arena_alloc(a, sizeof **rows);
     *n = rv.n;

@@ -13,10 +13,12 @@ void adp_itree_add(const adp_table *t, adp_index *ix, adp_row *r);
 void adp_itree_remove(const adp_table *t, adp_index *ix, const adp_row *r);
 void adp_itree_clear(adp_index *ix);
 size_t adp_itree_count(const adp_index *ix);
-typedef void (*adp_itree_visit)(adp_row *r, void *arg);
+/* false: stop the walk */
+typedef bool (*adp_itree_visit)(adp_row *r, void *arg);
 /* Calls visit, in key order, on every entry whose first neq key columns equal eq[] and whose
- * next column lies between lo and hi (either NULL: open; a range never yields NULLs);
- * returns how many. Bounds are non-NULL values of the column types. */
+ * next column lies between lo and hi (either NULL: open; a range never yields NULLs),
+ * until visit returns false; returns how many it accepted. Bounds are non-NULL values of
+ * the column types. */
 size_t adp_itree_range(const adp_table *t, const adp_index *ix, const adp_value *eq, int neq,
                        const adp_value *lo, bool lo_incl, const adp_value *hi, bool hi_incl,
                        adp_itree_visit visit, void *arg);
@@ -42,7 +44,8 @@ typedef struct adp_ipath {
 bool adp_ipath_choose(const adp_table *t, const adp_expr *where, adp_ipath *path);
 /* The rows to look at instead of a scan, in seq (scan) order: every current row the path
  * selects and, when t has versions, every other version. The caller applies visibility and
- * WHERE exactly as a scan does, so the result equals the scan's. Arena memory. */
+ * WHERE exactly as a scan does, so the result equals the scan's. Arena memory. *rows is
+ * NULL when the path selects too large a part of a big table: a scan is cheaper then. */
 bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_arena *a,
                     adp_row ***rows, size_t *n, pgw_error *err);
 /* EXPLAIN [ (COSTS OFF) ] SELECT/UPDATE/DELETE: the plan as one text column "QUERY PLAN".

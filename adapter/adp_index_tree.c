@@ -221,8 +221,7 @@ size_t adp_itree_range(const adp_table *t, const adp_index *ix, const adp_value 
     seek(tr, t, ix, before_bounds, &b, &ci, &si);
     for (; ci < tr->nc; ci++, si = 0)
         for (const chunk *c = tr->c[ci]; si < c->n; si++) {
-            if (!within(t, ix, c->e[si], &b)) return n;
-            visit(c->e[si], arg);
+            if (!within(t, ix, c->e[si], &b) || !visit(c->e[si], arg)) return n;
             n++;
         }
     return n;

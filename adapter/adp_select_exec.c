@@ -465,6 +465,8 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
     if (scan && adp_ipath_choose(pl->table, pl->where, &path) &&
         !(ok = adp_ipath_rows(p->s, pl->table, &path, &p->s->arena, &cand, &ncand, err)))
         ncand = 0;
+    else if (scan && !cand)
+        ncand = adp_table_count(pl->table); /* too many: scan */
     for (size_t i = 0; ok && i < ncand; i++) {
         const adp_row *row = cand ? cand[i] : adp_table_row(pl->table, i);
         if (adp_row_visible(p->s, row, ts)) ok = input_row(&r, row->vals, err);
