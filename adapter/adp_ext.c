@@ -150,6 +150,9 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
     pgw_buf_reset(&ps->rowdesc);
     ps->plan = NULL;
     ps->plan_kind = 0;
+    ps->fast = NULL;
+    ps->fast_why = ADP_FP_R_NOT_SELECT;
+    ps->settings_gen = s->settings_gen;
     ps->version = atomic_load(&s->db->catalog_version);
     bool skip = s->skip_rowdesc;
     int nrfmt = s->nrfmt;
@@ -204,6 +207,11 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
             if (!ok) ps->plan = NULL;
             if (ok && (ntargets || ps->plan_kind == 'S'))
                 adp_write_row_description(s, &ps->rowdesc, targets, ntargets);
+            if (ok && ps->plan_kind == 'S' &&
+                adp_fp_eligible(ps->plan, ps->sql, strlen(ps->sql), &ps->fast_why)) {
+                ps->fast = adp_arena_alloc(&ps->arena, sizeof *ps->fast);
+                adp_fp_describe(ps->fast, ps->plan, &ps->rowdesc, &ps->arena);
+            }
             break;
         }
         default:
@@ -266,8 +274,27 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
         return true;
     }
     adp_db *db = s->db;
-    if (atomic_load(&db->catalog_version) != ps->version && !adp_ps_analyze(s, ps, err))
+    /* a SET can change what the text means (search_path) or how literals were read */
+    if ((atomic_load(&db->catalog_version) != ps->version || s->settings_gen != ps->settings_gen) &&
+        !adp_ps_analyze(s, ps, err))
         return false;
+    if (ps->fast && adp_fastpath_enabled(s) && adp_fastpath_read_safe()) {
+        uint64_t t0 = adp_fp_ticks();
+        bool locked = ps->fast->pl->table != NULL;
+        if (locked) pthread_rwlock_rdlock(&db->lock);
+        bool current = atomic_load(&db->catalog_version) == ps->version;
+        bool ok = current && adp_fp_exec(s, ps->fast, out);
+        if (locked) pthread_rwlock_unlock(&db->lock);
+        if (ok) {
+            adp_fp_count_hit(t0);
+            return true;
+        }
+        adp_fp_count_fallback(current ? ADP_FP_R_EXEC_ERROR : ADP_FP_R_CATALOG_RACE);
+    } else if (ps->plan_kind == 'S') {
+        adp_fp_count_fallback(!adp_fastpath_enabled(s)    ? ADP_FP_R_DISABLED
+                              : !adp_fastpath_read_safe() ? ADP_FP_R_SHARED_ORACLE
+                                                          : ps->fast_why);
+    }
     ptypes_reserve(s, ps->nparams);
     if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);
     bool ok;

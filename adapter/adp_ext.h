@@ -4,6 +4,7 @@
 #define ADP_EXT_H
 
 #include "adp_analyze.h"
+#include "adp_fastpath.h"
 
 /* Session statements (adp_ext.c) and portals (adp_portal.c). */
 typedef struct adp_portal adp_portal;
@@ -34,6 +35,9 @@ typedef struct adp_prepared {
     pgw_buf rowdesc; /* RowDescription with text formats; empty: NoData */
     pgw_buf shape;   /* the RowDescription of the first analysis: clients rely on it */
     bool shaped;
+    uint64_t settings_gen;  /* s->settings_gen at analysis: a SET (search_path...) re-plans */
+    adp_fp_plan *fast;      /* a SELECT the fast path runs (in `arena`), else NULL and ... */
+    adp_fp_reason fast_why; /* ... why not */
 } adp_prepared;
 
 /* The session's statements and portals (linked lists: sessions hold a handful). */

@@ -167,6 +167,7 @@ typedef enum adp_txn_state {
 
 typedef struct adp_pcache adp_pcache;
 typedef struct adp_ext adp_ext;
+typedef struct adp_plancache adp_plancache;
 
 /* A session: one client connection, used only by its worker thread. */
 struct adp_session {
@@ -205,6 +206,8 @@ struct adp_session {
     bool skip_rowdesc;   /* Execute: RowDescription belongs to Describe, not here */
     bool plan_only;      /* Parse/Describe: plan, write RowDescription, run nothing */
     bool discard_all;    /* DISCARD ALL ran: drop statements and portals once it is safe */
+    adp_plancache *fp;    /* the fast path's plan cache (adp_fastpath.h), made on first use */
+    uint64_t settings_gen; /* bumped by every settings change (adp_session_sync_fmt) */
 };
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);

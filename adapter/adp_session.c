@@ -8,6 +8,7 @@
 
 #include "adp_exec.h"
 #include "adp_ext.h"
+#include "adp_fastpath.h"
 #include "adp_tzcache.h"
 #include "adp_value_ext.h"
 #include "pgw_be_write.h"
@@ -34,6 +35,7 @@ void adp_session_free(adp_session *s)
     adp_txn_rollback(s);
     adp_ext_free(s);
     adp_parse_cache_free(s);
+    adp_fastpath_free(s);
     adp_tzcache_release(s->fmt.zone);
     free(s->undo);
     adp_arena_free(&s->arena);
@@ -51,6 +53,7 @@ void adp_session_save_settings(adp_session *s)
 void adp_session_sync_fmt(adp_session *s)
 {
     s->settings_dirty = true;
+    s->settings_gen++;
     s->fmt.extra_float_digits = atoi(s->settings.v[ADP_SET_EXTRA_FLOAT_DIGITS]);
     s->fmt.datestyle_iso_mdy = true;
     /* the setting holds a value adp_setting_set accepted, so this finds it cached */
@@ -296,6 +299,7 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
 
 bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pgw_buf *out)
 {
+    if (adp_fastpath_query(s, sql_in, len, out)) return true;
     /* libpg_query wants a NUL-terminated string; positions stay offsets into it. */
     char *sql = malloc(len + 1);
     if (!sql) abort();

@@ -193,6 +193,19 @@ bool adp_setting_set(adp_settings *s, int id, const char *given, const char *val
                               settings_table[id].name, b ? "on" : "off");
         strcpy(dst, b ? "on" : "off");
         return true;
+    case ADP_SET_ENABLE_FAST_PATH:
+        if (!parse_bool(value, &b))
+            return pgw_errorf(err, "22023", "parameter \"%s\" requires a Boolean value", given);
+        strcpy(dst, b ? "on" : "off");
+        return true;
+    case ADP_SET_PLAN_CACHE_SIZE:
+        if (!parse_int(value, &n)) return invalid(err, given, value);
+        if (n < 0 || n > 100000)
+            return pgw_errorf(err, "22023",
+                              "%ld is outside the valid range for parameter \"%s\" (0 .. 100000)",
+                              n, settings_table[id].name);
+        snprintf(dst, ADP_SETTING_MAX, "%ld", n);
+        return true;
     case ADP_SET_CLIENT_MIN_MESSAGES: {
         static const char *levels[] = {"debug5", "debug4", "debug3", "debug2",  "debug1", "debug",
                                        "log",    "info",   "notice", "warning", "error"};

@@ -38,7 +38,9 @@
     X(MAX_IDENTIFIER_LENGTH, "max_identifier_length", "63", ADP_SF_FIXED)                          \
     X(BYTEA_OUTPUT, "bytea_output", "hex", 0)                                                      \
     X(CLUSTER, "cluster", "quickstart", 0)                                                         \
-    X(DATABASE, "database", "materialize", ADP_SF_FIXED)
+    X(DATABASE, "database", "materialize", ADP_SF_FIXED)                                           \
+    X(ENABLE_FAST_PATH, "enable_fast_path", "on", 0)                                               \
+    X(PLAN_CACHE_SIZE, "plan_cache_size", "64", 0)
 
 /* LIST_QUOTE: SET quotes each list element as an identifier when needed (search_path). */
 enum { ADP_SF_REPORT = 1, ADP_SF_FIXED = 2, ADP_SF_LIST_QUOTE = 4 };

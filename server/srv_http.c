@@ -16,6 +16,7 @@
 
 #include "pgw_log.h"
 #include "srv_metrics.h"
+#include "adp_fastpath.h"
 #include "srv_net.h"
 #include "srv_server.h"
 
@@ -61,6 +62,7 @@ static void request_cb(struct evhttp_request *req, void *arg)
         pgw_buf_init(&out);
         srv_metrics_sum(h->server, &m);
         srv_metrics_render(&m, &out);
+        adp_fastpath_metrics(&out);
         if (out.failed)
             evhttp_send_error(req, 500, "out of memory");
         else

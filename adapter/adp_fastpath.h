@@ -1,0 +1,122 @@
+/* adp_fastpath: repeated reads without parsing or planning. A per-session plan cache keyed
+ * by the query text (adp_plancache.c), one executor for the plans it can serve
+ * (adp_fastpath.c), shared with prepared statements, and per-thread counters for
+ * /metrics (adp_fastpath_stats.c). Everything the fast path does not serve falls back to
+ * the normal path, which gives the same bytes; the reason is counted. */
+#ifndef ADP_FASTPATH_H
+#define ADP_FASTPATH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "adp_plan.h"
+#include "pgw_buf.h"
+
+typedef struct orc orc;
+
+/* Why a query did not take the fast path. X(id, label) */
+#define ADP_FP_REASONS(X)                                                                          \
+    X(DISABLED, "disabled")            /* enable_fast_path off or plan_cache_size 0 */             \
+    X(NOT_SELECT, "not_select")        /* not one plain SELECT (or a syntax error) */              \
+    X(PLAN_ERROR, "plan_error")        /* planning failed: the normal path reports it */           \
+    X(UNSUPPORTED, "unsupported_plan") /* grouping, DISTINCT, ORDER BY, computed bounds */         \
+    X(VOLATILE, "volatile")            /* now(), 'now', 'today': not the same answer twice */      \
+    X(TXN_FAILED, "txn_failed")        /* inside a failed block: the normal path answers 25P02 */  \
+    X(EXEC_ERROR, "exec_error")        /* evaluation failed: the normal path reports it */         \
+    X(SHARED_ORACLE, "shared_oracle")  /* the atomic read timestamp is not linearizable */         \
+    X(CATALOG_RACE, "catalog_race")    /* DDL changed the catalog while planning */
+
+typedef enum adp_fp_reason {
+#define ADP_FP_X(id, label) ADP_FP_R_##id,
+    ADP_FP_REASONS(ADP_FP_X)
+#undef ADP_FP_X
+        ADP_FP_R_COUNT_
+} adp_fp_reason;
+
+/* What the executor needs of a SELECT it can serve, beyond the plan: per output column,
+ * the input column it copies (or -1: an expression), and whether any target can fail.
+ * Lives in the arena of the plan it describes (plan cache entry or prepared statement). */
+typedef struct adp_fp_plan {
+    const adp_select_plan *pl;
+    int16_t *colsrc;        /* ntargets entries */
+    bool exprs;             /* some target is not a plain column */
+    const pgw_buf *rowdesc; /* RowDescription with text formats (nrfmt 0), owned elsewhere */
+} adp_fp_plan;
+
+/* Whether plan pl can be served by adp_fp_exec; else the reason. sql is the text it was
+ * planned from (literals such as 'now' make a plan that must not be reused). */
+bool adp_fp_eligible(const adp_select_plan *pl, const char *sql, size_t len, adp_fp_reason *why);
+/* Fills f for an eligible plan, in arena a. */
+void adp_fp_describe(adp_fp_plan *f, const adp_select_plan *pl, const pgw_buf *rowdesc,
+                     adp_arena *a);
+/* Runs f: RowDescription (unless s->skip_rowdesc), DataRows, CommandComplete, appended to
+ * out. Caller holds db->lock for reading and has checked the catalog version. False (out
+ * untouched, error dropped) when evaluation failed: the caller runs the normal path. */
+bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out);
+
+/* --- the simple-protocol hook (adp_fastpath.c) --- */
+/* Serves a simple Query from the session's plan cache, planning and caching it on a miss.
+ * True: handled (every message but ReadyForQuery written, the query succeeded). False:
+ * nothing written, the caller runs the normal path. */
+bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *out);
+void adp_fastpath_free(adp_session *s);
+/* enable_fast_path is on and plan_cache_size above 0 (read again after SET). */
+bool adp_fastpath_enabled(adp_session *s);
+/* The oracle reads are checked against (orc_read_ts_fast_safe); NULL: local reads only
+ * (adapter tests). Process-wide; set once at server start. */
+void adp_fastpath_set_oracle(const orc *o);
+bool adp_fastpath_read_safe(void);
+
+/* --- the per-session plan cache (adp_plancache.c) --- */
+/* One cached query text: a plan the fast path serves, or a remembered reason it cannot
+ * (so that ineligible texts cost a lookup, not a parse). Owned by its session's cache. */
+typedef struct adp_pc_entry {
+    uint64_t hash;
+    char *sql;
+    size_t len;
+    struct adp_pc_entry *hnext;        /* bucket chain */
+    struct adp_pc_entry *prev, *next;  /* LRU list, most recent first */
+    uint64_t catalog_version;          /* valid while db->catalog_version equals it */
+    uint64_t settings_gen;             /* ... and s->settings_gen */
+    adp_fp_reason reason;              /* when plan is NULL */
+    struct PgQuery__ParseResult *tree; /* owned: plans point into it (names) */
+    adp_arena arena;                   /* plan memory */
+    adp_fp_plan fast;                  /* fast.pl NULL: not servable */
+    pgw_buf rowdesc;
+} adp_pc_entry;
+
+/* The session's cache. Session thread only. */
+typedef struct adp_plancache {
+    adp_pc_entry **buckets;
+    size_t nbuckets; /* power of two */
+    size_t n, cap;   /* entries, plan_cache_size */
+    adp_pc_entry *lru_head, *lru_tail;
+    uint64_t settings_gen; /* of the values below */
+    bool enabled;
+} adp_plancache;
+
+uint64_t adp_pc_hash(const char *sql, size_t len);
+/* The entry for this text, moved to the front of the LRU list; NULL when none. */
+adp_pc_entry *adp_pc_find(adp_plancache *pc, uint64_t hash, const char *sql, size_t len);
+/* A new entry for the text, kept NUL-terminated (evicting the least recently used past cap), at the
+ * front. */
+adp_pc_entry *adp_pc_insert(adp_plancache *pc, uint64_t hash, const char *sql, size_t len);
+void adp_pc_remove(adp_plancache *pc, adp_pc_entry *e);
+void adp_pc_clear(adp_plancache *pc);
+void adp_pc_resize(adp_plancache *pc, size_t cap);
+void adp_pc_free(adp_plancache *pc);
+
+/* --- counters (adp_fastpath_stats.c): per thread, summed when /metrics is scraped --- */
+void adp_fp_count_hit(uint64_t start_ticks);
+void adp_fp_count_miss(void);
+void adp_fp_count_fallback(adp_fp_reason r);
+uint64_t adp_fp_ticks(void);
+/* Totals over every thread so far (tests). */
+typedef struct adp_fp_totals {
+    uint64_t hits, misses, fallbacks[ADP_FP_R_COUNT_];
+} adp_fp_totals;
+void adp_fp_totals_get(adp_fp_totals *t);
+/* Appends the Prometheus text of the counters and the server-time histogram. */
+void adp_fastpath_metrics(pgw_buf *out);
+
+#endif
