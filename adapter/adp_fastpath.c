@@ -81,12 +81,20 @@ void adp_fp_describe(adp_fp_plan *f, const adp_select_plan *pl, const pgw_buf *r
     f->pl = pl;
     f->rowdesc = rowdesc;
     f->exprs = false;
-    f->colsrc = adp_arena_alloc(a, (size_t)(pl->ntargets ? pl->ntargets : 1) * sizeof *f->colsrc);
+    f->plain = pl->table != NULL;
+    size_t n = (size_t)(pl->ntargets ? pl->ntargets : 1);
+    f->colsrc = adp_arena_alloc(a, n * sizeof *f->colsrc);
+    f->kind = adp_arena_alloc(a, n);
     for (int i = 0; i < pl->ntargets; i++) {
         const adp_expr *e = pl->targets[i].expr;
         bool col = pl->table && e->kind == ADP_E_COL;
         f->colsrc[i] = col ? (int16_t)e->index : -1;
         if (!col) f->exprs = true;
+        adp_type_id t = e->type.id;
+        bool text = t == ADP_T_TEXT || t == ADP_T_VARCHAR;
+        bool integer = t == ADP_T_INT2 || t == ADP_T_INT4 || t == ADP_T_INT8;
+        f->kind[i] = text ? 't' : 'i';
+        if (!col || !(text || integer)) f->plain = false;
     }
 }
 
@@ -99,9 +107,11 @@ typedef struct fp_run {
     pgw_buf *out;
     uint64_t seen, sent;
     int64_t offset, limit;
-    pgw_error err; /* evaluation errors: dropped, the normal path reports them */
+    pgw_error *err; /* evaluation errors: dropped, the normal path reports them */
 } fp_run;
 
+/* Text and integers (most columns) are written here directly, with the bytes
+ * adp_value_out gives; everything else goes through it. */
 static void put_value(fp_run *r, int i, adp_type ty, const adp_value *v)
 {
     pgw_buf *out = r->out;
@@ -109,14 +119,93 @@ static void put_value(fp_run *r, int i, adp_type ty, const adp_value *v)
         pgw_be_write_data_null(out);
         return;
     }
-    size_t at = pgw_buf_begin_field(out);
-    if (ty.id == ADP_T_UNKNOWN)
-        pgw_buf_put(out, v->u.s.p, v->u.s.len);
-    else if (r->s->nrfmt && adp_result_format(r->s, i) == 1)
+    if (r->s->nrfmt && ty.id != ADP_T_UNKNOWN && adp_result_format(r->s, i) == 1) {
+        size_t at = pgw_buf_begin_field(out);
         adp_value_send(out, ty, v);
-    else
+        pgw_buf_end_field(out, at);
+        return;
+    }
+    switch (ty.id) {
+    case ADP_T_UNKNOWN:
+    case ADP_T_TEXT:
+    case ADP_T_VARCHAR:
+        pgw_be_write_data_field(out, v->u.s.p, (int32_t)v->u.s.len);
+        return;
+    case ADP_T_INT2:
+    case ADP_T_INT4:
+    case ADP_T_INT8: {
+        char tmp[24];
+        int n = 0;
+        int64_t x = v->u.i;
+        uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+        do {
+            tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (x < 0) tmp[sizeof tmp - 1 - n++] = '-';
+        pgw_be_write_data_field(out, tmp + sizeof tmp - n, n);
+        return;
+    }
+    default: {
+        size_t at = pgw_buf_begin_field(out);
         adp_value_out(out, ty, v, &r->s->fmt);
-    pgw_buf_end_field(out, at);
+        pgw_buf_end_field(out, at);
+        return;
+    }
+    }
+}
+
+static inline char *put_be32(char *p, uint32_t v)
+{
+    p[0] = (char)(v >> 24);
+    p[1] = (char)(v >> 16);
+    p[2] = (char)(v >> 8);
+    p[3] = (char)v;
+    return p + 4;
+}
+
+/* A DataRow of text and integer columns in text format: one reservation, then plain
+ * stores (the bytes put_value would write). */
+static void plain_row(fp_run *r, const adp_value *row)
+{
+    const adp_fp_plan *f = r->f;
+    int n = f->pl->ntargets;
+    size_t need = 7;
+    for (int i = 0; i < n; i++) {
+        const adp_value *v = &row[f->colsrc[i]];
+        need += 4 + (v->isnull ? 0 : f->kind[i] == 't' ? v->u.s.len : 20);
+    }
+    pgw_buf *out = r->out;
+    if (!pgw_buf_reserve(out, need)) return; /* the sticky failure is seen at send */
+    char *start = out->data + out->len, *p = start + 5;
+    *start = 'D';
+    *p++ = (char)(n >> 8);
+    *p++ = (char)n;
+    for (int i = 0; i < n; i++) {
+        const adp_value *v = &row[f->colsrc[i]];
+        if (v->isnull) {
+            p = put_be32(p, UINT32_MAX);
+        } else if (f->kind[i] == 't') {
+            p = put_be32(p, v->u.s.len);
+            memcpy(p, v->u.s.p, v->u.s.len);
+            p += v->u.s.len;
+        } else {
+            char tmp[24];
+            int k = 0;
+            int64_t x = v->u.i;
+            uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+            do {
+                tmp[sizeof tmp - 1 - k++] = (char)('0' + u % 10);
+                u /= 10;
+            } while (u);
+            if (x < 0) tmp[sizeof tmp - 1 - k++] = '-';
+            p = put_be32(p, (uint32_t)k);
+            memcpy(p, tmp + sizeof tmp - k, (size_t)k);
+            p += k;
+        }
+    }
+    put_be32(start + 1, (uint32_t)(p - start - 1));
+    out->len += (size_t)(p - start);
 }
 
 /* One input row (NULL without FROM): WHERE, then the row if it is inside OFFSET/LIMIT.
@@ -128,7 +217,7 @@ static bool input_row(fp_run *r, const adp_value *row)
     adp_eval_ctx c = {.s = r->s, .row = row};
     if (pl->where) {
         bool pass;
-        if (!adp_eval_qual(pl->where, &c, &pass, &r->err)) return false;
+        if (!adp_eval_qual(pl->where, &c, &pass, r->err)) return false;
         if (!pass) return true;
     }
     bool emit = r->seen >= (uint64_t)r->offset && (r->limit < 0 || r->sent < (uint64_t)r->limit);
@@ -136,8 +225,12 @@ static bool input_row(fp_run *r, const adp_value *row)
     if (!emit) {
         adp_value v;
         for (int i = 0; r->f->exprs && i < pl->ntargets; i++)
-            if (r->f->colsrc[i] < 0 && !adp_eval(pl->targets[i].expr, &c, &v, &r->err))
-                return false;
+            if (r->f->colsrc[i] < 0 && !adp_eval(pl->targets[i].expr, &c, &v, r->err)) return false;
+        return true;
+    }
+    r->sent++;
+    if (r->f->plain && r->s->nrfmt == 0) {
+        plain_row(r, row);
         return true;
     }
     pgw_be_write_data_row_begin(r->out, (int16_t)pl->ntargets);
@@ -148,36 +241,40 @@ static bool input_row(fp_run *r, const adp_value *row)
             put_value(r, i, e->type, &row[src]);
         } else {
             adp_value v;
-            if (!adp_eval(e, &c, &v, &r->err)) return false;
+            if (!adp_eval(e, &c, &v, r->err)) return false;
             put_value(r, i, e->type, &v);
         }
     }
     pgw_be_write_data_row_end(r->out);
-    r->sent++;
     return true;
 }
 
 static void command_complete(pgw_buf *out, uint64_t n)
 {
-    char tag[32] = "SELECT ";
     char digits[24];
     int k = 0;
     do {
         digits[k++] = (char)('0' + n % 10);
         n /= 10;
     } while (n);
-    size_t at = 7;
+    if (!pgw_buf_reserve(out, 5 + 7 + (size_t)k + 1)) return;
+    char *start = out->data + out->len, *p = start + 5;
+    *start = 'C';
+    memcpy(p, "SELECT ", 7);
+    p += 7;
     while (k)
-        tag[at++] = digits[--k];
-    tag[at] = 0;
-    pgw_be_write_command_complete(out, tag);
+        *p++ = digits[--k];
+    *p++ = 0;
+    put_be32(start + 1, (uint32_t)(p - start - 1));
+    out->len += (size_t)(p - start);
 }
 
 bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out)
 {
     const adp_select_plan *pl = f->pl;
     size_t mark = out->len;
-    fp_run r = {.s = s, .f = f, .out = out, .offset = pl->offset, .limit = pl->limit};
+    pgw_error err; /* not cleared: written only on failure, and then dropped */
+    fp_run r = {.s = s, .f = f, .out = out, .offset = pl->offset, .limit = pl->limit, .err = &err};
     if (!s->skip_rowdesc) {
         if (s->nrfmt == 0)
             pgw_buf_put(out, f->rowdesc->data, f->rowdesc->len);

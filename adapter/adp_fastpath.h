@@ -40,6 +40,8 @@ typedef struct adp_fp_plan {
     const adp_select_plan *pl;
     int16_t *colsrc;        /* ntargets entries */
     bool exprs;             /* some target is not a plain column */
+    bool plain;             /* every target a text or integer column: rows encoded inline */
+    uint8_t *kind;          /* plain: per target 't' text, 'i' integer */
     const pgw_buf *rowdesc; /* RowDescription with text formats (nrfmt 0), owned elsewhere */
 } adp_fp_plan;
 
