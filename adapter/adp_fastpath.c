@@ -273,7 +273,8 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out)
 {
     const adp_select_plan *pl = f->pl;
     size_t mark = out->len;
-    pgw_error err; /* not cleared: written only on failure, and then dropped */
+    pgw_error err; /* evaluation asks whether one is set; the rest is written on failure */
+    pgw_error_clear(&err);
     fp_run r = {.s = s, .f = f, .out = out, .offset = pl->offset, .limit = pl->limit, .err = &err};
     if (!s->skip_rowdesc) {
         if (s->nrfmt == 0)
@@ -392,6 +393,7 @@ static adp_pc_entry *plan_entry(adp_session *s, adp_plancache *pc, uint64_t h, c
     e->catalog_version = atomic_load(&db->catalog_version);
     e->reason = ADP_FP_R_NOT_SELECT;
     pgw_error err;
+    memset(&err, 0, sizeof err); /* the planner asks whether an error is set */
     /* the normal path checks the encoding before parsing: a cached text passed that check */
     if (adp_pgtype_match(e->sql, len) || memchr(sql, 0, len) || !adp_utf8_verify(sql, len, &err))
         return e;
