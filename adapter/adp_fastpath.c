@@ -107,6 +107,7 @@ typedef struct fp_run {
     pgw_buf *out;
     uint64_t seen, sent;
     int64_t offset, limit;
+    bool plain; /* plain_row applies: text and integer columns, every result in text */
     pgw_error *err; /* evaluation errors: dropped, the normal path reports them */
 } fp_run;
 
@@ -229,7 +230,7 @@ static bool input_row(fp_run *r, const adp_value *row)
         return true;
     }
     r->sent++;
-    if (r->f->plain && r->s->nrfmt == 0) {
+    if (r->plain) {
         plain_row(r, row);
         return true;
     }
@@ -276,6 +277,9 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out)
     pgw_error err; /* evaluation asks whether one is set; the rest is written on failure */
     pgw_error_clear(&err);
     fp_run r = {.s = s, .f = f, .out = out, .offset = pl->offset, .limit = pl->limit, .err = &err};
+    r.plain = f->plain;
+    for (int i = 0; r.plain && i < s->nrfmt; i++)
+        r.plain = s->rfmt[i] == 0;
     if (!s->skip_rowdesc) {
         if (s->nrfmt == 0)
             pgw_buf_put(out, f->rowdesc->data, f->rowdesc->len);

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """cgdiff.py BIG SMALL NQUERIES: per-query self instructions by function, the difference of
 two callgrind runs of the same server (bench/fastpath/cg.sh with KEEP=1)."""
-import re, subprocess, sys
+import os, re, subprocess, sys
+INCL = os.environ.get("INCLUSIVE") == "1"
 def load(f):
-    out = subprocess.run(["callgrind_annotate", "--inclusive=no", "--threshold=100", f],
+    out = subprocess.run(["callgrind_annotate", "--inclusive=" + ("yes" if INCL else "no"), "--threshold=100", f],
                          capture_output=True, text=True).stdout
     d = {}
     for l in out.splitlines():
