@@ -1,7 +1,7 @@
 /* adp_fastpath_stats: fast-path counters and the server-time histogram, one block per
  * thread (no shared write per query), summed when /metrics is scraped. Time is read with
- * the TSC where there is one (a few cycles; a clock_gettime pair would be most of a hit's
- * cost) and converted to seconds at scrape time. */
+ * the TSC where there is one (a few cycles; a clock_gettime pair would be a good part of a
+ * hit's cost), scaled to nanoseconds by a factor measured once per process. */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -16,20 +16,22 @@
 #include "adp_fastpath.h"
 #include "pgw_stats.h"
 
-#define NBUCKETS 40 /* bucket k: at most 2^k ticks; the last one takes the rest */
+/* bucket k < NBUCKETS-1: under 2^(k+MIN_SHIFT) ns (256 ns .. 16.8 ms); the last: the rest */
+#define MIN_SHIFT 8
+#define NBUCKETS 18
 
 /* One thread's counters: written by that thread only (relaxed load + store), read by the
  * scraper. Registered once per thread, never freed (threads are few and long-lived). */
 typedef struct fp_stats {
     _Atomic uint64_t hits, misses, fallbacks[ADP_FP_R_COUNT_];
     _Atomic uint64_t hist[NBUCKETS];
-    _Atomic uint64_t ticks_sum;
+    _Atomic uint64_t ns_sum;
     struct fp_stats *next;
 } fp_stats;
 
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static fp_stats *registry;
-static uint64_t calib_ticks, calib_ns; /* under registry_mu: the first registration */
+static uint64_t ns_per_tick_q16 = 1u << 16; /* set under registry_mu before any use */
 static _Thread_local fp_stats *mine;
 
 static const char *reason_labels[ADP_FP_R_COUNT_] = {
@@ -60,10 +62,16 @@ static fp_stats *my_stats(void)
     fp_stats *st = calloc(1, sizeof *st);
     if (!st) abort();
     pthread_mutex_lock(&registry_mu);
+#if defined(__x86_64__) || defined(__i386__)
     if (!registry) {
-        calib_ticks = adp_fp_ticks();
-        calib_ns = mono_ns();
+        /* once per process: the TSC against the monotonic clock over 2 ms */
+        uint64_t t0 = adp_fp_ticks(), n0 = mono_ns(), n1;
+        while ((n1 = mono_ns()) - n0 < 2000000)
+            ;
+        uint64_t dt = adp_fp_ticks() - t0;
+        if (dt) ns_per_tick_q16 = ((n1 - n0) << 16) / dt;
     }
+#endif
     st->next = registry;
     registry = st;
     pthread_mutex_unlock(&registry_mu);
@@ -74,12 +82,13 @@ static fp_stats *my_stats(void)
 void adp_fp_count_hit(uint64_t start_ticks)
 {
     fp_stats *st = my_stats();
-    uint64_t d = adp_fp_ticks() - start_ticks;
-    int k = d ? 64 - __builtin_clzll(d) : 0; /* smallest k with d <= 2^k - 1 < 2^k */
+    uint64_t ns = ((adp_fp_ticks() - start_ticks) * ns_per_tick_q16) >> 16;
+    uint64_t q = ns >> MIN_SHIFT;
+    int k = q ? 64 - __builtin_clzll(q) : 0; /* ns < 2^(k+MIN_SHIFT) */
     if (k >= NBUCKETS) k = NBUCKETS - 1;
     pgw_stat_add(&st->hits, 1);
     pgw_stat_add(&st->hist[k], 1);
-    pgw_stat_add(&st->ticks_sum, d);
+    pgw_stat_add(&st->ns_sum, ns);
 }
 
 void adp_fp_count_miss(void)
@@ -95,8 +104,7 @@ void adp_fp_count_fallback(adp_fp_reason r)
 typedef struct fp_sum {
     adp_fp_totals t;
     uint64_t hist[NBUCKETS];
-    uint64_t ticks_sum;
-    double ns_per_tick;
+    uint64_t ns_sum;
 } fp_sum;
 
 static void sum_all(fp_sum *s)
@@ -110,14 +118,9 @@ static void sum_all(fp_sum *s)
             s->t.fallbacks[i] += pgw_stat_get(&st->fallbacks[i]);
         for (int i = 0; i < NBUCKETS; i++)
             s->hist[i] += pgw_stat_get(&st->hist[i]);
-        s->ticks_sum += pgw_stat_get(&st->ticks_sum);
+        s->ns_sum += pgw_stat_get(&st->ns_sum);
     }
-    uint64_t t0 = calib_ticks, n0 = calib_ns;
-    bool any = registry != NULL;
     pthread_mutex_unlock(&registry_mu);
-    uint64_t dt = adp_fp_ticks() - t0, dn = mono_ns() - n0;
-    /* too short a window to calibrate: assume the usual 1-3 GHz as 1 tick per ns */
-    s->ns_per_tick = any && dn > 1000000 && dt ? (double)dn / (double)dt : 1.0;
 }
 
 void adp_fp_totals_get(adp_fp_totals *t)
@@ -162,14 +165,11 @@ void adp_fastpath_metrics(pgw_buf *out)
     uint64_t cum = 0;
     for (int k = 0; k < NBUCKETS - 1; k++) {
         cum += s.hist[k];
-        /* bucket k holds d < 2^k ticks */
-        double le = (double)(1ull << k) * s.ns_per_tick / 1e9;
-        if (k >= 6)
-            line(out, "pgpeek_fastpath_query_seconds_bucket{le=\"%.9g\"} %" PRIu64 "\n", le, cum);
+        double le = (double)(1ull << (k + MIN_SHIFT)) / 1e9;
+        line(out, "pgpeek_fastpath_query_seconds_bucket{le=\"%.9g\"} %" PRIu64 "\n", le, cum);
     }
     cum += s.hist[NBUCKETS - 1];
     line(out, "pgpeek_fastpath_query_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n", cum);
-    line(out, "pgpeek_fastpath_query_seconds_sum %.9f\n",
-         (double)s.ticks_sum * s.ns_per_tick / 1e9);
+    line(out, "pgpeek_fastpath_query_seconds_sum %.9f\n", (double)s.ns_sum / 1e9);
     line(out, "pgpeek_fastpath_query_seconds_count %" PRIu64 "\n", cum);
 }

@@ -287,6 +287,30 @@ static void prepared(void)
     }
 }
 
+/* The Prometheus text: the totals, and a histogram holding every hit. */
+static void metrics(void)
+{
+    adp_fp_totals t;
+    adp_fp_totals_get(&t);
+    pgw_buf m;
+    pgw_buf_init(&m);
+    adp_fastpath_metrics(&m);
+    pgw_buf_put_u8(&m, 0);
+    char want[128];
+    snprintf(want, sizeof want, "\npgpeek_fastpath_hits_total %llu\n", (unsigned long long)t.hits);
+    CHECK(strstr(m.data, want) != NULL);
+    snprintf(want, sizeof want, "\npgpeek_fastpath_query_seconds_count %llu\n",
+             (unsigned long long)t.hits);
+    CHECK(strstr(m.data, want) != NULL);
+    snprintf(want, sizeof want, "\npgpeek_fastpath_query_seconds_bucket{le=\"+Inf\"} %llu\n",
+             (unsigned long long)t.hits);
+    CHECK(strstr(m.data, want) != NULL);
+    snprintf(want, sizeof want, "\npgpeek_fastpath_fallbacks_total{reason=\"volatile\"} %llu\n",
+             (unsigned long long)t.fallbacks[ADP_FP_R_VOLATILE]);
+    CHECK(strstr(m.data, want) != NULL && t.hits > 50);
+    pgw_buf_free(&m);
+}
+
 int main(void)
 {
     pgw_error err;
@@ -313,6 +337,7 @@ int main(void)
     snapshots();
     lru();
     prepared();
+    metrics();
     adp_session_free(fast);
     adp_session_free(slow);
     adp_session_free(admin);
