@@ -478,6 +478,12 @@ bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *ou
         e = plan_entry(s, pc, h, sql, len);
         miss = true;
         adp_fp_count_miss();
+        if (!e->fast.pl) {
+            /* only the reason is kept: a negative entry costs its text and no more */
+            if (e->tree) pg_query__parse_result__free_unpacked(e->tree, NULL);
+            e->tree = NULL;
+            adp_arena_free(&e->arena);
+        }
     }
     if (!e->fast.pl) {
         why = e->reason;
