@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-SERVERS = [("pgpeek", "pgpeek"), ("pg", "PostgreSQL 15")]
+SERVERS = [("pgpeek", "pgpeek"), ("pg", "PostgreSQL 15"), ("floor", "floor (canned replies)")]
 
 
 def load(path):
@@ -76,18 +76,25 @@ def main():
               f'pgpeek commit {machine.get("commit")}.\n')
     md.append(f'Command: `{machine.get("command")}` ({machine.get("point_seconds")} s per point '
               f'after {machine.get("warmup")} s warm-up, {machine.get("threads")} client thread(s), '
-              f'all connections opened before the clock; servers alternate at every point). '
+              f'all connections opened before the clock; servers take turns in a rotating order at every point). '
               f'Total run time {machine.get("elapsed_s")} s.\n')
     md.append("Client and servers share the same CPUs, so absolute numbers are for comparison "
               "within this run only; instruction counts are the stable figure.\n")
 
     md.append("## Throughput and latency\n")
-    md.append("| conns | mode | pgpeek QPS | PostgreSQL QPS | pgpeek p50 / p99 | PostgreSQL p50 / p99 "
-              "| pgpeek errors | PostgreSQL errors |")
-    md.append("|---:|---|---:|---:|---:|---:|---|---|")
+    md.append("| conns | mode | pgpeek QPS | PostgreSQL QPS | floor QPS | pgpeek / PostgreSQL "
+              "| pgpeek / floor | pgpeek p50 / p99 | PostgreSQL p50 / p99 | pgpeek errors "
+              "| PostgreSQL errors |")
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+
+    def ratio(x, y):
+        if not x or not y or not x["qps"] or not y["qps"]:
+            return "-"
+        return f'{x["qps"] / y["qps"]:.2f}'
+
     for c in conns_list:
         for m in modes:
-            a, b = job("pgpeek", m, c), job("pg", m, c)
+            a, b, fl = job("pgpeek", m, c), job("pg", m, c), job("floor", m, c)
 
             def lat(j):
                 if not j or not j["latency_us"]["count"]:
@@ -95,8 +102,12 @@ def main():
                 return f'{fmt_us(j["latency_us"]["p50"])} / {fmt_us(j["latency_us"]["p99"])}'
 
             md.append(f'| {c} | {m} | {fmt_num(a and a["qps"])} | {fmt_num(b and b["qps"])} | '
+                      f'{fmt_num(fl and fl["qps"])} | {ratio(a, b)} | {ratio(a, fl)} | '
                       f'{lat(a)} | {lat(b)} | {errors_text(a)} | {errors_text(b)} |')
     md.append("")
+    md.append("The floor is bench/floor/pgpeek-floor: it answers every query with the same "
+              "canned bytes and does no work at all, so it is what the sockets, the wake-ups "
+              "and the client cost; no server can beat it on this machine.\n")
     md.append("Errors are counted by SQLSTATE, not hidden: a mode the server does not support "
               "shows up there with zero QPS. At 1 connection every query is a round trip between "
               "two sleeping threads, so the figure swings with whether the scheduler puts client "
@@ -107,12 +118,13 @@ def main():
     md.append(f'Fixed-count runs of {next(iter(cpu.values()))["queries"] if cpu else "-"} queries; '
               "a run of one query per connection is subtracted so connection setup does not count. "
               "PostgreSQL: postmaster, its live children and its reaped backends.\n")
-    md.append("| conns | pgpeek us/query | PostgreSQL us/query |")
-    md.append("|---:|---:|---:|")
+    md.append("| conns | pgpeek us/query | PostgreSQL us/query | floor us/query |")
+    md.append("|---:|---:|---:|---:|")
     for c in sorted({k[1] for k in cpu}):
-        a, b = cpu.get(("pgpeek", c)), cpu.get(("pg", c))
+        a, b, fl = cpu.get(("pgpeek", c)), cpu.get(("pg", c)), cpu.get(("floor", c))
         md.append(f'| {c} | {fmt_num(a and a["cpu_us_per_query"], 1)} | '
-                  f'{fmt_num(b and b["cpu_us_per_query"], 1)} |')
+                  f'{fmt_num(b and b["cpu_us_per_query"], 1)} | '
+                  f'{fmt_num(fl and fl["cpu_us_per_query"], 1)} |')
     md.append("")
 
     md.append("## Instructions per query (valgrind --tool=callgrind, simple mode)\n")
@@ -123,11 +135,12 @@ def main():
                   "PostgresMain only (each backend's life after fork: authentication, protocol, "
                   "parse, plan, execute, send; forked children would otherwise inherit the "
                   "postmaster's counters). Kernel work is not counted for either.\n")
-        md.append("| conns | pgpeek Ir/query | PostgreSQL Ir/query |")
-        md.append("|---:|---:|---:|")
+        md.append("| conns | pgpeek Ir/query | PostgreSQL Ir/query | floor Ir/query |")
+        md.append("|---:|---:|---:|---:|")
         for c in sorted({k[1] for k in cg}):
-            a, b = cg.get(("pgpeek", c)), cg.get(("pg", c))
-            md.append(f'| {c} | {fmt_num(a and a["ir_per_query"])} | {fmt_num(b and b["ir_per_query"])} |')
+            a, b, fl = cg.get(("pgpeek", c)), cg.get(("pg", c)), cg.get(("floor", c))
+            md.append(f'| {c} | {fmt_num(a and a["ir_per_query"])} | {fmt_num(b and b["ir_per_query"])} '
+                      f'| {fmt_num(fl and fl["ir_per_query"])} |')
     else:
         md.append("Not measured in this run (SKIP_CALLGRIND=1).")
     md.append("")
@@ -187,7 +200,7 @@ def main():
         if not any((job(s, m, c) or {}).get("queries") for c in conns_list):
             continue  # nothing succeeded (e.g. a mode the server lacks): the table says so
         title = f"{names[s]} {m}"
-        style = "lp lw 2 pt 7" if s == "pgpeek" else "lp lw 2 pt 5 dt 2"
+        style = {"pgpeek": "lp lw 2 pt 7", "pg": "lp lw 2 pt 5 dt 2"}.get(s, "lp lw 1 pt 1 dt 3")
         qps_plots.append(f"'{name}.dat' using 1:{2 + 2 * i} with {style} title '{title}'")
         p99_plots.append(f"'{name}.dat' using 1:{3 + 2 * i} with {style} title '{title}'")
     with open(base + ".gp", "w") as f:
