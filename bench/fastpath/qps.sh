@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/fastpath/qps.sh: pgbench QPS of SELECT * FROM t (one row) against pgpeekd binaries,
+# bench/fastpath/qps.sh: pgbench QPS of SELECT * FROM t (one row) against pgpeekd binaries
+# (or bench's pgpeek-floor),
 # alternated per point so machine drift hits them alike.
 #   bench/fastpath/qps.sh NAME=BINARY [NAME=BINARY...]
 # Env: CONNS ("1 16 64"), MODES ("simple prepared"), SECONDS_PER (5), ROUNDS (1),
@@ -15,13 +16,19 @@ PID=""
 trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
 start() {
     rm -f "$WORK/port"
-    "$1" --listen 127.0.0.1:0 --port-file "$WORK/port" --data-dir none --http-listen off \
-        >"$WORK/log" 2>&1 &
+    local floor=0
+    case "$1" in *pgpeek-floor) floor=1 ;; esac
+    if [ $floor = 1 ]; then
+        "$1" --listen 127.0.0.1:0 --port-file "$WORK/port" >"$WORK/log" 2>&1 &
+    else
+        "$1" --listen 127.0.0.1:0 --port-file "$WORK/port" --data-dir none --http-listen off \
+            >"$WORK/log" 2>&1 &
+    fi
     PID=$!
     for _ in $(seq 1 300); do [ -s "$WORK/port" ] && break; sleep 0.05; done
     PORT=$(head -n1 "$WORK/port")
     for _ in $(seq 1 300); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.05; done
-    psql -X -q -h 127.0.0.1 -p "$PORT" -U materialize -d materialize \
+    [ $floor = 1 ] || psql -X -q -h 127.0.0.1 -p "$PORT" -U materialize -d materialize \
         -c "CREATE TABLE t (id text, value int4)" -c "INSERT INTO t VALUES ('hello', 42)"
 }
 stop() { kill -TERM $PID; wait $PID || true; PID=""; }
