@@ -283,7 +283,7 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
         bool locked = ps->fast->pl->table != NULL;
         if (locked) pthread_rwlock_rdlock(&db->lock);
         bool current = atomic_load(&db->catalog_version) == ps->version;
-        bool ok = current && adp_fp_exec(s, ps->fast, out);
+        bool ok = current && adp_fp_exec(s, ps->fast, out, NULL);
         if (locked) pthread_rwlock_unlock(&db->lock);
         if (ok) {
             adp_fp_count_hit(t0);

@@ -107,7 +107,7 @@ typedef struct fp_run {
     pgw_buf *out;
     uint64_t seen, sent;
     int64_t offset, limit;
-    bool plain; /* plain_row applies: text and integer columns, every result in text */
+    bool plain;     /* plain_row applies: text and integer columns, every result in text */
     pgw_error *err; /* evaluation errors: dropped, the normal path reports them */
 } fp_run;
 
@@ -270,7 +270,7 @@ static void command_complete(pgw_buf *out, uint64_t n)
     out->len += (size_t)(p - start);
 }
 
-bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out)
+bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *read_ts)
 {
     const adp_select_plan *pl = f->pl;
     size_t mark = out->len;
@@ -291,6 +291,7 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out)
         ok = input_row(&r, NULL);
     } else {
         uint64_t ts = adp_snapshot(s);
+        if (read_ts) *read_ts = ts;
         bool scan = true;
         if (pl->lookup) {
             /* at most one row can match; WHERE still runs on it */
@@ -355,6 +356,7 @@ static adp_plancache *session_cache(adp_session *s)
         const char *on = s->settings.v[ADP_SET_ENABLE_FAST_PATH];
         long cap = strtol(s->settings.v[ADP_SET_PLAN_CACHE_SIZE], NULL, 10);
         pc->enabled = strcmp(on, "on") == 0 && cap > 0;
+        pc->peek = strcmp(s->settings.v[ADP_SET_ENABLE_PEEK_CACHE], "on") == 0;
         adp_pc_resize(pc, cap > 0 ? (size_t)cap : 0);
         pc->settings_gen = s->settings_gen;
     }
@@ -433,6 +435,27 @@ static adp_pc_entry *plan_entry(adp_session *s, adp_plancache *pc, uint64_t h, c
     return e;
 }
 
+/* Keeps what the run wrote after the RowDescription for the peek cache, within bounds.
+ * The entry's buffer is reused: a steady workload allocates nothing here. */
+static void keep_rows(adp_plancache *pc, adp_pc_entry *e, const pgw_buf *out, size_t from,
+                      uint64_t ts)
+{
+    size_t n = out->len - from;
+    e->rows_valid = false;
+    if (n > ADP_PEEK_RESULT_BYTES || out->failed) return;
+    if (n > e->rows.cap) {
+        if (pc->peek_bytes - e->rows.cap + n > ADP_PEEK_SESSION_BYTES) return;
+        size_t before = e->rows.cap;
+        pgw_buf_reset(&e->rows);
+        if (!pgw_buf_reserve(&e->rows, n)) return;
+        pc->peek_bytes += e->rows.cap - before;
+    }
+    pgw_buf_reset(&e->rows);
+    pgw_buf_put(&e->rows, out->data + from, n);
+    e->rows_ts = ts;
+    e->rows_valid = true;
+}
+
 /* What the normal path does after a successful single SELECT, minus what is provably a
  * no-op after one (adp_session_simple_query, run_parsed). */
 static void finish_query(adp_session *s, pgw_buf *out)
@@ -490,6 +513,24 @@ bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *ou
         goto fallback;
     }
     const adp_select_plan *pl = e->fast.pl;
+    /* The peek cache: the rows of the last run, if no commit happened since (a commit
+     * raises commit_ts before its client hears of it) and this session has no pending
+     * changes of its own. No lock: the catalog version and commit_ts say it all. */
+    uint64_t ts = 0;
+    bool peekable = pc->peek && pl->table && !s->nundo &&
+                    (s->txn == ADP_TXN_IDLE || (s->txn == ADP_TXN_BLOCK && s->snap_held));
+    if (peekable && e->rows_valid) {
+        ts = s->txn == ADP_TXN_IDLE ? atomic_load_explicit(&db->commit_ts, memory_order_acquire)
+                                    : s->snap_ts;
+        if (ts == e->rows_ts && atomic_load_explicit(&db->catalog_version, memory_order_acquire) ==
+                                    e->catalog_version) {
+            pgw_buf_put(out, e->rowdesc.data, e->rowdesc.len);
+            pgw_buf_put(out, e->rows.data, e->rows.len);
+            finish_query(s, out);
+            adp_fp_count_hit(t0);
+            return true;
+        }
+    }
     if (pl->table) {
         pthread_rwlock_rdlock(&db->lock);
         if (atomic_load_explicit(&db->catalog_version, memory_order_acquire) !=
@@ -500,13 +541,15 @@ bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *ou
             goto fallback;
         }
     }
-    bool ok = adp_fp_exec(s, &e->fast, out);
+    size_t mark = out->len;
+    bool ok = adp_fp_exec(s, &e->fast, out, &ts);
     if (pl->table) pthread_rwlock_unlock(&db->lock);
     if (!ok) {
         if (s->arena.used) adp_arena_reset(&s->arena);
         why = ADP_FP_R_EXEC_ERROR;
         goto fallback;
     }
+    if (peekable) keep_rows(pc, e, out, mark + e->rowdesc.len, ts);
     finish_query(s, out);
     if (!miss) adp_fp_count_hit(t0);
     return true;

@@ -52,9 +52,10 @@ bool adp_fp_eligible(const adp_select_plan *pl, const char *sql, size_t len, adp
 void adp_fp_describe(adp_fp_plan *f, const adp_select_plan *pl, const pgw_buf *rowdesc,
                      adp_arena *a);
 /* Runs f: RowDescription (unless s->skip_rowdesc), DataRows, CommandComplete, appended to
- * out. Caller holds db->lock for reading and has checked the catalog version. False (out
- * untouched, error dropped) when evaluation failed: the caller runs the normal path. */
-bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out);
+ * out; *read_ts (when not NULL) is the timestamp the rows were read at. Caller holds
+ * db->lock for reading and has checked the catalog version. False (out untouched, error
+ * dropped) when evaluation failed: the caller runs the normal path. */
+bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *read_ts);
 
 /* --- the simple-protocol hook (adp_fastpath.c) --- */
 /* Serves a simple Query from the session's plan cache, planning and caching it on a miss.
@@ -85,6 +86,11 @@ typedef struct adp_pc_entry {
     adp_arena arena;                   /* plan memory */
     adp_fp_plan fast;                  /* fast.pl NULL: not servable */
     pgw_buf rowdesc;
+    /* The peek cache: the DataRows and CommandComplete of the last run, valid for reads at
+     * rows_ts (no commit since: db->commit_ts still equals it) */
+    pgw_buf rows;
+    uint64_t rows_ts;
+    bool rows_valid;
 } adp_pc_entry;
 
 /* The session's cache. Session thread only. */
@@ -95,7 +101,13 @@ typedef struct adp_plancache {
     adp_pc_entry *lru_head, *lru_tail;
     uint64_t settings_gen; /* of the values below */
     bool enabled;
+    bool peek;         /* enable_peek_cache */
+    size_t peek_bytes; /* held by entries' rows, at most ADP_PEEK_SESSION_BYTES */
 } adp_plancache;
+
+/* Peek cache bounds: per session, and the largest result kept. */
+#define ADP_PEEK_SESSION_BYTES (1u << 20)
+#define ADP_PEEK_RESULT_BYTES (256u << 10)
 
 uint64_t adp_pc_hash(const char *sql, size_t len);
 /* The entry for this text, moved to the front of the LRU list; NULL when none. */

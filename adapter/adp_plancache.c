@@ -50,8 +50,10 @@ adp_pc_entry *adp_pc_find(adp_plancache *pc, uint64_t hash, const char *sql, siz
     return NULL;
 }
 
-static void entry_free(adp_pc_entry *e)
+static void entry_free(adp_plancache *pc, adp_pc_entry *e)
 {
+    pc->peek_bytes -= e->rows.cap;
+    pgw_buf_free(&e->rows);
     if (e->tree) pg_query__parse_result__free_unpacked(e->tree, NULL);
     adp_arena_free(&e->arena);
     pgw_buf_free(&e->rowdesc);
@@ -67,7 +69,7 @@ void adp_pc_remove(adp_plancache *pc, adp_pc_entry *e)
     *pp = e->hnext;
     lru_unlink(pc, e);
     pc->n--;
-    entry_free(e);
+    entry_free(pc, e);
 }
 
 /* Buckets: twice the capacity, so chains stay about half an entry long. */
@@ -103,6 +105,7 @@ adp_pc_entry *adp_pc_insert(adp_plancache *pc, uint64_t hash, const char *sql, s
     e->len = len;
     adp_arena_init(&e->arena);
     pgw_buf_init(&e->rowdesc);
+    pgw_buf_init(&e->rows);
     size_t i = hash & (pc->nbuckets - 1);
     e->hnext = pc->buckets[i];
     pc->buckets[i] = e;

@@ -4,7 +4,7 @@
 # the client) and divides the difference by N2-N1, so startup, connecting and shutdown cancel.
 #   bench/fastpath/cg.sh BUILD_DIR MODE [QUERY]     MODE: simple | extended | prepared
 # Env: N1 (1000), N2 (11000), KEEP=1 keeps the callgrind files in $WORK, FLOOR=1 measures
-# bench's canned-reply server (pgpeek-floor) instead of pgpeekd.
+# bench's canned-reply server (pgpeek-floor) instead of pgpeekd, ROWS=N puts N rows in t.
 set -euo pipefail
 BUILD=${1:?build dir}
 MODE=${2:-simple}
@@ -12,6 +12,8 @@ QUERY=${3:-SELECT * FROM t}
 N1=${N1:-1000}
 N2=${N2:-11000}
 WORK=$(mktemp -d /tmp/fpcg.XXXXXX)
+VALUES="('hello', 42)"
+for i in $(seq 2 "${ROWS:-1}"); do VALUES="$VALUES, ('hello$i', $i)"; done
 run_once() {
     local n=$1 out=$WORK/cg.$1 pid port i
     if [ "${FLOOR:-0}" = 1 ]; then
@@ -27,7 +29,7 @@ run_once() {
     for i in $(seq 1 300); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.1; done
     [ "${FLOOR:-0}" = 1 ] || psql -X -q -h 127.0.0.1 -p "$port" -U materialize -d materialize \
         -v ON_ERROR_STOP=1 -c "CREATE TABLE t (id text, value int4)" \
-        -c "INSERT INTO t VALUES ('hello', 42)" >/dev/null
+        -c "INSERT INTO t VALUES $VALUES" >/dev/null
     "$BUILD/bench/pgpeek-bench" -url "postgres://materialize@127.0.0.1:$port/materialize" \
         -query "$QUERY" -concurrency 1 -count "$n" -mode "$MODE" -force-pre-auth >"$WORK/bench.$n" 2>&1
     kill -TERM $pid

@@ -216,6 +216,25 @@ static void snapshots(void)
     both("ROLLBACK");
     admin_run("DELETE FROM t WHERE id = 'new'");
     CHECK(SAME("SELECT * FROM t") >= 1);
+    /* the peek cache: another session's commit, then this session's own pending rows */
+    CHECK(SAME("SELECT * FROM t WHERE value < 3") >= 1);
+    admin_run("UPDATE t SET value = 3 WHERE id = 'a'");
+    CHECK(SAME("SELECT * FROM t WHERE value < 3") >= 1);
+    admin_run("UPDATE t SET value = 1 WHERE id = 'a'");
+    CHECK(SAME("SELECT * FROM t WHERE value < 3") >= 1);
+    CHECK(SAME("SELECT * FROM t2") >= 1); /* t2 has no unique index: both can insert */
+    both("BEGIN");
+    CHECK(SAME("SELECT * FROM t2") >= 1);
+    both("INSERT INTO t2 VALUES (2, 'mine', false)");
+    char *mine = run(fast, "SELECT * FROM t2");
+    CHECK(strstr(mine, "D 2,mine,f") != NULL);
+    free(mine);
+    CHECK(SAME("SELECT * FROM t2") >= 1);
+    both("ROLLBACK");
+    CHECK(SAME("SELECT * FROM t2") >= 1);
+    both("SET enable_peek_cache = off");
+    CHECK(SAME("SELECT * FROM t WHERE value < 3") >= 1);
+    both("RESET enable_peek_cache");
 }
 
 static void lru(void)
