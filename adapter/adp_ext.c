@@ -40,6 +40,7 @@ void adp_ps_release(adp_prepared *ps)
     adp_arena_free(&ps->arena);
     pgw_buf_free(&ps->rowdesc);
     pgw_buf_free(&ps->shape);
+    pgw_buf_free(&ps->peek.rows);
     free(ps->ptypes);
     free(ps->oids);
     free(ps->sql);
@@ -152,6 +153,7 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
     ps->plan_kind = 0;
     ps->fast = NULL;
     ps->fast_why = ADP_FP_R_NOT_SELECT;
+    ps->peek.valid = false;
     ps->settings_gen = s->settings_gen;
     ps->version = atomic_load(&s->db->catalog_version);
     bool skip = s->skip_rowdesc;
@@ -280,16 +282,12 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
         return false;
     if (ps->fast && adp_fastpath_enabled(s) && adp_fastpath_read_safe()) {
         uint64_t t0 = adp_fp_ticks();
-        bool locked = ps->fast->pl->table != NULL;
-        if (locked) pthread_rwlock_rdlock(&db->lock);
-        bool current = atomic_load(&db->catalog_version) == ps->version;
-        bool ok = current && adp_fp_exec(s, ps->fast, out, NULL);
-        if (locked) pthread_rwlock_unlock(&db->lock);
-        if (ok) {
+        adp_fp_reason why;
+        if (adp_fp_run(s, ps->fast, ps->version, ps->nparams ? NULL : &ps->peek, NULL, out, &why)) {
             adp_fp_count_hit(t0);
             return true;
         }
-        adp_fp_count_fallback(current ? ADP_FP_R_EXEC_ERROR : ADP_FP_R_CATALOG_RACE);
+        adp_fp_count_fallback(why);
     } else if (ps->plan_kind == 'S') {
         adp_fp_count_fallback(!adp_fastpath_enabled(s)    ? ADP_FP_R_DISABLED
                               : !adp_fastpath_read_safe() ? ADP_FP_R_SHARED_ORACLE
@@ -349,6 +347,7 @@ static adp_prepared *ps_new(const char *name)
     adp_arena_init(&ps->arena);
     pgw_buf_init(&ps->rowdesc);
     pgw_buf_init(&ps->shape);
+    pgw_buf_init(&ps->peek.rows);
     return ps;
 }
 

@@ -38,6 +38,7 @@ typedef struct adp_prepared {
     uint64_t settings_gen;  /* s->settings_gen at analysis: a SET (search_path...) re-plans */
     adp_fp_plan *fast;      /* a SELECT the fast path runs (in `arena`), else NULL and ... */
     adp_fp_reason fast_why; /* ... why not */
+    adp_peek peek;          /* fast, without parameters: the last run's rows */
 } adp_prepared;
 
 /* The session's statements and portals (linked lists: sessions hold a handful). */

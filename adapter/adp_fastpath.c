@@ -435,25 +435,69 @@ static adp_pc_entry *plan_entry(adp_session *s, adp_plancache *pc, uint64_t h, c
     return e;
 }
 
-/* Keeps what the run wrote after the RowDescription for the peek cache, within bounds.
- * The entry's buffer is reused: a steady workload allocates nothing here. */
-static void keep_rows(adp_plancache *pc, adp_pc_entry *e, const pgw_buf *out, size_t from,
-                      uint64_t ts)
+/* Keeps what the run wrote after the RowDescription for the peek cache, within bounds
+ * (budget: the session's bytes, NULL for prepared statements, bounded per result only).
+ * The buffer is reused: a steady workload allocates nothing here. */
+static void keep_rows(size_t *budget, adp_peek *pk, const pgw_buf *out, size_t from, uint64_t ts)
 {
     size_t n = out->len - from;
-    e->rows_valid = false;
+    pk->valid = false;
     if (n > ADP_PEEK_RESULT_BYTES || out->failed) return;
-    if (n > e->rows.cap) {
-        if (pc->peek_bytes - e->rows.cap + n > ADP_PEEK_SESSION_BYTES) return;
-        size_t before = e->rows.cap;
-        pgw_buf_reset(&e->rows);
-        if (!pgw_buf_reserve(&e->rows, n)) return;
-        pc->peek_bytes += e->rows.cap - before;
+    if (n > pk->rows.cap) {
+        if (budget && *budget - pk->rows.cap + n > ADP_PEEK_SESSION_BYTES) return;
+        size_t before = pk->rows.cap;
+        pgw_buf_reset(&pk->rows);
+        if (!pgw_buf_reserve(&pk->rows, n)) return;
+        if (budget) *budget += pk->rows.cap - before;
     }
-    pgw_buf_reset(&e->rows);
-    pgw_buf_put(&e->rows, out->data + from, n);
-    e->rows_ts = ts;
-    e->rows_valid = true;
+    pgw_buf_reset(&pk->rows);
+    pgw_buf_put(&pk->rows, out->data + from, n);
+    pk->ts = ts;
+    pk->valid = true;
+}
+
+bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek *peek,
+                size_t *budget, pgw_buf *out, adp_fp_reason *why)
+{
+    adp_db *db = s->db;
+    adp_plancache *pc = s->fp;
+    const adp_select_plan *pl = f->pl;
+    /* The peek cache: the rows of the last run, if no commit happened since (a commit
+     * raises commit_ts before its client hears of it), the session has no pending changes
+     * of its own and every result column is text. No lock: the catalog version and
+     * commit_ts say it all. */
+    uint64_t ts = 0;
+    bool peekable = peek && pc && pc->peek && pl->table && !s->nundo &&
+                    (s->txn == ADP_TXN_IDLE || (s->txn == ADP_TXN_BLOCK && s->snap_held));
+    for (int i = 0; peekable && i < s->nrfmt; i++)
+        peekable = s->rfmt[i] == 0;
+    if (peekable && peek->valid) {
+        ts = s->txn == ADP_TXN_IDLE ? atomic_load_explicit(&db->commit_ts, memory_order_acquire)
+                                    : s->snap_ts;
+        if (ts == peek->ts &&
+            atomic_load_explicit(&db->catalog_version, memory_order_acquire) == version) {
+            if (!s->skip_rowdesc) pgw_buf_put(out, f->rowdesc->data, f->rowdesc->len);
+            pgw_buf_put(out, peek->rows.data, peek->rows.len);
+            return true;
+        }
+    }
+    if (pl->table) {
+        pthread_rwlock_rdlock(&db->lock);
+        if (atomic_load_explicit(&db->catalog_version, memory_order_acquire) != version) {
+            pthread_rwlock_unlock(&db->lock);
+            *why = ADP_FP_R_CATALOG_RACE;
+            return false;
+        }
+    }
+    size_t mark = out->len;
+    bool ok = adp_fp_exec(s, f, out, &ts);
+    if (pl->table) pthread_rwlock_unlock(&db->lock);
+    if (!ok) {
+        *why = ADP_FP_R_EXEC_ERROR;
+        return false;
+    }
+    if (peekable) keep_rows(budget, peek, out, mark + (s->skip_rowdesc ? 0 : f->rowdesc->len), ts);
+    return true;
 }
 
 /* What the normal path does after a successful single SELECT, minus what is provably a
@@ -512,44 +556,11 @@ bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *ou
         why = e->reason;
         goto fallback;
     }
-    const adp_select_plan *pl = e->fast.pl;
-    /* The peek cache: the rows of the last run, if no commit happened since (a commit
-     * raises commit_ts before its client hears of it) and this session has no pending
-     * changes of its own. No lock: the catalog version and commit_ts say it all. */
-    uint64_t ts = 0;
-    bool peekable = pc->peek && pl->table && !s->nundo &&
-                    (s->txn == ADP_TXN_IDLE || (s->txn == ADP_TXN_BLOCK && s->snap_held));
-    if (peekable && e->rows_valid) {
-        ts = s->txn == ADP_TXN_IDLE ? atomic_load_explicit(&db->commit_ts, memory_order_acquire)
-                                    : s->snap_ts;
-        if (ts == e->rows_ts && atomic_load_explicit(&db->catalog_version, memory_order_acquire) ==
-                                    e->catalog_version) {
-            pgw_buf_put(out, e->rowdesc.data, e->rowdesc.len);
-            pgw_buf_put(out, e->rows.data, e->rows.len);
-            finish_query(s, out);
-            adp_fp_count_hit(t0);
-            return true;
-        }
-    }
-    if (pl->table) {
-        pthread_rwlock_rdlock(&db->lock);
-        if (atomic_load_explicit(&db->catalog_version, memory_order_acquire) !=
-            e->catalog_version) {
-            pthread_rwlock_unlock(&db->lock);
-            adp_pc_remove(pc, e);
-            why = ADP_FP_R_CATALOG_RACE;
-            goto fallback;
-        }
-    }
-    size_t mark = out->len;
-    bool ok = adp_fp_exec(s, &e->fast, out, &ts);
-    if (pl->table) pthread_rwlock_unlock(&db->lock);
-    if (!ok) {
+    if (!adp_fp_run(s, &e->fast, e->catalog_version, &e->peek, &pc->peek_bytes, out, &why)) {
         if (s->arena.used) adp_arena_reset(&s->arena);
-        why = ADP_FP_R_EXEC_ERROR;
+        if (why == ADP_FP_R_CATALOG_RACE) adp_pc_remove(pc, e);
         goto fallback;
     }
-    if (peekable) keep_rows(pc, e, out, mark + e->rowdesc.len, ts);
     finish_query(s, out);
     if (!miss) adp_fp_count_hit(t0);
     return true;

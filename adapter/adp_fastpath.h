@@ -45,6 +45,14 @@ typedef struct adp_fp_plan {
     const pgw_buf *rowdesc; /* RowDescription with text formats (nrfmt 0), owned elsewhere */
 } adp_fp_plan;
 
+/* The peek cache of one plan: its DataRows and CommandComplete from the last run, valid for
+ * reads at `ts` (no commit since: db->commit_ts still equals it). Owned with the plan. */
+typedef struct adp_peek {
+    pgw_buf rows;
+    uint64_t ts;
+    bool valid;
+} adp_peek;
+
 /* Whether plan pl can be served by adp_fp_exec; else the reason. sql is the text it was
  * planned from (literals such as 'now' make a plan that must not be reused). */
 bool adp_fp_eligible(const adp_select_plan *pl, const char *sql, size_t len, adp_fp_reason *why);
@@ -56,6 +64,12 @@ void adp_fp_describe(adp_fp_plan *f, const adp_select_plan *pl, const pgw_buf *r
  * db->lock for reading and has checked the catalog version. False (out untouched, error
  * dropped) when evaluation failed: the caller runs the normal path. */
 bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *read_ts);
+
+/* Runs f, planned at catalog version `version`, from the peek cache when it can (peek not
+ * NULL: no parameters; budget: the session's peek bytes, or NULL), else under db->lock.
+ * False with *why: nothing written, the caller runs the normal path. */
+bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek *peek,
+                size_t *budget, pgw_buf *out, adp_fp_reason *why);
 
 /* --- the simple-protocol hook (adp_fastpath.c) --- */
 /* Serves a simple Query from the session's plan cache, planning and caching it on a miss.
@@ -86,11 +100,7 @@ typedef struct adp_pc_entry {
     adp_arena arena;                   /* plan memory */
     adp_fp_plan fast;                  /* fast.pl NULL: not servable */
     pgw_buf rowdesc;
-    /* The peek cache: the DataRows and CommandComplete of the last run, valid for reads at
-     * rows_ts (no commit since: db->commit_ts still equals it) */
-    pgw_buf rows;
-    uint64_t rows_ts;
-    bool rows_valid;
+    adp_peek peek;
 } adp_pc_entry;
 
 /* The session's cache. Session thread only. */

@@ -52,8 +52,8 @@ adp_pc_entry *adp_pc_find(adp_plancache *pc, uint64_t hash, const char *sql, siz
 
 static void entry_free(adp_plancache *pc, adp_pc_entry *e)
 {
-    pc->peek_bytes -= e->rows.cap;
-    pgw_buf_free(&e->rows);
+    pc->peek_bytes -= e->peek.rows.cap;
+    pgw_buf_free(&e->peek.rows);
     if (e->tree) pg_query__parse_result__free_unpacked(e->tree, NULL);
     adp_arena_free(&e->arena);
     pgw_buf_free(&e->rowdesc);
@@ -105,7 +105,7 @@ adp_pc_entry *adp_pc_insert(adp_plancache *pc, uint64_t hash, const char *sql, s
     e->len = len;
     adp_arena_init(&e->arena);
     pgw_buf_init(&e->rowdesc);
-    pgw_buf_init(&e->rows);
+    pgw_buf_init(&e->peek.rows);
     size_t i = hash & (pc->nbuckets - 1);
     e->hnext = pc->buckets[i];
     pc->buckets[i] = e;

@@ -186,6 +186,22 @@ static void run(bool malloc_check)
     CHECK(rows == 20000);
     CHECK(t1.hits - t0.hits == 10000);
     CHECK(malloc_check ? bytes >= 10000 : bytes == 0);
+    /* the same without the peek cache: rows read and encoded every time */
+    pgw_buf off;
+    pgw_buf_init(&off);
+    query(&off, "SET enable_peek_cache = off");
+    measure(&c, &off, 1, 1, false, &rows);
+    measure(&c, &simple, 10, 100, false, &rows);
+    adp_fp_totals_get(&t0);
+    bytes = measure(&c, &simple, 100, 100, malloc_check, &rows);
+    adp_fp_totals_get(&t1);
+    printf("simple, no peek cache: %zu rows, %llu bytes allocated over 10,000 queries\n", rows,
+           (unsigned long long)bytes);
+    CHECK(rows == 20000);
+    CHECK(t1.hits - t0.hits == 10000);
+    CHECK(malloc_check ? bytes >= 10000 : bytes == 0);
+    pgw_buf_free(&off);
+    measure(&c, &prepared, 1, 10, false, &rows); /* the SET re-plans the statement once */
     adp_fp_totals_get(&t0);
     bytes = measure(&c, &prepared, 100, 100, malloc_check, &rows);
     adp_fp_totals_get(&t1);
