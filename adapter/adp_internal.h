@@ -206,8 +206,11 @@ struct adp_session {
     bool skip_rowdesc;   /* Execute: RowDescription belongs to Describe, not here */
     bool plan_only;      /* Parse/Describe: plan, write RowDescription, run nothing */
     bool discard_all;    /* DISCARD ALL ran: drop statements and portals once it is safe */
-    adp_plancache *fp;    /* the fast path's plan cache (adp_fastpath.h), made on first use */
-    uint64_t settings_gen; /* bumped by every settings change (adp_session_sync_fmt) */
+
+    /* The fast path (adp_fastpath.h): its plan cache, made on first use, and the settings
+     * generation, bumped by every settings change (adp_session_sync_fmt). */
+    adp_plancache *fp;
+    uint64_t settings_gen;
 };
 
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);
