@@ -22,10 +22,23 @@ static const struct {
 #undef ADP_X
 };
 
+/* Server-wide defaults given at startup (adp_settings_set_default), before any session. */
+static adp_settings server_defaults;
+static bool has_server_default[ADP_SET_COUNT_];
+
 void adp_settings_init(adp_settings *s)
 {
     for (int i = 0; i < ADP_SET_COUNT_; i++)
-        snprintf(s->v[i], ADP_SETTING_MAX, "%s", settings_table[i].def);
+        snprintf(s->v[i], ADP_SETTING_MAX, "%s",
+                 has_server_default[i] ? server_defaults.v[i] : settings_table[i].def);
+}
+
+bool adp_settings_set_default(const char *name, const char *value, pgw_error *err)
+{
+    int id = adp_setting_find(name, err);
+    if (id < 0 || !adp_setting_set(&server_defaults, id, name, value, err)) return false;
+    has_server_default[id] = true;
+    return true;
 }
 
 int adp_setting_find(const char *name, pgw_error *err)

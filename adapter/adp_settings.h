@@ -59,6 +59,9 @@ typedef struct adp_settings {
 } adp_settings;
 
 void adp_settings_init(adp_settings *s);
+/* Sets the server-wide default of a setting (validated as SET would), for sessions made
+ * afterwards: a server flag such as enable_fast_path. Call before serving clients. */
+bool adp_settings_set_default(const char *name, const char *value, pgw_error *err);
 /* Case-insensitive lookup of a name; -1 with 42704 when unknown. */
 int adp_setting_find(const char *name, pgw_error *err);
 const char *adp_setting_name(int id);

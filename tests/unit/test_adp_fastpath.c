@@ -254,6 +254,21 @@ static void lru(void)
     adp_session_free(s);
 }
 
+/* A server-wide default (a server flag): sessions made afterwards start with it. */
+static void server_default(void)
+{
+    pgw_error err;
+    CHECK(!adp_settings_set_default("enable_fast_path", "perhaps", &err));
+    CHECK(adp_settings_set_default("enable_fast_path", "off", &err));
+    adp_session *s = adp_session_new(db);
+    EXPECT(s, "SHOW enable_fast_path", "T enable_fast_path:25:-1 | D off | C SHOW [I]");
+    uint64_t before = fallbacks(ADP_FP_R_DISABLED);
+    free(run(s, "SELECT 1"));
+    CHECK(fallbacks(ADP_FP_R_DISABLED) - before == 1);
+    CHECK(adp_settings_set_default("enable_fast_path", "on", &err));
+    adp_session_free(s);
+}
+
 /* Parse once, then Bind/Execute/Sync three times with the parameter. */
 static void ext_run(adp_session *s, const char *sql, const char *param, pgw_buf *out)
 {
@@ -356,6 +371,7 @@ int main(void)
     settings();
     snapshots();
     lru();
+    server_default();
     prepared();
     metrics();
     adp_session_free(fast);
