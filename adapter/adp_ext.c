@@ -212,7 +212,7 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
             if (ok && ps->plan_kind == 'S' &&
                 adp_fp_eligible(ps->plan, ps->sql, strlen(ps->sql), &ps->fast_why)) {
                 ps->fast = adp_arena_alloc(&ps->arena, sizeof *ps->fast);
-                adp_fp_describe(ps->fast, ps->plan, &ps->rowdesc, &ps->arena);
+                adp_fp_describe(ps->fast, ps->plan, &ps->rowdesc, &ps->arena, false, ps->sql);
             }
             break;
         }
@@ -283,8 +283,10 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
     if (ps->fast && adp_fastpath_enabled(s) && adp_fastpath_read_safe()) {
         uint64_t t0 = adp_fp_ticks();
         adp_fp_reason why;
-        if (adp_fp_run(s, ps->fast, ps->version, ps->nparams ? NULL : &ps->peek, NULL, out, &why)) {
-            adp_fp_count_hit(t0);
+        adp_fp_served how;
+        if (adp_fp_run(s, ps->fast, ps->version, ps->nparams ? NULL : &ps->peek, NULL, out, &how,
+                       &why)) {
+            adp_fp_count_hit(t0, how);
             return true;
         }
         adp_fp_count_fallback(why);

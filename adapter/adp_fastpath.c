@@ -75,10 +75,35 @@ bool adp_fp_eligible(const adp_select_plan *pl, const char *sql, size_t len, adp
     return true;
 }
 
+/* Nothing in e reads the clock. */
+static bool no_clock(const adp_expr *e)
+{
+    if (!e) return true;
+    if (e->kind == ADP_E_FUNC && e->op == ADP_F_NOW) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!no_clock(e->args[i])) return false;
+    return true;
+}
+
+bool adp_fp_deterministic(const adp_select_plan *pl, const char *sql, size_t len)
+{
+    if (!no_clock(pl->where) || !no_clock(pl->having) || pl->limit_expr || pl->offset_expr)
+        return false;
+    for (int i = 0; i < pl->ncomputed; i++)
+        if (!no_clock(pl->targets[i].expr)) return false;
+    for (int i = 0; i < pl->ngroup; i++)
+        if (!no_clock(pl->group[i])) return false;
+    for (int i = 0; i < pl->naggs; i++)
+        if (!no_clock(pl->aggs[i].arg) || !no_clock(pl->aggs[i].filter)) return false;
+    return !has_relative_time_word(sql, len);
+}
+
 void adp_fp_describe(adp_fp_plan *f, const adp_select_plan *pl, const pgw_buf *rowdesc,
-                     adp_arena *a)
+                     adp_arena *a, bool general, const char *sql)
 {
     f->pl = pl;
+    f->general = general;
+    f->sql = sql;
     f->rowdesc = rowdesc;
     f->exprs = false;
     f->plain = pl->table != NULL;
@@ -423,7 +448,16 @@ static adp_pc_entry *plan_entry(adp_session *s, adp_plancache *pc, uint64_t h, c
         e->reason = ADP_FP_R_PLAN_ERROR;
         return e;
     }
-    if (!adp_fp_eligible(pl, sql, len, &e->reason)) return e;
+    bool general = false;
+    if (!adp_fp_eligible(pl, sql, len, &e->reason)) {
+        /* other shapes: kept if deterministic, for the peek cache */
+        if (e->reason != ADP_FP_R_UNSUPPORTED) return e;
+        if (!adp_fp_deterministic(pl, sql, len)) {
+            e->reason = ADP_FP_R_VOLATILE;
+            return e;
+        }
+        general = true;
+    }
     bool skip = s->skip_rowdesc;
     int nrfmt = s->nrfmt;
     s->skip_rowdesc = false;
@@ -431,7 +465,7 @@ static adp_pc_entry *plan_entry(adp_session *s, adp_plancache *pc, uint64_t h, c
     adp_write_row_description(s, &e->rowdesc, pl->targets, pl->ntargets);
     s->skip_rowdesc = skip;
     s->nrfmt = nrfmt;
-    adp_fp_describe(&e->fast, pl, &e->rowdesc, &e->arena);
+    adp_fp_describe(&e->fast, pl, &e->rowdesc, &e->arena, general, e->sql);
     return e;
 }
 
@@ -457,7 +491,7 @@ static void keep_rows(size_t *budget, adp_peek *pk, const pgw_buf *out, size_t f
 }
 
 bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek *peek,
-                size_t *budget, pgw_buf *out, adp_fp_reason *why)
+                size_t *budget, pgw_buf *out, adp_fp_served *how, adp_fp_reason *why)
 {
     adp_db *db = s->db;
     adp_plancache *pc = s->fp;
@@ -478,6 +512,7 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
             atomic_load_explicit(&db->catalog_version, memory_order_acquire) == version) {
             if (!s->skip_rowdesc) pgw_buf_put(out, f->rowdesc->data, f->rowdesc->len);
             pgw_buf_put(out, peek->rows.data, peek->rows.len);
+            *how = ADP_FP_S_PEEK;
             return true;
         }
     }
@@ -490,7 +525,23 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
         }
     }
     size_t mark = out->len;
-    bool ok = adp_fp_exec(s, f, out, &ts);
+    bool ok;
+    if (f->general) {
+        /* commit_ts cannot move while db->lock is held: this is the executor's timestamp */
+        if (pl->table) ts = adp_snapshot(s);
+        pgw_error err;
+        memset(&err, 0, sizeof err);
+        adp_pctx p = {.s = s, .a = &s->arena, .sql = f->sql, .err = &err};
+        ok = adp_exec_select_plan(&p, pl, out);
+        if (!ok) {
+            out->len = mark;
+            out->msg_start = SIZE_MAX;
+        }
+        *how = ADP_FP_S_GENERAL;
+    } else {
+        ok = adp_fp_exec(s, f, out, &ts);
+        *how = ADP_FP_S_EXECUTOR;
+    }
     if (pl->table) pthread_rwlock_unlock(&db->lock);
     if (!ok) {
         *why = ADP_FP_R_EXEC_ERROR;
@@ -556,13 +607,14 @@ bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *ou
         why = e->reason;
         goto fallback;
     }
-    if (!adp_fp_run(s, &e->fast, e->catalog_version, &e->peek, &pc->peek_bytes, out, &why)) {
+    adp_fp_served how;
+    if (!adp_fp_run(s, &e->fast, e->catalog_version, &e->peek, &pc->peek_bytes, out, &how, &why)) {
         if (s->arena.used) adp_arena_reset(&s->arena);
         if (why == ADP_FP_R_CATALOG_RACE) adp_pc_remove(pc, e);
         goto fallback;
     }
     finish_query(s, out);
-    if (!miss) adp_fp_count_hit(t0);
+    if (!miss) adp_fp_count_hit(t0, how);
     return true;
 fallback:
     adp_fp_count_fallback(why);

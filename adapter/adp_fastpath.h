@@ -38,6 +38,10 @@ typedef enum adp_fp_reason {
  * Lives in the arena of the plan it describes (plan cache entry or prepared statement). */
 typedef struct adp_fp_plan {
     const adp_select_plan *pl;
+    /* general: a shape the fast executor lacks (grouping, ORDER BY...), run by the normal
+     * executor without parse or plan, and peek-cached; the fields below are unused */
+    bool general;
+    const char *sql;        /* the planned text (error positions) */
     int16_t *colsrc;        /* ntargets entries */
     bool exprs;             /* some target is not a plain column */
     bool plain;             /* every target a text or integer column: rows encoded inline */
@@ -56,20 +60,37 @@ typedef struct adp_peek {
 /* Whether plan pl can be served by adp_fp_exec; else the reason. sql is the text it was
  * planned from (literals such as 'now' make a plan that must not be reused). */
 bool adp_fp_eligible(const adp_select_plan *pl, const char *sql, size_t len, adp_fp_reason *why);
-/* Fills f for an eligible plan, in arena a. */
+/* Whether a plan the fast executor cannot run still gives the same answer at the same
+ * timestamp (nothing reads the clock): it may then be kept, run by the normal executor and
+ * peek-cached. */
+bool adp_fp_deterministic(const adp_select_plan *pl, const char *sql, size_t len);
+/* Fills f for an eligible (or, with general, a deterministic) plan, in arena a. */
 void adp_fp_describe(adp_fp_plan *f, const adp_select_plan *pl, const pgw_buf *rowdesc,
-                     adp_arena *a);
+                     adp_arena *a, bool general, const char *sql);
 /* Runs f: RowDescription (unless s->skip_rowdesc), DataRows, CommandComplete, appended to
  * out; *read_ts (when not NULL) is the timestamp the rows were read at. Caller holds
  * db->lock for reading and has checked the catalog version. False (out untouched, error
  * dropped) when evaluation failed: the caller runs the normal path. */
 bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *read_ts);
 
+/* How a hit was served. X(id, label) */
+#define ADP_FP_SERVED(X)                                                                           \
+    X(EXECUTOR, "executor") /* the fast executor: rows read and encoded */                         \
+    X(PEEK, "peek")         /* the peek cache: the last run's bytes */                             \
+    X(GENERAL, "general")   /* a kept plan run by the normal executor */
+
+typedef enum adp_fp_served {
+#define ADP_FP_X(id, label) ADP_FP_S_##id,
+    ADP_FP_SERVED(ADP_FP_X)
+#undef ADP_FP_X
+        ADP_FP_S_COUNT_
+} adp_fp_served;
+
 /* Runs f, planned at catalog version `version`, from the peek cache when it can (peek not
  * NULL: no parameters; budget: the session's peek bytes, or NULL), else under db->lock.
- * False with *why: nothing written, the caller runs the normal path. */
+ * True with *how; false with *why: nothing written, the caller runs the normal path. */
 bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek *peek,
-                size_t *budget, pgw_buf *out, adp_fp_reason *why);
+                size_t *budget, pgw_buf *out, adp_fp_served *how, adp_fp_reason *why);
 
 /* --- the simple-protocol hook (adp_fastpath.c) --- */
 /* Serves a simple Query from the session's plan cache, planning and caching it on a miss.
@@ -131,13 +152,14 @@ void adp_pc_resize(adp_plancache *pc, size_t cap);
 void adp_pc_free(adp_plancache *pc);
 
 /* --- counters (adp_fastpath_stats.c): per thread, summed when /metrics is scraped --- */
-void adp_fp_count_hit(uint64_t start_ticks);
+void adp_fp_count_hit(uint64_t start_ticks, adp_fp_served how);
 void adp_fp_count_miss(void);
 void adp_fp_count_fallback(adp_fp_reason r);
 uint64_t adp_fp_ticks(void);
 /* Totals over every thread so far (tests). */
 typedef struct adp_fp_totals {
     uint64_t hits, misses, fallbacks[ADP_FP_R_COUNT_];
+    uint64_t served[ADP_FP_S_COUNT_]; /* hits by how they were served */
 } adp_fp_totals;
 void adp_fp_totals_get(adp_fp_totals *t);
 /* Appends the Prometheus text of the counters and the server-time histogram. */

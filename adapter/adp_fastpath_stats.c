@@ -23,7 +23,7 @@
 /* One thread's counters: written by that thread only (relaxed load + store), read by the
  * scraper. Registered once per thread, never freed (threads are few and long-lived). */
 typedef struct fp_stats {
-    _Atomic uint64_t hits, misses, fallbacks[ADP_FP_R_COUNT_];
+    _Atomic uint64_t hits, misses, fallbacks[ADP_FP_R_COUNT_], served[ADP_FP_S_COUNT_];
     _Atomic uint64_t hist[NBUCKETS];
     _Atomic uint64_t ns_sum;
     struct fp_stats *next;
@@ -37,6 +37,11 @@ static _Thread_local fp_stats *mine;
 static const char *reason_labels[ADP_FP_R_COUNT_] = {
 #define ADP_FP_X(id, label) label,
     ADP_FP_REASONS(ADP_FP_X)
+#undef ADP_FP_X
+};
+static const char *served_labels[ADP_FP_S_COUNT_] = {
+#define ADP_FP_X(id, label) label,
+    ADP_FP_SERVED(ADP_FP_X)
 #undef ADP_FP_X
 };
 
@@ -79,7 +84,7 @@ static fp_stats *my_stats(void)
     return st;
 }
 
-void adp_fp_count_hit(uint64_t start_ticks)
+void adp_fp_count_hit(uint64_t start_ticks, adp_fp_served how)
 {
     fp_stats *st = my_stats();
     uint64_t ns = ((adp_fp_ticks() - start_ticks) * ns_per_tick_q16) >> 16;
@@ -87,6 +92,7 @@ void adp_fp_count_hit(uint64_t start_ticks)
     int k = q ? 64 - __builtin_clzll(q) : 0; /* ns < 2^(k+MIN_SHIFT) */
     if (k >= NBUCKETS) k = NBUCKETS - 1;
     pgw_stat_add(&st->hits, 1);
+    pgw_stat_add(&st->served[how], 1);
     pgw_stat_add(&st->hist[k], 1);
     pgw_stat_add(&st->ns_sum, ns);
 }
@@ -116,6 +122,8 @@ static void sum_all(fp_sum *s)
         s->t.misses += pgw_stat_get(&st->misses);
         for (int i = 0; i < ADP_FP_R_COUNT_; i++)
             s->t.fallbacks[i] += pgw_stat_get(&st->fallbacks[i]);
+        for (int i = 0; i < ADP_FP_S_COUNT_; i++)
+            s->t.served[i] += pgw_stat_get(&st->served[i]);
         for (int i = 0; i < NBUCKETS; i++)
             s->hist[i] += pgw_stat_get(&st->hist[i]);
         s->ns_sum += pgw_stat_get(&st->ns_sum);
@@ -150,6 +158,11 @@ void adp_fastpath_metrics(pgw_buf *out)
          "# TYPE pgpeek_fastpath_hits_total counter\n"
          "pgpeek_fastpath_hits_total %" PRIu64 "\n",
          s.t.hits);
+    line(out, "# HELP pgpeek_fastpath_served_total Plan-cache hits by how they were served.\n"
+              "# TYPE pgpeek_fastpath_served_total counter\n");
+    for (int i = 0; i < ADP_FP_S_COUNT_; i++)
+        line(out, "pgpeek_fastpath_served_total{served=\"%s\"} %" PRIu64 "\n", served_labels[i],
+             s.t.served[i]);
     line(out,
          "# HELP pgpeek_fastpath_misses_total Query texts planned into the plan cache.\n"
          "# TYPE pgpeek_fastpath_misses_total counter\n"
