@@ -209,10 +209,16 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
             if (!ok) ps->plan = NULL;
             if (ok && (ntargets || ps->plan_kind == 'S'))
                 adp_write_row_description(s, &ps->rowdesc, targets, ntargets);
-            if (ok && ps->plan_kind == 'S' &&
-                adp_fp_eligible(ps->plan, ps->sql, strlen(ps->sql), &ps->fast_why)) {
-                ps->fast = adp_arena_alloc(&ps->arena, sizeof *ps->fast);
-                adp_fp_describe(ps->fast, ps->plan, &ps->rowdesc, &ps->arena, false, ps->sql);
+            if (ok && ps->plan_kind == 'S') {
+                size_t n = strlen(ps->sql);
+                bool fast = adp_fp_eligible(ps->plan, ps->sql, n, &ps->fast_why);
+                /* without parameters other shapes can use the peek cache (general plans) */
+                bool general = !fast && ps->fast_why == ADP_FP_R_UNSUPPORTED && !s->nptypes &&
+                               adp_fp_deterministic(ps->plan, ps->sql, n);
+                if (fast || general) {
+                    ps->fast = adp_arena_alloc(&ps->arena, sizeof *ps->fast);
+                    adp_fp_describe(ps->fast, ps->plan, &ps->rowdesc, &ps->arena, general, ps->sql);
+                }
             }
             break;
         }
