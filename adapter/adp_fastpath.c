@@ -583,6 +583,10 @@ bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *ou
         why = ADP_FP_R_SHARED_ORACLE;
         goto fallback;
     }
+    if (len > ADP_FP_MAX_TEXT) {
+        why = ADP_FP_R_TOO_LONG;
+        goto fallback;
+    }
     adp_db *db = s->db;
     uint64_t h = adp_pc_hash(sql, len);
     adp_pc_entry *e = adp_pc_find(pc, h, sql, len);

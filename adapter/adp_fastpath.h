@@ -24,7 +24,8 @@ typedef struct orc orc;
     X(TXN_FAILED, "txn_failed")        /* inside a failed block: the normal path answers 25P02 */  \
     X(EXEC_ERROR, "exec_error")        /* evaluation failed: the normal path reports it */         \
     X(SHARED_ORACLE, "shared_oracle")  /* the atomic read timestamp is not linearizable */         \
-    X(CATALOG_RACE, "catalog_race")    /* DDL changed the catalog while planning */
+    X(CATALOG_RACE, "catalog_race")    /* DDL changed the catalog while planning */                \
+    X(TOO_LONG, "too_long")            /* texts over ADP_FP_MAX_TEXT bytes are not kept */
 
 typedef enum adp_fp_reason {
 #define ADP_FP_X(id, label) ADP_FP_R_##id,
@@ -136,6 +137,8 @@ typedef struct adp_plancache {
     size_t peek_bytes; /* held by entries' rows, at most ADP_PEEK_SESSION_BYTES */
 } adp_plancache;
 
+/* The longest query text the plan cache keeps. */
+#define ADP_FP_MAX_TEXT (64u << 10)
 /* Peek cache bounds: per session, and the largest result kept. */
 #define ADP_PEEK_SESSION_BYTES (1u << 20)
 #define ADP_PEEK_RESULT_BYTES (256u << 10)

@@ -130,6 +130,14 @@ static void reads(void)
     CHECK(SAME("SELECT count(*) FROM typed WHERE ts < now()") == 0);
     CHECK(fallbacks(ADP_FP_R_VOLATILE) - before == 2);
     CHECK(SAME("SELECT * FROM t; SELECT 1") == 0);
+    char *longq = malloc(70000);
+    memset(longq, ' ', 70000);
+    memcpy(longq, "SELECT 1", 8);
+    longq[69999] = 0;
+    before = fallbacks(ADP_FP_R_TOO_LONG);
+    CHECK(SAME(longq) == 0);
+    CHECK(fallbacks(ADP_FP_R_TOO_LONG) - before == 2);
+    free(longq);
     CHECK(SAME("SHOW search_path") == 0);
 }
 
