@@ -19,7 +19,7 @@ typedef struct orc orc;
     X(DISABLED, "disabled")            /* enable_fast_path off or plan_cache_size 0 */             \
     X(NOT_SELECT, "not_select")        /* not one plain SELECT (or a syntax error) */              \
     X(PLAN_ERROR, "plan_error")        /* planning failed: the normal path reports it */           \
-    X(UNSUPPORTED, "unsupported_plan") /* grouping, DISTINCT, ORDER BY, computed bounds */         \
+    X(UNSUPPORTED, "unsupported_plan") /* prepared, with parameters: grouping, ORDER BY... */      \
     X(VOLATILE, "volatile")            /* now(), 'now', 'today': not the same answer twice */      \
     X(TXN_FAILED, "txn_failed")        /* inside a failed block: the normal path answers 25P02 */  \
     X(EXEC_ERROR, "exec_error")        /* evaluation failed: the normal path reports it */         \

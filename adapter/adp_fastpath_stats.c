@@ -107,6 +107,7 @@ void adp_fp_count_fallback(adp_fp_reason r)
     pgw_stat_add(&my_stats()->fallbacks[r], 1);
 }
 
+/* The counters of every thread added up. Stack value of the scraper. */
 typedef struct fp_sum {
     adp_fp_totals t;
     uint64_t hist[NBUCKETS];
