@@ -68,6 +68,30 @@ static void drop_statements(adp_session *s)
     if (!s->ext) return;
     while (s->ext->stmts)
         adp_ps_drop(&s->ext->stmts);
+    for (int i = 0; i < ADP_UNNAMED_KEPT; i++) {
+        adp_ps_release(s->ext->kept[i]);
+        s->ext->kept[i] = NULL;
+    }
+}
+
+/* An unnamed statement being replaced: kept for a later Parse of the same text. */
+static void keep_unnamed(adp_ext *x, adp_prepared *ps)
+{
+    adp_ps_release(x->kept[ADP_UNNAMED_KEPT - 1]);
+    memmove(&x->kept[1], &x->kept[0], (ADP_UNNAMED_KEPT - 1) * sizeof *x->kept);
+    ps->next = NULL;
+    x->kept[0] = ps;
+}
+
+/* Whether Parse of this text and these types would make what ps is: same catalog, same
+ * settings for literals, and not in a failed block (there Parse must fail). */
+static bool same_parse(adp_session *s, const adp_prepared *ps, const char *sql, size_t len,
+                       int noids, const uint32_t *param_oids, pgw_error *err)
+{
+    return ps->len == len && ps->noids == noids && memcmp(ps->sql, sql, len) == 0 &&
+           (!noids || memcmp(ps->oids, param_oids, (size_t)noids * sizeof *param_oids) == 0) &&
+           memcmp(&ps->fmt, &s->fmt, sizeof s->fmt) == 0 &&
+           ps->version == atomic_load(&s->db->catalog_version) && !adp_ps_failed_block(s, ps, err);
 }
 
 void adp_ext_discard(adp_session *s)
@@ -368,12 +392,25 @@ bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len
         goto fail;
     }
     adp_prepared *old = *slot;
-    if (old && old->len == len && old->noids == noids && memcmp(old->sql, sql, len) == 0 &&
-        (!noids || memcmp(old->oids, param_oids, (size_t)noids * sizeof *param_oids) == 0) &&
-        memcmp(&old->fmt, &s->fmt, sizeof s->fmt) == 0 &&
-        old->version == atomic_load(&s->db->catalog_version) && !adp_ps_failed_block(s, old, err)) {
+    if (old && same_parse(s, old, sql, len, noids, param_oids, err)) {
         /* Drivers send the same text to the unnamed statement again and again: with the
          * same catalog and settings, what it would become is what it is. */
+        pgw_buf_begin_msg(out, '1');
+        pgw_buf_end_msg(out);
+        return true;
+    }
+    adp_ext *x = adp_ps_ext(s);
+    for (int i = 0; !name[0] && i < ADP_UNNAMED_KEPT && x->kept[i]; i++) {
+        adp_prepared *ps = x->kept[i];
+        if (!same_parse(s, ps, sql, len, noids, param_oids, err)) continue;
+        memmove(&x->kept[i], &x->kept[i + 1], (size_t)(ADP_UNNAMED_KEPT - 1 - i) * sizeof *x->kept);
+        x->kept[ADP_UNNAMED_KEPT - 1] = NULL;
+        if (old) {
+            *slot = old->next;
+            keep_unnamed(x, old);
+        }
+        ps->next = x->stmts;
+        x->stmts = ps;
         pgw_buf_begin_msg(out, '1');
         pgw_buf_end_msg(out);
         return true;
@@ -415,7 +452,13 @@ bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len
     if (adp_ps_failed_block(s, ps, err) || !adp_ps_analyze(s, ps, err)) goto fail_ps;
     adp_arena_reset(&s->arena);
     slot = adp_ps_find(s, name); /* analysis cannot add statements, but stay exact */
-    if (*slot) adp_ps_drop(slot);
+    if (*slot && !name[0]) {
+        adp_prepared *o = *slot;
+        *slot = o->next;
+        keep_unnamed(s->ext, o);
+    } else if (*slot) {
+        adp_ps_drop(slot);
+    }
     ps->next = adp_ps_ext(s)->stmts;
     s->ext->stmts = ps;
     pgw_buf_begin_msg(out, '1');

@@ -42,10 +42,15 @@ typedef struct adp_prepared {
 } adp_prepared;
 
 /* The session's statements and portals (linked lists: sessions hold a handful). */
+#define ADP_UNNAMED_KEPT 8
 struct adp_ext {
     adp_prepared *stmts;
     adp_portal *portals;
     adp_portal *spare; /* one freed portal kept for the next Bind (its arena block too) */
+    /* Unnamed statements replaced by a Parse of another text, most recent first: drivers
+     * alternate a few texts on the unnamed statement, and one parsed again is taken back
+     * from here instead of being parsed and planned again. */
+    adp_prepared *kept[ADP_UNNAMED_KEPT];
 };
 
 /* --- statements (adp_ext.c) --- */

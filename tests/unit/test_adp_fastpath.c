@@ -391,6 +391,40 @@ static void metrics(void)
     pgw_buf_free(&m);
 }
 
+/* Drivers alternate texts on the unnamed statement: one parsed again is the one kept. */
+static void unnamed_kept(void)
+{
+    const char *x = "SELECT * FROM t WHERE id = 'a'", *y = "SELECT count(*) FROM t";
+    pgw_buf out, other;
+    pgw_buf_init(&out);
+    pgw_buf_init(&other);
+    pgw_error err;
+    CHECK(adp_ext_parse(fast, "", x, strlen(x), 0, NULL, &out, &err));
+    adp_prepared *first = *adp_ps_find(fast, "");
+    CHECK(adp_ext_parse(fast, "", y, strlen(y), 0, NULL, &out, &err));
+    CHECK(*adp_ps_find(fast, "") != first);
+    CHECK(adp_ext_parse(fast, "", x, strlen(x), 0, NULL, &out, &err));
+    CHECK(*adp_ps_find(fast, "") == first);
+    /* and it runs as a fresh one would */
+    adp_bind_msg b = {.portal = "", .stmt = ""};
+    pgw_buf_reset(&out);
+    CHECK(adp_ext_bind(fast, &b, &out, &err) && adp_ext_execute(fast, "", 0, &out, &err));
+    adp_ext_sync(fast, &out);
+    CHECK(adp_ext_parse(slow, "", x, strlen(x), 0, NULL, &other, &err));
+    pgw_buf_reset(&other);
+    CHECK(adp_ext_bind(slow, &b, &other, &err) && adp_ext_execute(slow, "", 0, &other, &err));
+    adp_ext_sync(slow, &other);
+    CHECK(out.len == other.len && memcmp(out.data, other.data, out.len) == 0);
+    /* after DDL the kept one is not taken back */
+    admin_run("CREATE TABLE t3 (a int4)");
+    CHECK(adp_ext_parse(fast, "", y, strlen(y), 0, NULL, &out, &err));
+    CHECK(adp_ext_parse(fast, "", x, strlen(x), 0, NULL, &out, &err));
+    CHECK(*adp_ps_find(fast, "") != first);
+    admin_run("DROP TABLE t3");
+    pgw_buf_free(&out);
+    pgw_buf_free(&other);
+}
+
 int main(void)
 {
     pgw_error err;
@@ -419,6 +453,7 @@ int main(void)
     server_default();
     oracle_safety();
     prepared();
+    unnamed_kept();
     metrics();
     adp_session_free(fast);
     adp_session_free(slow);
