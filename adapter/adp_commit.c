@@ -9,13 +9,7 @@
 #include "adp_durable.h"
 #include "adp_internal.h"
 #include "adp_mvcc.h"
-
-/* One session waiting for its commit; on the committing worker's stack. */
-typedef struct adp_commit_req {
-    adp_session *s;
-    bool done;
-    struct adp_commit_req *next;
-} adp_commit_req;
+#include "orc_inbox.h"
 
 /* Owned by the db; `mu` guards the queue and the done flags, the thread owns the rest. */
 struct adp_committer {
@@ -24,12 +18,16 @@ struct adp_committer {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t work; /* queue not empty, or stopping */
-    pthread_cond_t done; /* some request finished */
+    pthread_cond_t done; /* some synchronous request finished */
     adp_commit_req *head, *tail;
     bool stop;
     adp_session **batch; /* the group's sessions for the log (commit thread only) */
     size_t capbatch;
-    _Atomic uint64_t groups, commits;
+    _Atomic uint64_t groups, commits, failed_groups;
+    int chain_holds;       /* statements that chained on a queued commit, not queued yet */
+    bool draining;         /* the thread waits for chain_holds to reach 0: no new ones */
+    _Atomic int test_fail; /* TEST ONLY: groups still to fail */
+    char test_state[6];
 };
 
 /* The oracle may be unreachable for a while (shared backend): a commit waits rather than
@@ -47,18 +45,95 @@ static uint64_t oracle_call(adp_committer *c, orc_op op, uint64_t arg)
     }
 }
 
+/* Runs on the session's worker (its inbox): the commit is over, the connection goes on. */
+static void on_handed_back(void *arg, bool ok, uint64_t ts, const char *err)
+{
+    (void)ok;
+    (void)ts;
+    (void)err;
+    adp_session *s = arg;
+    s->resume(s->resume_arg);
+}
+
+/* Lets every session of the group go on: asynchronous ones through their worker's inbox,
+ * waiting ones through the condition variable. A session handed back may commit again at
+ * once, rewriting its request: nothing of it is read after it went. */
+static void hand_back(adp_committer *c, adp_commit_req *group)
+{
+    adp_commit_req *waiters = NULL;
+    for (adp_commit_req *r = group, *next; r; r = next) {
+        next = r->next;
+        if (r->async) {
+            orc_inbox_post(r->s->inbox, &r->post, on_handed_back, r->s, true, 0, NULL);
+        } else {
+            r->next = waiters; /* its owner is still blocked: safe to relink */
+            waiters = r;
+        }
+    }
+    if (!waiters) return;
+    pthread_mutex_lock(&c->mu);
+    for (adp_commit_req *r = waiters, *next; r; r = next) {
+        next = r->next;
+        r->done = true;
+    }
+    pthread_cond_broadcast(&c->done);
+    pthread_mutex_unlock(&c->mu);
+}
+
+static bool log_group(adp_committer *c, uint64_t wts, size_t nb, pgw_error *err)
+{
+    int n = atomic_load(&c->test_fail);
+    while (n > 0)
+        if (atomic_compare_exchange_weak(&c->test_fail, &n, n - 1)) {
+            char state[sizeof c->test_state];
+            pthread_mutex_lock(&c->mu);
+            memcpy(state, c->test_state, sizeof state);
+            pthread_mutex_unlock(&c->mu);
+            return pgw_errorf(err, state,
+                              "could not write to the write-ahead log: injected failure");
+        }
+    return adp_durable_log_group(c->db, wts, c->batch, nb, err);
+}
+
+/* The log refused the group: none of it may become visible. Rolled back newest first, so
+ * that a change made on top of another one in the group is undone before it. */
+static void fail_group(adp_committer *c, adp_commit_req *group, size_t nb, const pgw_error *err)
+{
+    adp_db *db = c->db;
+    fprintf(stderr, "pgpeek commit: group of %zu failed: %s %s\n", nb, err->sqlstate, err->message);
+    pthread_rwlock_wrlock(&db->lock);
+    for (size_t i = nb; i-- > 0;)
+        adp_txn_rollback_locked(c->batch[i]);
+    pthread_rwlock_unlock(&db->lock);
+    adp_commit_signal(db); /* writers waiting on those pending changes may go on */
+    for (adp_commit_req *r = group; r; r = r->next) {
+        r->failed = true;
+        r->err = *err;
+    }
+    atomic_fetch_add_explicit(&c->failed_groups, 1, memory_order_relaxed);
+}
+
 static void *commit_main(void *arg)
 {
     adp_committer *c = arg;
     adp_db *db = c->db;
     for (;;) {
         pthread_mutex_lock(&c->mu);
-        while (!c->head && !c->stop)
+        while (!c->stop && !c->head)
             pthread_cond_wait(&c->work, &c->mu);
+        /* Chained writers still running join this group; later ones wait for the next
+         * (with many workers, holds might otherwise never all be released at once). */
+        c->draining = true;
+        while (!c->stop && c->chain_holds > 0)
+            pthread_cond_wait(&c->work, &c->mu);
+        c->draining = false;
         adp_commit_req *group = c->head;
         c->head = c->tail = NULL;
+        for (adp_commit_req *r = group; r; r = r->next)
+            r->state = ADP_CQ_TAKEN;
         pthread_mutex_unlock(&c->mu);
         if (!group) break; /* stopping with nothing queued */
+        atomic_store(&db->committing, 1);
         uint64_t wts = oracle_call(c, ORC_OP_WRITE, 0);
         size_t nb = 0;
         for (adp_commit_req *r = group; r; r = r->next) {
@@ -68,35 +143,33 @@ static void *commit_main(void *arg)
                 if (!c->batch) abort();
             }
             c->batch[nb++] = r->s;
+            r->failed = false;
         }
         pgw_error lerr;
         pgw_error_clear(&lerr);
-        if (!adp_durable_log_group(db, wts, c->batch, nb, &lerr)) {
-            /* Not yet possible (the stub accepts everything); the pending-commit work
-             * turns this into failing every statement of the group with lerr. */
-            fprintf(stderr, "pgpeek commit: %s\n", lerr.message);
-            abort();
+        if (!log_group(c, wts, nb, &lerr)) {
+            fail_group(c, group, nb, &lerr);
+            atomic_store(&db->committing, 0);
+            hand_back(c, group);
+            continue;
         }
         pthread_rwlock_wrlock(&db->lock);
         uint64_t last = atomic_load_explicit(&db->commit_ts, memory_order_relaxed);
         uint64_t ts = wts > last ? wts : last + 1; /* write_ts only grows; kept as a guard */
-        uint64_t n = 0;
-        for (adp_commit_req *r = group; r; r = r->next, n++)
-            adp_txn_stamp(r->s, ts);
+        for (size_t i = 0; i < nb; i++)
+            adp_txn_stamp(c->batch[i], ts);
         atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
-        for (adp_commit_req *r = group; r; r = r->next)
-            adp_txn_reclaim(r->s);
+        atomic_store(&db->committing, 0);
+        for (size_t i = 0; i < nb; i++)
+            adp_txn_reclaim(c->batch[i]);
         pthread_rwlock_unlock(&db->lock);
         adp_commit_signal(db);
         oracle_call(c, ORC_OP_APPLY, ts);
+        adp_set_applied(db, ts);
         atomic_fetch_add_explicit(&c->groups, 1, memory_order_relaxed);
-        atomic_fetch_add_explicit(&c->commits, n, memory_order_relaxed);
+        atomic_fetch_add_explicit(&c->commits, nb, memory_order_relaxed);
         /* Only now may the sessions answer their clients. */
-        pthread_mutex_lock(&c->mu);
-        for (adp_commit_req *r = group; r; r = r->next)
-            r->done = true;
-        pthread_cond_broadcast(&c->done);
-        pthread_mutex_unlock(&c->mu);
+        hand_back(c, group);
     }
     return NULL;
 }
@@ -150,19 +223,85 @@ void adp_commit_stats(adp_db *db, uint64_t *groups, uint64_t *commits)
     *commits = c ? atomic_load_explicit(&c->commits, memory_order_relaxed) : 0;
 }
 
-void adp_commit_wait(adp_committer *c, adp_session *s)
+static void enqueue(adp_committer *c, adp_commit_req *req)
 {
-    adp_commit_req req = {s, false, NULL};
-    pthread_mutex_lock(&c->mu);
+    req->next = NULL;
+    req->state = ADP_CQ_QUEUED;
+    if (req->s->chain_held) {
+        req->s->chain_held = false;
+        c->chain_holds--;
+    }
     if (c->tail)
-        c->tail->next = &req;
+        c->tail->next = req;
     else
-        c->head = &req;
-    c->tail = &req;
+        c->head = req;
+    c->tail = req;
     pthread_cond_signal(&c->work);
-    while (!req.done)
+}
+
+bool adp_commit_wait(adp_committer *c, adp_session *s, pgw_error *err)
+{
+    adp_commit_req *req = &s->creq;
+    req->s = s;
+    req->async = false;
+    req->done = false;
+    pthread_mutex_lock(&c->mu);
+    enqueue(c, req);
+    while (!req->done)
         pthread_cond_wait(&c->done, &c->mu);
     pthread_mutex_unlock(&c->mu);
+    if (req->failed) *err = req->err;
+    return !req->failed;
+}
+
+void adp_commit_enqueue(adp_committer *c, adp_session *s)
+{
+    adp_commit_req *req = &s->creq;
+    req->s = s;
+    req->async = true;
+    pthread_mutex_lock(&c->mu);
+    enqueue(c, req);
+    pthread_mutex_unlock(&c->mu);
+}
+
+bool adp_commit_chain(adp_session *s, const adp_session *owner)
+{
+    adp_committer *c = s->db->committer;
+    if (!c || !s->may_chain || !s->inbox) return false;
+    pthread_mutex_lock(&c->mu);
+    bool ok = owner->creq.state == ADP_CQ_QUEUED && !c->draining;
+    if (ok && !s->chain_held) {
+        s->chain_held = true;
+        c->chain_holds++;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+void adp_commit_unchain(adp_session *s)
+{
+    if (!s->chain_held) return;
+    adp_committer *c = s->db->committer;
+    pthread_mutex_lock(&c->mu);
+    s->chain_held = false;
+    if (--c->chain_holds == 0) pthread_cond_signal(&c->work);
+    pthread_mutex_unlock(&c->mu);
+}
+
+void adp_commit_test_fail_groups(adp_db *db, int n, const char *sqlstate)
+{
+    adp_committer *c = db->committer;
+    if (!c) return;
+    pthread_mutex_lock(&c->mu);
+    snprintf(c->test_state, sizeof c->test_state, "%s", sqlstate);
+    pthread_mutex_unlock(&c->mu);
+    atomic_store(&c->test_fail, n);
+}
+
+uint64_t adp_commit_failed_groups(adp_db *db)
+{
+    adp_committer *c = db->committer;
+    return c ? atomic_load_explicit(&c->failed_groups, memory_order_relaxed) : 0;
 }
 
 void adp_commit_signal(adp_db *db)

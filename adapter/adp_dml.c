@@ -350,14 +350,17 @@ static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows
         *n = 0;
         if (!adp_eval(key, &kc, &vals[col], p->err)) return false;
         adp_row *r = vals[col].isnull ? NULL : adp_index_lookup(t, ix, vals, NULL);
+        /* A hot row whose newest version waits in the commit queue: write on top of it,
+         * in the same group (adp_mvcc.h). */
+        bool chained = adp_row_chainable(p->s, r) && adp_commit_chain(p->s, r->owner);
         /* The hash holds current rows only: what this snapshot sees may be older. */
-        r = adp_row_version(p->s, r, ts);
+        if (!chained) r = adp_row_version(p->s, r, ts);
         if (!r && !vals[col].isnull && adp_table_has_versions(t)) goto scan;
         if (!r) return true;
         adp_eval_ctx c = {.s = p->s, .row = r->vals};
         bool pass = true;
         if (!adp_eval_qual(pl->where, &c, &pass, p->err)) return false;
-        if (pass && !adp_row_writable(p->s, r)) return conflict(p, r, busy);
+        if (pass && !chained && !adp_row_writable(p->s, r)) return conflict(p, r, busy);
         if (pass) (*rows)[(*n)++] = r;
         return true;
     }

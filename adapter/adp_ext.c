@@ -310,7 +310,7 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
     if ((atomic_load(&db->catalog_version) != ps->version || s->settings_gen != ps->settings_gen) &&
         !adp_ps_analyze(s, ps, err))
         return false;
-    if (ps->fast && adp_fastpath_enabled(s) && adp_fastpath_read_safe()) {
+    if (ps->fast && adp_fastpath_enabled(s)) {
         uint64_t t0 = adp_fp_ticks();
         adp_fp_reason why;
         adp_fp_served how;
@@ -321,9 +321,7 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
         }
         adp_fp_count_fallback(why);
     } else if (ps->plan_kind == 'S') {
-        adp_fp_count_fallback(!adp_fastpath_enabled(s)    ? ADP_FP_R_DISABLED
-                              : !adp_fastpath_read_safe() ? ADP_FP_R_SHARED_ORACLE
-                                                          : ps->fast_why);
+        adp_fp_count_fallback(!adp_fastpath_enabled(s) ? ADP_FP_R_DISABLED : ps->fast_why);
     }
     ptypes_reserve(s, ps->nparams);
     if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);

@@ -14,21 +14,6 @@
 #include "orc.h"
 #include "pgw_be_write.h"
 
-/* --- oracle safety --- */
-
-static const orc *_Atomic read_oracle;
-
-void adp_fastpath_set_oracle(const orc *o)
-{
-    atomic_store(&read_oracle, o);
-}
-
-bool adp_fastpath_read_safe(void)
-{
-    const orc *o = atomic_load_explicit(&read_oracle, memory_order_relaxed);
-    return !o || orc_read_ts_fast_safe(o);
-}
-
 /* --- the simple-protocol hook --- */
 
 static adp_plancache *session_cache(adp_session *s)
@@ -163,17 +148,17 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
     adp_plancache *pc = s->fp;
     const adp_select_plan *pl = f->pl;
     /* The peek cache: the rows of the last run, if no commit happened since (a commit
-     * raises commit_ts before its client hears of it), the session has no pending changes
-     * of its own and every result column is text. No lock: the catalog version and
-     * commit_ts say it all. */
+     * raises commit_ts before its client hears of it): the read timestamp is the one the
+     * rows were read at, the session has no pending changes of its own and every result
+     * column is text. No lock: the catalog version and the timestamp say it all. With a
+     * shared oracle the timestamps come from it and rarely repeat, so this seldom hits. */
     uint64_t ts = 0;
     bool peekable = peek && pc && pc->peek && pl->table && !s->nundo &&
                     (s->txn == ADP_TXN_IDLE || (s->txn == ADP_TXN_BLOCK && s->snap_held));
     for (int i = 0; peekable && i < s->nrfmt; i++)
         peekable = s->rfmt[i] == 0;
     if (peekable && peek->valid) {
-        ts = s->txn == ADP_TXN_IDLE ? atomic_load_explicit(&db->commit_ts, memory_order_acquire)
-                                    : s->snap_ts;
+        ts = s->txn == ADP_TXN_IDLE ? adp_readts_idle(s) : s->snap_ts; /* as adp_snapshot */
         if (ts == peek->ts &&
             atomic_load_explicit(&db->catalog_version, memory_order_acquire) == version) {
             if (!s->skip_rowdesc) pgw_buf_put(out, f->rowdesc->data, f->rowdesc->len);
@@ -217,6 +202,18 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
     return true;
 }
 
+/* Whether a SELECT must first ask the shared oracle for its read timestamp (strict
+ * serializable with a shared backend): the normal path does that, waiting without
+ * blocking the worker, so the fast path leaves those reads to it. */
+static bool oracle_read_needed(const adp_session *s)
+{
+    static PgQuery__Node select = {.node_case = PG_QUERY__NODE__NODE_SELECT_STMT};
+    /* a timestamp that came back for this message (after a wait) is used as adp_snapshot
+     * does; a failed one is the normal path's to report */
+    if (s->oracle_ts_ready) return s->oracle_ts_failed;
+    return s->oracle && adp_readts_needed(s, &select);
+}
+
 /* What the normal path does after a successful single SELECT, minus what is provably a
  * no-op after one (adp_session_simple_query, run_parsed). */
 static void finish_query(adp_session *s, pgw_buf *out)
@@ -228,6 +225,7 @@ static void finish_query(adp_session *s, pgw_buf *out)
             adp_session_txn_end(s, true);
         if (s->ext) adp_portals_drop(s, false);
     }
+    adp_readts_done(s);
     if (s->arena.used) adp_arena_reset(&s->arena);
     adp_session_report_changed(s, out);
 }
@@ -245,7 +243,7 @@ bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *ou
         why = ADP_FP_R_TXN_FAILED;
         goto fallback;
     }
-    if (!adp_fastpath_read_safe()) {
+    if (oracle_read_needed(s)) {
         why = ADP_FP_R_SHARED_ORACLE;
         goto fallback;
     }

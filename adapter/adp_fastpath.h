@@ -23,8 +23,8 @@ typedef struct orc orc;
     X(VOLATILE, "volatile")            /* now(), 'now', 'today': not the same answer twice */      \
     X(TXN_FAILED, "txn_failed")        /* inside a failed block: the normal path answers 25P02 */  \
     X(EXEC_ERROR, "exec_error")        /* evaluation failed: the normal path reports it */         \
-    X(SHARED_ORACLE, "shared_oracle")  /* the atomic read timestamp is not linearizable */         \
     X(CATALOG_RACE, "catalog_race")    /* DDL changed the catalog while planning */                \
+    X(SHARED_ORACLE, "shared_oracle")  /* strict read with a shared oracle: asks it first */       \
     X(TOO_LONG, "too_long")            /* texts over ADP_FP_MAX_TEXT bytes are not kept */
 
 typedef enum adp_fp_reason {
@@ -101,10 +101,6 @@ bool adp_fastpath_query(adp_session *s, const char *sql, size_t len, pgw_buf *ou
 void adp_fastpath_free(adp_session *s);
 /* enable_fast_path is on and plan_cache_size above 0 (read again after SET). */
 bool adp_fastpath_enabled(adp_session *s);
-/* The oracle reads are checked against (orc_read_ts_fast_safe); NULL: local reads only
- * (adapter tests). Process-wide; set once at server start. */
-void adp_fastpath_set_oracle(const orc *o);
-bool adp_fastpath_read_safe(void);
 
 /* --- the per-session plan cache (adp_plancache.c) --- */
 /* One cached query text: a plan the fast path serves, or a remembered reason it cannot

@@ -8,8 +8,10 @@
 
 #include "adp.h"
 #include "adp_arena.h"
+#include "adp_async.h"
 #include "adp_settings.h"
 #include "adp_value.h"
+#include <pg_query/pg_query.pb-c.h>
 
 #define ADP_NAMEDATALEN 64 /* PostgreSQL's NAMEDATALEN: identifiers keep 63 bytes */
 
@@ -97,6 +99,13 @@ struct adp_db {
     pthread_mutex_t commit_mu;
     pthread_cond_t commit_cv;
     uint64_t commit_gen;
+    /* Nonzero from before the commit thread asks for a group's write timestamp until the
+     * group is stamped or failed: an oracle read timestamp may cover it meanwhile. */
+    _Atomic int committing;
+    /* The newest commit whose apply_write finished (changed under holds_mu): an oracle
+     * read timestamp asked for later is at least this, so reclamation keeps what a read
+     * at or after it may see (adp_holds_min). */
+    _Atomic uint64_t applied_ts;
 };
 
 /* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
@@ -169,6 +178,25 @@ typedef struct adp_pcache adp_pcache;
 typedef struct adp_ext adp_ext;
 typedef struct adp_plancache adp_plancache;
 
+/* A session's place in the commit queue; embedded in the session (no allocation per
+ * commit). Owned by the commit thread from enqueue until the session is handed back. */
+typedef enum adp_cq_state {
+    ADP_CQ_IDLE,
+    ADP_CQ_QUEUED, /* in the queue: a chained writer may still join its group */
+    ADP_CQ_TAKEN,  /* the commit thread took its group */
+} adp_cq_state;
+
+typedef struct adp_commit_req {
+    adp_session *s;
+    adp_cq_state state; /* under the committer's mu */
+    bool async;         /* hand back through the session's inbox; else a waiter on `done` */
+    bool done;          /* synchronous waiters: the group finished (under the committer's mu) */
+    bool failed;        /* the group failed: the session's changes were rolled back */
+    pgw_error err;
+    struct adp_commit_req *next;
+    orc_req post; /* the hand-back through the worker's inbox */
+} adp_commit_req;
+
 /* A session: one client connection, used only by its worker thread. */
 struct adp_session {
     adp_db *db;
@@ -206,6 +234,26 @@ struct adp_session {
     bool skip_rowdesc;   /* Execute: RowDescription belongs to Describe, not here */
     bool plan_only;      /* Parse/Describe: plan, write RowDescription, run nothing */
     bool discard_all;    /* DISCARD ALL ran: drop statements and portals once it is safe */
+    /* Finishing later (adp_async.h). All worker-thread state, except creq while queued. */
+    adp_pend pend;
+    orc *oracle;          /* with inbox: commits go pending, shared-backend reads ask */
+    orc_inbox *inbox;     /* the worker's; NULL: commit synchronously, never ask */
+    adp_resume_fn resume; /* called on the worker when the pending state may end */
+    void *resume_arg;
+    bool async_ok;         /* the running statement's commit may finish later */
+    bool restore_settings; /* the pending commit's block changed settings (txn_start) */
+    adp_commit_req creq;   /* the pending (or waited-for) commit */
+    orc_req oreq;          /* the pending read timestamp */
+    bool oracle_ts_ready;  /* oracle_ts answers the statement now being (re)run */
+    bool oracle_ts_failed; /* ... or the oracle failed it: oracle_err */
+    uint64_t oracle_ts;
+    char oracle_err[128];
+    uint64_t last_commit_ts; /* this session's newest commit (set by whoever stamps it) */
+    bool rts_held;           /* rts_hold is registered in db->holds while a read waits */
+    uint64_t rts_hold;
+    bool may_chain;  /* the running statement commits alone, right after it ends */
+    bool chain_next; /* the next Execute may chain (adp_session_chain_next) */
+    bool chain_held; /* it wrote on top of a queued commit: the queue waits for it */
 
     /* The fast path (adp_fastpath.h): its plan cache, made on first use, and the settings
      * generation, bumped by every settings change (adp_session_sync_fmt). */
@@ -213,12 +261,50 @@ struct adp_session {
     uint64_t settings_gen;
 };
 
+/* --- read timestamps from the shared oracle (adp_readts.c) --- */
+/* Whether stmt needs a read timestamp from the oracle before it runs: strict serializable,
+ * a shared oracle backend, a statement that reads a snapshot outside a block or the first
+ * one inside it. */
+bool adp_readts_needed(const adp_session *s, const PgQuery__Node *stmt);
+typedef enum adp_readts_result {
+    ADP_READTS_GO,     /* run the statement: its timestamp is there, or none is needed */
+    ADP_READTS_WAIT,   /* asked the oracle, s is pending: return without running anything */
+    ADP_READTS_FAILED, /* the oracle failed the request: the statement fails with err */
+} adp_readts_result;
+adp_readts_result adp_readts_wait(adp_session *s, const PgQuery__Node *stmt, pgw_error *err);
+/* The same for a SELECT known without a parse tree (a fast path's cached plan): call it
+ * before writing anything, return at once on ADP_READTS_WAIT (the message comes again),
+ * read at adp_snapshot(s) and call adp_readts_done(s) when the statement is over. */
+adp_readts_result adp_readts_wait_select(adp_session *s, pgw_error *err);
+/* The common step: ask when `ask`, else report a timestamp (or a failure) waiting. */
+adp_readts_result adp_readts_ask(adp_session *s, bool ask, pgw_error *err);
+/* The timestamp a statement outside a block reads at (adp_snapshot). */
+static inline uint64_t adp_readts_idle(adp_session *s)
+{
+    if (!s->oracle_ts_ready || s->oracle_ts_failed)
+        return atomic_load_explicit(&s->db->commit_ts, memory_order_acquire);
+    /* its own last commit may not be applied at the oracle when strings commit inside */
+    return s->oracle_ts > s->last_commit_ts ? s->oracle_ts : s->last_commit_ts;
+}
+/* The statement that used the timestamp is over: the next one asks again. */
+void adp_readts_done(adp_session *s);
+
 void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r);
 /* The commit thread's side of a commit (adp_commit.c / adp_txn.c): queue s and wait until
- * its group has been stamped and applied; stamp s's pending versions with ts; free what no
- * reader needs any more. The last two under db->lock held for writing. */
-void adp_commit_wait(adp_committer *c, adp_session *s);
+ * its group has been stamped and applied (false with err: the group failed and s's changes
+ * were rolled back); stamp s's pending versions with ts; free what no reader needs any
+ * more. The last two under db->lock held for writing. */
+bool adp_commit_wait(adp_committer *c, adp_session *s, pgw_error *err);
+/* Queues s and returns: the group's end hands s back through s->inbox (s->pend). */
+void adp_commit_enqueue(adp_committer *c, adp_session *s);
 void adp_txn_stamp(adp_session *s, uint64_t ts);
+/* Hot rows: whether s (a statement that commits alone, s->may_chain) may write on top of
+ * the pending change of `owner`: true when owner's commit is queued and its group not yet
+ * taken. Then the commit thread takes no group until s has queued its own commit (or
+ * rolled back: adp_commit_unchain), so both land in the same group, s after owner, and a
+ * failing group undoes s first. Caller holds db->lock for writing. */
+bool adp_commit_chain(adp_session *s, const adp_session *owner);
+void adp_commit_unchain(adp_session *s);
 void adp_txn_reclaim(adp_session *s);
 /* After a commit was stamped (db->lock released): wakes adp_commit_wait_next callers. */
 void adp_commit_signal(adp_db *db);
@@ -226,8 +312,18 @@ void adp_commit_signal(adp_db *db);
 uint64_t adp_commit_gen(adp_db *db);
 void adp_commit_wait_next(adp_db *db, uint64_t gen, long timeout_us);
 /* Commit or roll back the session's undo log; caller does NOT hold db->lock. */
-void adp_txn_commit(adp_session *s);
+/* adp_txn_commit: false (err in s->creq.err) when a synchronous commit failed and was
+ * rolled back; an asynchronous one returns true with s->pend set. */
+bool adp_txn_commit(adp_session *s);
 void adp_txn_rollback(adp_session *s);
+/* The rollback itself, caller holds db->lock for writing (the commit thread, failing a
+ * group). */
+void adp_txn_rollback_locked(adp_session *s);
+
+/* Commits the transaction that just ended (adp_session_txn_end(s, true)); false with err
+ * when a synchronous commit failed and was rolled back. With s->async_ok the commit may go
+ * pending instead (s->pend), which is success for now. */
+bool adp_session_commit(adp_session *s, pgw_error *err);
 
 /* Called before a statement changes settings: ROLLBACK restores what was saved. */
 void adp_session_save_settings(adp_session *s);

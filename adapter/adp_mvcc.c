@@ -4,22 +4,62 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t adp_snapshot(adp_session *s)
+static void hold_add_locked(adp_db *db, uint64_t ts)
 {
-    adp_db *db = s->db;
-    if (s->txn == ADP_TXN_IDLE) return atomic_load_explicit(&db->commit_ts, memory_order_acquire);
-    if (s->snap_held) return s->snap_ts;
-    /* Once per block, not per query: the hold must be visible to a committer reclaiming
-     * versions, and the registry is shared. */
-    pthread_mutex_lock(&db->holds_mu);
-    s->snap_ts = atomic_load_explicit(&db->commit_ts, memory_order_acquire);
     if (db->nholds == db->capholds) {
         db->capholds = db->capholds ? db->capholds * 2 : 16;
         db->holds = realloc(db->holds, db->capholds * sizeof *db->holds);
         if (!db->holds) abort();
     }
-    db->holds[db->nholds++] = s->snap_ts;
+    db->holds[db->nholds++] = ts;
+}
+
+void adp_hold_add(adp_db *db, uint64_t ts)
+{
+    pthread_mutex_lock(&db->holds_mu);
+    hold_add_locked(db, ts);
     pthread_mutex_unlock(&db->holds_mu);
+}
+
+void adp_hold_remove(adp_db *db, uint64_t ts)
+{
+    pthread_mutex_lock(&db->holds_mu);
+    for (size_t i = 0; i < db->nholds; i++)
+        if (db->holds[i] == ts) {
+            db->holds[i] = db->holds[--db->nholds];
+            break;
+        }
+    pthread_mutex_unlock(&db->holds_mu);
+}
+
+uint64_t adp_hold_applied(adp_db *db)
+{
+    /* Under holds_mu, as adp_holds_min reads both: either the reclaimer sees this hold, or
+     * it used an applied_ts no newer than the one held here. */
+    pthread_mutex_lock(&db->holds_mu);
+    uint64_t ts = atomic_load_explicit(&db->applied_ts, memory_order_relaxed);
+    hold_add_locked(db, ts);
+    pthread_mutex_unlock(&db->holds_mu);
+    return ts;
+}
+
+void adp_set_applied(adp_db *db, uint64_t ts)
+{
+    pthread_mutex_lock(&db->holds_mu);
+    if (ts > atomic_load_explicit(&db->applied_ts, memory_order_relaxed))
+        atomic_store_explicit(&db->applied_ts, ts, memory_order_relaxed);
+    pthread_mutex_unlock(&db->holds_mu);
+}
+
+uint64_t adp_snapshot(adp_session *s)
+{
+    adp_db *db = s->db;
+    if (s->txn == ADP_TXN_IDLE) return adp_readts_idle(s);
+    if (s->snap_held) return s->snap_ts;
+    /* Once per block, not per query: the hold must be visible to a committer reclaiming
+     * versions, and the registry is shared. */
+    s->snap_ts = adp_readts_idle(s);
+    adp_hold_add(db, s->snap_ts);
     s->snap_held = true;
     return s->snap_ts;
 }
@@ -27,21 +67,14 @@ uint64_t adp_snapshot(adp_session *s)
 void adp_snapshot_release(adp_session *s)
 {
     if (!s->snap_held) return;
-    adp_db *db = s->db;
-    pthread_mutex_lock(&db->holds_mu);
-    for (size_t i = 0; i < db->nholds; i++)
-        if (db->holds[i] == s->snap_ts) {
-            db->holds[i] = db->holds[--db->nholds];
-            break;
-        }
-    pthread_mutex_unlock(&db->holds_mu);
+    adp_hold_remove(s->db, s->snap_ts);
     s->snap_held = false;
 }
 
 uint64_t adp_holds_min(adp_db *db)
 {
-    uint64_t min = ADP_TS_INF;
     pthread_mutex_lock(&db->holds_mu);
+    uint64_t min = atomic_load_explicit(&db->applied_ts, memory_order_relaxed);
     for (size_t i = 0; i < db->nholds; i++)
         if (db->holds[i] < min) min = db->holds[i];
     pthread_mutex_unlock(&db->holds_mu);

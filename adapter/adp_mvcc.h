@@ -38,6 +38,16 @@ static inline bool adp_row_writable(const adp_session *s, const adp_row *r)
     return r->end_ts == ADP_TS_INF && !r->deleter && (!r->owner || r->owner == s);
 }
 
+/* Whether s may write on top of r, the newest version of its row, inserted by another
+ * transaction that has not committed yet: only a statement that commits alone right after
+ * it ends (s->may_chain), and only if that transaction's commit is queued (checked by
+ * adp_commit_chain). Such a statement reads nothing but that row (a key lookup; there are
+ * no subqueries), so it is serialized right after the transaction it builds on. */
+static inline bool adp_row_chainable(const adp_session *s, const adp_row *r)
+{
+    return s->may_chain && r && r->owner && r->owner != s && r->end_ts == ADP_TS_INF && !r->deleter;
+}
+
 /* Whether some version of t is not the committed current state: index lookups that miss
  * then have to scan, since the hashes hold only current rows. */
 static inline bool adp_table_has_versions(const adp_table *t)
@@ -50,8 +60,17 @@ static inline bool adp_table_has_versions(const adp_table *t)
 uint64_t adp_snapshot(adp_session *s);
 /* Ends s's read hold, if any (COMMIT, ROLLBACK, session end). */
 void adp_snapshot_release(adp_session *s);
-/* The oldest read hold, or ADP_TS_INF when there is none. */
+/* The oldest read hold, and never above the newest applied commit (a read timestamp the
+ * oracle hands out later may be as low as that). */
 uint64_t adp_holds_min(adp_db *db);
+/* Registers (or drops) one read hold at ts in the shared registry. */
+void adp_hold_add(adp_db *db, uint64_t ts);
+void adp_hold_remove(adp_db *db, uint64_t ts);
+/* Before asking the oracle for a read timestamp: a hold at the newest applied commit, which
+ * the answer cannot be below; returns it. */
+uint64_t adp_hold_applied(adp_db *db);
+/* The commit thread, after apply_write(ts). */
+void adp_set_applied(adp_db *db, uint64_t ts);
 /* Frees t's versions that ended at or before min_ts (no reader can see them any more).
  * Caller holds db->lock for writing. */
 void adp_table_reclaim(adp_table *t, uint64_t min_ts);

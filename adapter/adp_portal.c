@@ -307,6 +307,15 @@ bool adp_ext_execute(adp_session *s, const char *name, int32_t max_rows, pgw_buf
         pgw_be_write_command_complete(out, pt->is_select ? "SELECT 0" : pt->tag);
         return true;
     }
+    if (!pt->started && pt->ps->stmt) {
+        adp_readts_result rts = adp_readts_wait(s, pt->ps->stmt, err);
+        if (rts == ADP_READTS_WAIT) return true; /* nothing ran: Execute comes again */
+        if (rts == ADP_READTS_FAILED) {
+            pt->done = true;
+            adp_session_abort(s);
+            return false;
+        }
+    }
     if (!pt->started) {
         size_t mark = out->len;
         pt->started = true;
@@ -318,7 +327,12 @@ bool adp_ext_execute(adp_session *s, const char *name, int32_t max_rows, pgw_buf
         pt->ps->refs++; /* DEALLOCATE of itself must not free it mid-run */
         bool buffered = max_rows > 0;
         if (buffered) pgw_buf_reset(&pt->rows);
+        s->async_ok = true; /* a COMMIT's ReadyForQuery comes at Sync: it may finish later */
+        s->may_chain = s->chain_next && s->txn == ADP_TXN_IDLE && !s->nundo;
         bool ok = adp_ps_run(s, pt->ps, buffered ? &pt->rows : out, err);
+        s->may_chain = false;
+        s->async_ok = false;
+        adp_readts_done(s);
         adp_ps_release(pt->ps);
         s->params = NULL;
         s->nparams = 0;
@@ -400,7 +414,10 @@ bool adp_ext_close(adp_session *s, char kind, const char *name, pgw_buf *out, pg
 void adp_ext_sync(adp_session *s, pgw_buf *out)
 {
     if (s->txn == ADP_TXN_IDLE) {
-        adp_session_txn_end(s, true);
+        pgw_error err;
+        s->async_ok = true; /* Sync's ReadyForQuery waits for the commit */
+        if (!adp_session_commit(s, &err)) pgw_be_write_error(out, &err);
+        s->async_ok = false;
         adp_portals_drop(s, false); /* portals live until their transaction ends */
     }
     adp_session_report_changed(s, out);

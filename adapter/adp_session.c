@@ -32,6 +32,7 @@ adp_session *adp_session_new(adp_db *db)
 void adp_session_free(adp_session *s)
 {
     if (!s) return;
+    adp_readts_done(s);
     adp_txn_rollback(s);
     adp_ext_free(s);
     adp_parse_cache_free(s);
@@ -155,11 +156,18 @@ void adp_notice(adp_session *s, pgw_buf *out, const char *severity, const char *
 void adp_session_txn_end(adp_session *s, bool commit)
 {
     if (commit) {
-        adp_txn_commit(s);
+        bool committed = adp_txn_commit(s);
         for (int i = 0; i < ADP_SET_COUNT_; i++)
             if (s->local_mask & (1ull << i))
                 memcpy(s->settings.v[i], s->local_saved.v[i], ADP_SETTING_MAX);
         if (s->local_mask) adp_session_sync_fmt(s);
+        /* A failed commit is a rollback: the block's settings go back too (now, or when
+         * the pending commit comes back failed; txn_start stays untouched until then). */
+        if (!committed && s->txn_settings_saved) {
+            s->settings = s->txn_start;
+            adp_session_sync_fmt(s);
+        }
+        s->restore_settings = s->pend == ADP_PEND_COMMIT && s->txn_settings_saved;
     } else {
         adp_txn_rollback(s);
         if (s->txn_settings_saved) {
@@ -172,6 +180,59 @@ void adp_session_txn_end(adp_session *s, bool commit)
     s->read_only = false;
     s->now_fixed = false;
     s->txn = ADP_TXN_IDLE;
+}
+
+bool adp_session_commit(adp_session *s, pgw_error *err)
+{
+    adp_session_txn_end(s, true);
+    if (s->pend == ADP_PEND_NONE && s->creq.failed) {
+        *err = s->creq.err;
+        s->creq.failed = false;
+        return false;
+    }
+    return true;
+}
+
+void adp_session_set_async(adp_session *s, orc *o, orc_inbox *in, adp_resume_fn fn, void *arg)
+{
+    s->oracle = o;
+    s->inbox = in;
+    s->resume = fn;
+    s->resume_arg = arg;
+}
+
+void adp_session_chain_next(adp_session *s, bool ok)
+{
+    s->chain_next = ok;
+}
+
+bool adp_session_chain_held(const adp_session *s)
+{
+    return s->chain_held;
+}
+
+adp_pend adp_session_pending(const adp_session *s)
+{
+    return s->pend;
+}
+
+bool adp_session_finish(adp_session *s, pgw_error *err)
+{
+    adp_pend p = s->pend;
+    s->pend = ADP_PEND_NONE;
+    if (p != ADP_PEND_COMMIT) return true;
+    /* The commit thread stamped the undo log's changes, or rolled them back. */
+    s->nundo = 0;
+    bool restore = s->restore_settings;
+    s->restore_settings = false;
+    if (!s->creq.failed) return true;
+    s->creq.failed = false;
+    *err = s->creq.err;
+    if (restore) {
+        s->settings = s->txn_start;
+        adp_session_sync_fmt(s);
+    }
+    return false;
 }
 
 bool adp_session_is_txn_end(const PgQuery__Node *n)
@@ -208,7 +269,10 @@ static bool txn_stmt(adp_session *s, PgQuery__TransactionStmt *t, pgw_buf *out, 
         if (s->txn == ADP_TXN_IDLE)
             adp_notice(s, out, "WARNING", "25P01", "there is no transaction in progress");
         bool failed = s->txn == ADP_TXN_FAILED;
-        adp_session_txn_end(s, !failed);
+        if (failed)
+            adp_session_txn_end(s, false);
+        else if (!adp_session_commit(s, err))
+            return false;
         pgw_be_write_command_complete(out, failed ? "ROLLBACK" : "COMMIT");
         return true;
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
@@ -281,19 +345,37 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
         err.position = 0;
         err.detail[0] = err.hint[0] = err.severity[0] = 0;
         size_t mark = out->len;
+        /* Only the last statement's commit may finish later: a COMMIT in the middle of a
+         * string waits for its group, since what follows it must see it committed. */
+        s->async_ok = i + 1 == pr->n_stmts;
+        /* a lone statement outside a block queues its commit right after it ends */
+        s->may_chain = pr->n_stmts == 1 && s->txn == ADP_TXN_IDLE;
         bool ok = adp_session_run_one(s, sql, stmt, out, &err);
+        s->may_chain = false;
         adp_arena_reset(&s->arena);
+        if (ok && s->txn == ADP_TXN_IDLE && pr->n_stmts == 1 && s->pend == ADP_PEND_NONE)
+            ok = adp_session_commit(s, &err);
         if (!ok) {
             if (s->txn == ADP_TXN_FAILED && strcmp(err.sqlstate, "25P02") == 0) {
                 out->len = mark;
                 pgw_be_write_error(out, &err);
             } else
                 fail(s, out, mark, &err);
+            s->async_ok = false;
             return false;
         }
-        if (s->txn == ADP_TXN_IDLE && pr->n_stmts == 1) adp_session_txn_end(s, true);
     }
-    if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
+    s->async_ok = true;
+    if (s->txn == ADP_TXN_IDLE && s->pend == ADP_PEND_NONE) {
+        pgw_error err;
+        pgw_error_clear(&err);
+        if (!adp_session_commit(s, &err)) {
+            fail(s, out, out->len, &err);
+            s->async_ok = false;
+            return false;
+        }
+    }
+    s->async_ok = false;
     return true;
 }
 
@@ -322,7 +404,12 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
         fail(s, out, mark, &err);
         ok = false;
     } else if (handled) {
-        if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
+        s->async_ok = true;
+        if (s->txn == ADP_TXN_IDLE && !adp_session_commit(s, &err)) {
+            fail(s, out, mark, &err);
+            ok = false;
+        }
+        s->async_ok = false;
     } else if (adp_pgtype_match(sql, len)) {
         adp_pgtype_run(s, out, false);
         if (s->txn == ADP_TXN_IDLE) adp_session_txn_end(s, true);
@@ -338,13 +425,28 @@ bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pg
             }
             ok = false;
         } else {
-            if (pr->n_stmts == 0)
+            adp_readts_result rts = ADP_READTS_GO;
+            for (size_t i = 0; rts == ADP_READTS_GO && i < pr->n_stmts; i++)
+                rts = adp_readts_wait(s, pr->stmts[i]->stmt, &err);
+            if (rts == ADP_READTS_WAIT) {
+                /* nothing ran: the same message comes back with the timestamp */
+                adp_parse_release(pr, cached);
+                adp_arena_reset(&s->arena);
+                free(sql);
+                return true;
+            }
+            if (rts == ADP_READTS_FAILED) {
+                fail(s, out, mark, &err);
+                ok = false;
+            } else if (pr->n_stmts == 0) {
                 pgw_be_write_empty_query_response(out);
-            else
+            } else {
                 ok = run_parsed(s, sql, pr, out);
+            }
             adp_parse_release(pr, cached);
         }
     }
+    adp_readts_done(s);
     adp_arena_reset(&s->arena);
     if (s->discard_all) adp_ext_discard(s);
     /* the transaction ended: so did the extended protocol's portals */

@@ -28,6 +28,7 @@ void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
 void adp_txn_stamp(adp_session *s, uint64_t ts)
 {
     adp_db *db = s->db;
+    s->last_commit_ts = ts;
     for (size_t i = 0; i < s->nundo; i++) {
         adp_undo *u = &s->undo[i];
         switch (u->kind) {
@@ -60,33 +61,56 @@ void adp_txn_reclaim(adp_session *s)
         if (s->undo[i].kind == ADP_UNDO_DELETE) adp_table_maybe_reclaim(s->db, s->undo[i].table);
 }
 
-void adp_txn_commit(adp_session *s)
+bool adp_txn_commit(adp_session *s)
 {
     adp_snapshot_release(s);
-    if (!s->nundo) return;
-    adp_db *db = s->db;
-    if (db->committer) {
-        adp_commit_wait(db->committer, s);
-    } else {
-        pthread_rwlock_wrlock(&db->lock);
-        /* One timestamp for every change of the transaction; readers are shut out by the
-         * lock meanwhile, and later ones read at or after it. */
-        uint64_t ts = atomic_load_explicit(&db->commit_ts, memory_order_relaxed) + 1;
-        adp_txn_stamp(s, ts);
-        atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
-        adp_txn_reclaim(s);
-        pthread_rwlock_unlock(&db->lock);
-        adp_commit_signal(db);
+    s->creq.failed = false;
+    if (!s->nundo) {
+        adp_commit_unchain(s); /* chained, then changed nothing */
+        return true;
     }
+    adp_db *db = s->db;
+    if (db->committer && s->inbox && s->async_ok) {
+        /* The worker goes on with other connections; the undo log stays as it is until
+         * the commit thread hands s back (adp_session_finish). */
+        s->pend = ADP_PEND_COMMIT;
+        adp_commit_enqueue(db->committer, s);
+        return true;
+    }
+    if (db->committer) {
+        adp_commit_unchain(s); /* never chained without an inbox; kept as a guard */
+        bool ok = adp_commit_wait(db->committer, s, &s->creq.err);
+        s->nundo = 0;
+        return ok;
+    }
+    pthread_rwlock_wrlock(&db->lock);
+    /* One timestamp for every change of the transaction; readers are shut out by the
+     * lock meanwhile, and later ones read at or after it. */
+    uint64_t ts = atomic_load_explicit(&db->commit_ts, memory_order_relaxed) + 1;
+    adp_txn_stamp(s, ts);
+    atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
+    adp_set_applied(db, ts); /* before the reclaim: no oracle here, nothing to wait for */
+    adp_txn_reclaim(s);
+    pthread_rwlock_unlock(&db->lock);
+    adp_commit_signal(db);
     s->nundo = 0;
+    return true;
 }
 
 void adp_txn_rollback(adp_session *s)
 {
     adp_snapshot_release(s);
+    adp_commit_unchain(s);
     if (!s->nundo) return;
     adp_db *db = s->db;
     pthread_rwlock_wrlock(&db->lock);
+    adp_txn_rollback_locked(s);
+    pthread_rwlock_unlock(&db->lock);
+}
+
+void adp_txn_rollback_locked(adp_session *s)
+{
+    adp_db *db = s->db;
     for (size_t i = s->nundo; i-- > 0;) {
         adp_undo *u = &s->undo[i];
         switch (u->kind) {
@@ -133,6 +157,5 @@ void adp_txn_rollback(adp_session *s)
         }
         }
     }
-    pthread_rwlock_unlock(&db->lock);
     s->nundo = 0;
 }

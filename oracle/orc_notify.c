@@ -1,5 +1,6 @@
 /* orc_notify: per-caller-thread inboxes: answers cross from the oracle thread to the
  * caller's event_base through a mutex-guarded list and an eventfd, never by blocking. */
+#include "orc_inbox.h"
 #include "orc_int.h"
 
 #include <event2/event.h>
@@ -22,14 +23,20 @@ struct orc_inbox {
     orc_inbox *next; /* in o->inboxes, under o->inbox_mu */
 };
 
+static void inbox_push(orc_inbox *in, orc_req *r);
+
 /* Runs on the owner's thread: answer every request delivered since the last wakeup. */
 static void on_inbox(evutil_socket_t fd, short what, void *arg)
 {
     (void)what;
-    orc_inbox *in = arg;
     uint64_t cnt;
     ssize_t n = read(fd, &cnt, sizeof cnt);
     (void)n;
+    orc_inbox_drain(arg);
+}
+
+void orc_inbox_drain(orc_inbox *in)
+{
     pthread_mutex_lock(&in->mu);
     orc_req *list = in->head;
     in->head = in->tail = NULL;
@@ -128,6 +135,25 @@ void orc_deliver(orc *o, orc_req *r, bool ok, uint64_t ts, const char *err)
         r->cb(r->arg, ok, ok ? ts : 0, ok ? NULL : r->err);
         return;
     }
+    inbox_push(in, r);
+}
+
+void orc_inbox_post(orc_inbox *in, orc_req *r, orc_cb cb, void *arg, bool ok, uint64_t ts,
+                    const char *err)
+{
+    r->cb = cb;
+    r->arg = arg;
+    r->op = ORC_OP_READ; /* not an oracle call: counted nowhere */
+    r->ok = ok;
+    r->ts = ts;
+    snprintf(r->err, sizeof r->err, "%s", err ? err : "unknown error");
+    r->next = NULL;
+    r->inbox = in;
+    inbox_push(in, r);
+}
+
+static void inbox_push(orc_inbox *in, orc_req *r)
+{
     pthread_mutex_lock(&in->mu);
     bool was_empty = in->head == NULL;
     if (in->tail)

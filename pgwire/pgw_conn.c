@@ -95,16 +95,54 @@ static void handle_query(pgw_conn *c, const pgw_msg *m)
     pgw_error err;
     const char *sql;
     size_t len;
+    size_t mark = c->out.len;
     pgw_reader_init(&r, m);
     if (!pgw_read_cstr(&r, &sql, &len, &err) || !pgw_read_end(&r, &err)) {
         pgw_conn_report(c, "ERROR", &err);
         pgw_stat_add(&c->stats->queries_error, 1);
     } else if (adp_session_simple_query(c->session, sql, len, &c->out)) {
+        if (pgw_conn_check_pending(c, 'Q', mark)) return; /* counted when it finishes */
         pgw_stat_add(&c->stats->queries_ok, 1);
     } else {
         pgw_stat_add(&c->stats->queries_error, 1);
     }
     pgw_be_write_ready_for_query(&c->out, txn_status(c));
+}
+
+bool pgw_conn_check_pending(pgw_conn *c, char msg, size_t mark)
+{
+    if (!c->session || adp_session_pending(c->session) == ADP_PEND_NONE) return false;
+    c->pending = true;
+    c->pend_msg = msg;
+    c->pend_mark = mark;
+    return true;
+}
+
+void pgw_conn_resume(void *arg)
+{
+    pgw_conn *c = arg;
+    pgw_error err;
+    bool read_ts = adp_session_pending(c->session) == ADP_PEND_READ_TS;
+    bool ok = adp_session_finish(c->session, &err);
+    c->pending = false;
+    /* A statement that waited for its read timestamp has not run: its message is still at
+     * the front of `in` and runs again when the connection is driven. */
+    if (!read_ts) {
+        if (!ok) {
+            /* the commit failed: what the statement said is not true, its error replaces it */
+            c->out.len = c->pend_mark;
+            c->out.msg_start = SIZE_MAX;
+            pgw_conn_report(c, "ERROR", &err);
+            adp_session_report_changed(c->session, &c->out); /* settings rolled back */
+        }
+        if (c->pend_msg == 'Q' || c->pend_msg == 'S')
+            pgw_be_write_ready_for_query(&c->out, txn_status(c));
+        else if (!ok)
+            c->ignore_till_sync = true; /* Execute: skip to Sync as after any error */
+        if (c->pend_msg != 'S')
+            pgw_stat_add(ok ? &c->stats->queries_ok : &c->stats->queries_error, 1);
+    }
+    if (c->on_resume) c->on_resume(c);
 }
 
 static void handle_message(pgw_conn *c, const pgw_msg *m)
@@ -148,6 +186,7 @@ pgw_conn_result pgw_conn_process(pgw_conn *c, size_t out_high_mark)
     size_t pos = 0;
     int budget = PGW_CONN_BUDGET;
     pgw_conn_result result = PGW_CONN_WAIT;
+    if (c->pending) return PGW_CONN_PENDING;
     c->in_need = 0;
     while (c->state != PGW_CONN_CLOSING) {
         pgw_msg m;
@@ -173,15 +212,25 @@ pgw_conn_result pgw_conn_process(pgw_conn *c, size_t out_high_mark)
             }
             break;
         }
-        if (budget-- == 0 || c->out.len >= out_high_mark) {
+        /* A chained write holds the commit queue until its Sync is handled: no yielding
+         * before that (the Sync is known to be here). */
+        bool must_go_on = c->session && adp_session_chain_held(c->session);
+        if ((budget-- <= 0 || c->out.len >= out_high_mark) && !must_go_on) {
             result = PGW_CONN_YIELD;
             break;
         }
         pos += m.total;
+        c->sync_next = c->in.len - pos >= 5 && c->in.data[pos] == 'S';
         if (c->state == PGW_CONN_STARTUP)
             pgw_conn_handle_startup(c, &m);
         else
             handle_message(c, &m);
+        if (c->pending) {
+            /* waiting for a read timestamp: the message has not run and runs again */
+            if (adp_session_pending(c->session) == ADP_PEND_READ_TS) pos -= m.total;
+            result = PGW_CONN_PENDING;
+            break;
+        }
     }
     pgw_buf_consume(&c->in, pos);
     if (c->state == PGW_CONN_CLOSING) {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "adp.h"
+#include "orc.h"
 #include "pgpeek.h"
 #include "pgw_buf.h"
 #include "pgw_error.h"
@@ -49,6 +50,9 @@ typedef enum pgw_conn_result {
     PGW_CONN_WAIT,  /* every complete message handled; waiting for more input */
     PGW_CONN_YIELD, /* stopped early (budget or `out` past the high mark): call again */
     PGW_CONN_CLOSE, /* flush `out`, then close the connection */
+    /* A statement waits for its commit or read timestamp: send nothing and handle no
+     * input until the connection's on_resume hook runs (on its worker's thread). */
+    PGW_CONN_PENDING,
 } pgw_conn_result;
 
 /* Owned by the server's connection object, used only by its worker thread. */
@@ -67,6 +71,16 @@ struct pgw_conn {
     const pgw_conn_env *env;
     pgw_stats *stats;
     char ident[128]; /* "conn 12 127.0.0.1:50000", then " user@db" after startup */
+    /* Statements that finish later (adp_async.h). Set by the server before any input:
+     * without an inbox every statement finishes within its adapter call. */
+    orc *oracle;
+    orc_inbox *inbox;
+    void (*on_resume)(pgw_conn *c); /* the pending statement finished: drive c again */
+    bool pending;                   /* a statement of c waits; `out` is not to be sent */
+    char pend_msg;                  /* the waiting message: 'Q', 'E' or 'S' */
+    size_t pend_mark;               /* where its output began in `out` */
+    int execs;                      /* Execute messages since the last Sync */
+    bool sync_next;                 /* a complete Sync follows the message being handled */
 };
 
 void pgw_conn_init(pgw_conn *c, const pgw_conn_env *env, pgw_stats *stats, const char *ident);
@@ -83,6 +97,14 @@ pgw_conn_result pgw_conn_process(pgw_conn *c, size_t out_high_mark);
 void pgw_conn_report(pgw_conn *c, const char *severity, const pgw_error *e);
 void pgw_conn_error(pgw_conn *c, const char *severity, const char *sqlstate, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Whether a statement of c is waiting for its commit or read timestamp. A pending
+ * connection must not be destroyed: its session is in other threads' hands until
+ * on_resume has run. */
+static inline bool pgw_conn_is_pending(const pgw_conn *c)
+{
+    return c->pending;
+}
 
 /* Server shutdown: FATAL 57P01 to the client and CLOSING. */
 void pgw_conn_shutdown(pgw_conn *c);

@@ -141,9 +141,12 @@ static bool do_execute(pgw_conn *c, pgw_reader *r, pgw_error *err)
 
 void pgw_conn_handle_ext(pgw_conn *c, const pgw_msg *m)
 {
+    size_t mark = c->out.len;
     if (m->type == 'S') {
+        c->execs = 0;
         c->ignore_till_sync = false;
         adp_ext_sync(c->session, &c->out);
+        if (pgw_conn_check_pending(c, 'S', mark)) return; /* ReadyForQuery after the commit */
         pgw_be_write_ready_for_query(&c->out, adp_session_txn_status(c->session));
         return;
     }
@@ -167,7 +170,15 @@ void pgw_conn_handle_ext(pgw_conn *c, const pgw_msg *m)
         ok = do_describe_close(c, &r, true, &err);
         break;
     default: /* 'E' */
+        /* the implicit transaction's only statement, committed by the Sync right behind */
+        adp_session_chain_next(c->session, c->execs++ == 0 && c->sync_next);
         ok = do_execute(c, &r, &err);
+        adp_session_chain_next(c->session, false);
+        if (ok && pgw_conn_check_pending(c, 'E', mark)) {
+            /* a read waiting for its timestamp runs again: it is still the same Execute */
+            if (adp_session_pending(c->session) == ADP_PEND_READ_TS) c->execs--;
+            return; /* counted when it finishes */
+        }
         if (ok)
             pgw_stat_add(&c->stats->queries_ok, 1);
         else

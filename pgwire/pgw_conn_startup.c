@@ -97,6 +97,7 @@ static void start_session(pgw_conn *c, const pgw_startup *st)
         pgw_conn_error(c, "FATAL", "53200", "out of memory");
         return;
     }
+    if (c->inbox) adp_session_set_async(c->session, c->oracle, c->inbox, pgw_conn_resume, c);
     /* Trust authentication: AuthenticationOk comes before the settings are applied, as in
      * PostgreSQL, so a bad setting is a FATAL after it. */
     pgw_be_write_auth_ok(&c->out);

@@ -72,6 +72,8 @@ static void conn_close(srv_conn *c)
 static bool conn_flush(srv_conn *c)
 {
     pgw_buf *out = &c->pc.out;
+    /* A pending statement's output is not true yet (its commit may fail): none leaves. */
+    if (pgw_conn_is_pending(&c->pc)) return true;
     c->send_blocked = false;
     if (out->len == 0) return true;
     if (out->failed) {
@@ -131,14 +133,35 @@ static void drive_closing(srv_conn *c)
     set_interest(c, EV_WRITE, &linger, true);
 }
 
+/* A statement of c waits (commit or read timestamp): send nothing, handle nothing, and
+ * read only while the input is below the backlog (to notice the client going away);
+ * srv_conn_resumed drives it again. */
+static void wait_pending(srv_conn *c)
+{
+    if (!c->waiting) {
+        c->waiting = true;
+        c->w->npending++;
+    }
+    short flags = !c->eof_seen && c->pc.in.len < SRV_IN_BACKLOG ? EV_READ : 0;
+    set_interest(c, flags, NULL, c->startup_timer);
+    c->startup_timer = false;
+}
+
 /* The client half-closed: as PostgreSQL would, answer every complete message it sent
  * before, then close once the replies are out. The input is bounded (no reads happen past
  * the backlog), so handling it all at once is bounded too. */
 static void drive_eof(srv_conn *c)
 {
     pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "client closed the connection");
-    while (c->pc.state != PGW_CONN_CLOSING && pgw_conn_process(&c->pc, SIZE_MAX) == PGW_CONN_YIELD)
+    c->eof_seen = true;
+    pgw_conn_result r = PGW_CONN_WAIT;
+    while (c->pc.state != PGW_CONN_CLOSING &&
+           (r = pgw_conn_process(&c->pc, SIZE_MAX)) == PGW_CONN_YIELD)
         ;
+    if (c->pc.state != PGW_CONN_CLOSING && r == PGW_CONN_PENDING) {
+        wait_pending(c); /* the rest once the statement is done */
+        return;
+    }
     if (c->pc.state != PGW_CONN_CLOSING) pgw_conn_set_state(&c->pc, PGW_CONN_CLOSING);
     drive_closing(c);
 }
@@ -171,6 +194,10 @@ static void drive(srv_conn *c)
     }
     if (r == PGW_CONN_CLOSE) {
         drive_closing(c);
+        return;
+    }
+    if (r == PGW_CONN_PENDING) {
+        wait_pending(c);
         return;
     }
     if (!c->send_blocked && !conn_flush(c)) {
@@ -241,11 +268,59 @@ static void conn_cb(evutil_socket_t fd, short what, void *arg)
             return;
         }
         if (r == RECV_EOF) {
+            if (pgw_conn_is_pending(&c->pc)) {
+                c->eof_seen = true; /* answered once the statement is done */
+                wait_pending(c);
+                return;
+            }
             drive_eof(c);
             return;
         }
     }
     drive(c);
+}
+
+static void conn_free(srv_conn *c)
+{
+    pgw_conn_destroy(&c->pc);
+    pgw_stat_add(&c->w->stats.conns_closed, 1);
+    free(c);
+}
+
+/* The pending statement of c is done (on c's worker, from its inbox): go on where it
+ * stopped, or finish what happened meanwhile (closed, half-closed, server stopping). */
+static void srv_conn_resumed(pgw_conn *pc)
+{
+    srv_conn *c = (srv_conn *)pc;
+    srv_worker *w = c->w;
+    if (c->waiting) {
+        c->waiting = false;
+        w->npending--;
+    }
+    if (c->zombie) {
+        conn_free(c);
+    } else if (c->closed) {
+        /* on the reap list: freed there, now that nobody else holds the session */
+    } else if (c->goodbye) {
+        srv_conn_goodbye(c);
+    } else if (c->eof_seen) {
+        drive_eof(c);
+    } else {
+        drive(c);
+    }
+    if (w->stopping && w->npending == 0) event_base_loopbreak(w->base);
+}
+
+void srv_conn_goodbye_all(srv_worker *w)
+{
+    for (srv_conn *c = w->conns, *next; c; c = next) {
+        next = c->next;
+        if (pgw_conn_is_pending(&c->pc))
+            c->goodbye = true;
+        else
+            srv_conn_goodbye(c); /* unlinks it */
+    }
+    srv_conn_reap(w);
 }
 
 bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
@@ -261,6 +336,9 @@ bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
     char ident[128];
     snprintf(ident, sizeof ident, "conn %llu %s", (unsigned long long)id, peer);
     pgw_conn_init(&c->pc, &w->server->env, &w->stats, ident);
+    c->pc.oracle = w->server->oracle;
+    c->pc.inbox = w->inbox;
+    c->pc.on_resume = srv_conn_resumed;
     c->w = w;
     c->fd = fd;
     c->ev = ev;
@@ -303,8 +381,12 @@ void srv_conn_reap(srv_worker *w)
         drain_input(c->fd);
         close(c->fd);
         pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "closed");
-        pgw_conn_destroy(&c->pc);
-        pgw_stat_add(&w->stats.conns_closed, 1);
-        free(c);
+        if (pgw_conn_is_pending(&c->pc)) {
+            /* its session is in the commit thread's or the oracle's hands: freed when it
+             * comes back (srv_conn_resumed) */
+            c->zombie = true;
+            continue;
+        }
+        conn_free(c);
     }
 }

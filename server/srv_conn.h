@@ -27,7 +27,11 @@ struct srv_conn {
     bool startup_timer;  /* the event carries the startup deadline */
     int64_t accepted_at; /* seconds, for the startup deadline */
     srv_cancel_key key;
-    bool yielded; /* on the worker's yielded list */
+    bool waiting;  /* a statement is pending (counted in the worker's npending) */
+    bool eof_seen; /* the client half-closed while a statement was pending */
+    bool goodbye;  /* the server stops: say goodbye once the pending statement is done */
+    bool zombie;   /* reaped while pending: socket gone, freed when the statement is done */
+    bool yielded;  /* on the worker's yielded list */
     struct srv_conn *yield_next;
     struct srv_conn *prev;
     struct srv_conn *next;
@@ -39,6 +43,9 @@ bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer);
 void srv_conn_goodbye(srv_conn *c);
 /* Worker thread: handles the input of connections that yielded to their neighbours. */
 void srv_conn_resume_yielded(srv_worker *w);
+/* Worker thread, server stop: says goodbye to every connection; those with a pending
+ * statement get it once the statement is done (w->npending counts them). */
+void srv_conn_goodbye_all(srv_worker *w);
 /* Worker thread: frees connections on the reap list. */
 void srv_conn_reap(srv_worker *w);
 

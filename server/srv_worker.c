@@ -1,5 +1,6 @@
 /* srv_worker: worker threads, each looping on its own event_base; the listener reaches
- * them only through the item queue and its eventfd, as memcached's thread.c does. */
+ * them only through the worker's inbox (a mutex-guarded list plus an eventfd, as
+ * memcached's thread.c does), the same one oracle answers and commit hand-backs use. */
 #include "srv_worker.h"
 
 #include <errno.h>
@@ -8,67 +9,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "orc_inbox.h"
 #include "pgw_log.h"
 #include "srv_conn.h"
 #include "srv_server.h"
 
+static void on_item(void *arg, bool ok, uint64_t ts, const char *err);
+
 static void push_item(srv_worker *w, srv_item *it)
 {
-    it->next = NULL;
-    pthread_mutex_lock(&w->lock);
-    if (w->tail)
-        w->tail->next = it;
-    else
-        w->head = it;
-    w->tail = it;
-    pthread_mutex_unlock(&w->lock);
-    uint64_t one = 1;
-    /* An eventfd write only fails when the counter would overflow: a wakeup is pending
-     * anyway then. */
-    ssize_t n = write(w->notify_fd, &one, sizeof one);
-    (void)n;
+    it->w = w;
+    orc_inbox_post(w->inbox, &it->post, on_item, it, true, 0, NULL);
 }
 
-static srv_item *take_all(srv_worker *w)
+/* Runs on the worker's thread (or on the stopping thread, draining what came too late). */
+static void on_item(void *arg, bool ok, uint64_t ts, const char *err)
 {
-    pthread_mutex_lock(&w->lock);
-    srv_item *it = w->head;
-    w->head = w->tail = NULL;
-    pthread_mutex_unlock(&w->lock);
-    return it;
-}
-
-static void say_goodbye_to_all(srv_worker *w)
-{
-    while (w->conns)
-        srv_conn_goodbye(w->conns); /* unlinks it */
-    srv_conn_reap(w);
-}
-
-static void notify_cb(evutil_socket_t fd, short what, void *arg)
-{
-    (void)what;
-    srv_worker *w = arg;
-    uint64_t count;
-    ssize_t n = read(fd, &count, sizeof count);
-    (void)n;
-    srv_item *it = take_all(w);
-    while (it) {
-        srv_item *next = it->next;
-        if (it->type == SRV_ITEM_CONN) {
-            if (!srv_conn_open(w, it->fd, it->id, it->peer))
-                srv_log(w->server, PGPEEK_LOG_ERROR, "worker %d: out of memory for a connection",
-                        w->index);
-            free(it);
-        } else {
-            say_goodbye_to_all(w);
-            event_base_loopbreak(w->base);
-        }
-        it = next;
+    (void)ok;
+    (void)ts;
+    (void)err;
+    srv_item *it = arg;
+    srv_worker *w = it->w;
+    if (it->type == SRV_ITEM_STOP) {
+        if (w->loop_done) return;
+        /* Commits in flight finish first: their clients hear how they ended. */
+        w->stopping = true;
+        srv_conn_goodbye_all(w);
+        if (w->npending == 0) event_base_loopbreak(w->base);
+        return;
     }
+    if (w->stopping || w->loop_done) {
+        close(it->fd); /* handed over while the worker stopped: never adopted */
+    } else if (!srv_conn_open(w, it->fd, it->id, it->peer)) {
+        srv_log(w->server, PGPEEK_LOG_ERROR, "worker %d: out of memory for a connection", w->index);
+    }
+    free(it);
 }
 
 static void reap_cb(evutil_socket_t fd, short what, void *arg)
@@ -93,7 +70,12 @@ static void *worker_main(void *arg)
     sigaddset(&pipe_set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
     event_base_dispatch(w->base);
-    say_goodbye_to_all(w);
+    w->stopping = true;
+    srv_conn_goodbye_all(w);
+    /* A session in the commit thread's or the oracle's hands is not ours to free. */
+    while (w->npending > 0)
+        event_base_loop(w->base, EVLOOP_ONCE);
+    srv_conn_reap(w);
     return NULL;
 }
 
@@ -102,35 +84,30 @@ bool srv_worker_start(srv_worker *w, pgpeek_server *s, int index, char *err, siz
     memset(w, 0, sizeof *w);
     w->server = s;
     w->index = index;
-    w->notify_fd = -1;
-    w->lock_ready = true;
-    pthread_mutex_init(&w->lock, NULL);
     struct event_config *ec = event_config_new();
     if (ec) {
         event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
         w->base = event_base_new_with_config(ec);
         event_config_free(ec);
     }
-    w->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     /* Allocated up front so that stopping never depends on malloc. */
     w->stop_item = calloc(1, sizeof *w->stop_item);
     if (w->stop_item) w->stop_item->type = SRV_ITEM_STOP;
-    if (!w->base || w->notify_fd < 0 || !w->stop_item) {
+    if (!w->base || !w->stop_item) {
         snprintf(err, errlen, "worker %d: cannot create its event loop: %s", index,
                  strerror(errno));
         return false;
     }
-    w->notify_ev = event_new(w->base, w->notify_fd, EV_READ | EV_PERSIST, notify_cb, w);
     w->reap_ev = event_new(w->base, -1, 0, reap_cb, w);
     w->yield_ev = evtimer_new(w->base, yield_cb, w);
-    if (!w->notify_ev || !w->reap_ev || !w->yield_ev || event_add(w->notify_ev, NULL) != 0) {
+    if (!w->reap_ev || !w->yield_ev) {
         snprintf(err, errlen, "worker %d: cannot create its events", index);
         return false;
     }
     /* Created before the thread starts, so pthread_create orders it before the loop runs. */
     w->inbox = orc_inbox_new(s->oracle, w->base);
     if (!w->inbox) {
-        snprintf(err, errlen, "worker %d: cannot create its oracle inbox", index);
+        snprintf(err, errlen, "worker %d: cannot create its inbox", index);
         return false;
     }
     int rc = pthread_create(&w->thread, NULL, worker_main, w);
@@ -144,7 +121,7 @@ bool srv_worker_start(srv_worker *w, pgpeek_server *s, int index, char *err, siz
 
 bool srv_worker_notify_conn(srv_worker *w, int fd, uint64_t id, const char *peer)
 {
-    srv_item *it = malloc(sizeof *it);
+    srv_item *it = calloc(1, sizeof *it);
     if (!it) return false;
     it->type = SRV_ITEM_CONN;
     it->fd = fd;
@@ -161,28 +138,17 @@ void srv_worker_stop(srv_worker *w)
         pthread_join(w->thread, NULL);
         w->thread_started = false;
     }
-    /* Sockets handed over but never adopted. */
-    for (srv_item *it = take_all(w); it;) {
-        srv_item *next = it->next;
-        if (it->type == SRV_ITEM_CONN) {
-            close(it->fd);
-            free(it);
-        }
-        it = next;
-    }
+    /* The loop is over: sockets handed over but never adopted are closed. No session of
+     * this worker waits for anything any more. */
+    w->loop_done = true;
+    if (w->inbox) orc_inbox_drain(w->inbox);
     free(w->stop_item);
     w->stop_item = NULL;
-    /* The thread has left its loop: no oracle call of this worker is pending any more. */
     orc_inbox_free(w->inbox);
     w->inbox = NULL;
-    if (w->notify_ev) event_free(w->notify_ev);
     if (w->reap_ev) event_free(w->reap_ev);
     if (w->yield_ev) event_free(w->yield_ev);
     if (w->base) event_base_free(w->base);
-    if (w->notify_fd >= 0) close(w->notify_fd);
-    w->notify_ev = w->reap_ev = w->yield_ev = NULL;
+    w->reap_ev = w->yield_ev = NULL;
     w->base = NULL;
-    w->notify_fd = -1;
-    if (w->lock_ready) pthread_mutex_destroy(&w->lock);
-    w->lock_ready = false;
 }

@@ -1,4 +1,4 @@
-/* srv_worker: a worker thread with its own event_base, fed sockets through a queue. */
+/* srv_worker: a worker thread with its own event_base, fed sockets through its inbox. */
 #ifndef SRV_WORKER_H
 #define SRV_WORKER_H
 
@@ -21,36 +21,37 @@ typedef enum srv_item_type {
     SRV_ITEM_STOP, /* say goodbye to every client and leave the loop */
 } srv_item_type;
 
-/* A message to a worker; allocated by the sender, freed by the worker. */
+/* A message to a worker, posted to its inbox; allocated by the sender, freed by the
+ * worker (except the worker's own STOP). */
 typedef struct srv_item {
     srv_item_type type;
     int fd;
     uint64_t id;
     char peer[64];
-    struct srv_item *next;
+    srv_worker *w;
+    orc_req post; /* its place in the worker's inbox */
 } srv_item;
 
-/* Owned by the server. Everything but `lock`/`head`/`tail` (the queue, any thread) and
- * `stats` (read by the HTTP thread) belongs to the worker thread while it runs. */
+/* Owned by the server. Everything but `inbox` (any thread posts to it) and `stats` (read
+ * by the HTTP thread) belongs to the worker thread while it runs. */
 struct srv_worker {
     pgpeek_server *server;
     int index;
     pthread_t thread;
     bool thread_started;
+    bool loop_done; /* the loop has ended: items still arriving are refused */
     struct event_base *base;
-    int notify_fd; /* eventfd: the queue has items */
-    struct event *notify_ev;
     struct event *reap_ev;  /* frees closed connections at a safe point */
     struct event *yield_ev; /* zero timer: resumes yielded connections after the next poll */
-    pthread_mutex_t lock;
-    bool lock_ready;
-    srv_item *head;
-    srv_item *tail;
-    srv_item *stop_item; /* the worker's own STOP, owned here (never freed by the loop) */
-    srv_conn *conns;     /* live connections (doubly linked) */
-    srv_conn *reap;      /* closed, waiting to be freed */
-    srv_conn *yielded;   /* stopped by their budget with complete input left */
-    orc_inbox *inbox;    /* oracle answers for this worker arrive on its base */
+    srv_item *stop_item;    /* the worker's own STOP, owned here (never freed by the loop) */
+    srv_conn *conns;        /* live connections (doubly linked) */
+    srv_conn *reap;         /* closed, waiting to be freed */
+    srv_conn *yielded;      /* stopped by their budget with complete input left */
+    /* The worker's one mailbox: sockets from the listener, STOP, oracle answers and
+     * sessions handed back by the commit thread all arrive through it, on its base. */
+    orc_inbox *inbox;
+    int npending;  /* connections with a statement waiting for a commit / timestamp */
+    bool stopping; /* STOP came: leave the loop once npending is 0 */
     pgw_stats stats;
 };
 

@@ -6,7 +6,6 @@
 
 #include "adp_ext.h"
 #include "adp_fastpath.h"
-#include "orc.h"
 
 static adp_db *db;
 static adp_session *fast, *slow, *admin;
@@ -289,30 +288,6 @@ static void server_default(void)
     adp_session_free(s);
 }
 
-/* With a shared oracle backend the atomic read timestamp is not linearizable: everything
- * goes to the normal path (reason shared_oracle); a local oracle (in memory) allows it. */
-static void oracle_safety(void)
-{
-    char msg[256];
-    orc_config cfg = orc_config_default();
-    orc *local = orc_open(&cfg, msg, sizeof msg);
-    cfg.url = "postgres://nobody@127.0.0.1:1/none"; /* never reached: connects in the background */
-    cfg.backoff_max_ms = 100;
-    orc *shared = orc_open(&cfg, msg, sizeof msg);
-    CHECK(local && shared);
-    if (!local || !shared) return;
-    adp_fastpath_set_oracle(local);
-    CHECK(SAME("SELECT * FROM t") >= 1);
-    adp_fastpath_set_oracle(shared);
-    uint64_t before = fallbacks(ADP_FP_R_SHARED_ORACLE);
-    CHECK(SAME("SELECT * FROM t") == 0);
-    CHECK(fallbacks(ADP_FP_R_SHARED_ORACLE) - before == 2);
-    adp_fastpath_set_oracle(NULL);
-    CHECK(SAME("SELECT * FROM t") >= 1);
-    orc_close(shared);
-    orc_close(local);
-}
-
 /* Parse once, then Bind/Execute/Sync three times with the parameter. */
 static void ext_run(adp_session *s, const char *sql, const char *param, pgw_buf *out)
 {
@@ -451,7 +426,6 @@ int main(void)
     snapshots();
     lru();
     server_default();
-    oracle_safety();
     prepared();
     unnamed_kept();
     metrics();
