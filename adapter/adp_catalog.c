@@ -3,12 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adp_durable_int.h"
 #include "adp_internal.h"
 
 adp_db *adp_db_open(const char *data_dir, pgw_error *err)
 {
-    /* data_dir is accepted but not used yet: durability comes with a later issue. */
-    (void)data_dir;
     adp_db *db = calloc(1, sizeof *db);
     if (!db) {
         pgw_errorf(err, "53200", "out of memory");
@@ -21,12 +20,18 @@ adp_db *adp_db_open(const char *data_dir, pgw_error *err)
     atomic_init(&db->commit_ts, 1);
     db->next_oid = 16384; /* PostgreSQL's first user OID */
     atomic_init(&db->catalog_version, 1);
+    /* NULL: the ephemeral mode, everything in memory only. */
+    if (data_dir && !(db->dur = adp_durable_open(db, data_dir, err))) {
+        adp_db_close(db);
+        return NULL;
+    }
     return db;
 }
 
 void adp_db_close(adp_db *db)
 {
     if (!db) return;
+    adp_durable_close(db->dur); /* the checkpointer reads tables: first */
     for (int i = 0; i < db->ntables; i++)
         adp_table_free(db->tables[i]);
     for (int i = 0; i < db->ngrave; i++)
@@ -206,4 +211,33 @@ adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *
                             const adp_row *self)
 {
     return adp_index_lookup(t, ix, vals, self);
+}
+
+/* --- recovery only (adp_wal_replay.c): single-threaded, no unique index upkeep (the
+ * indexes are rebuilt once replay ends) --- */
+
+void adp_table_insert_seq(adp_table *t, adp_row *r)
+{
+    reserve_rows(t);
+    /* Groups commit out of seq order, so a replayed row may belong before the last one. */
+    size_t i = lower_bound(t, r->seq);
+    memmove(&t->rows[i + 1], &t->rows[i], (t->nrows - i) * sizeof *t->rows);
+    t->rows[i] = r;
+    t->nrows++;
+    if (r->seq > t->next_seq) t->next_seq = r->seq;
+}
+
+adp_row *adp_table_take_seq(adp_table *t, uint64_t seq)
+{
+    size_t i = lower_bound(t, seq);
+    if (i >= t->nrows || t->rows[i]->seq != seq) return NULL;
+    adp_row *r = t->rows[i];
+    memmove(&t->rows[i], &t->rows[i + 1], (t->nrows - i - 1) * sizeof *t->rows);
+    t->nrows--;
+    return r;
+}
+
+size_t adp_table_seq_pos(const adp_table *t, uint64_t seq)
+{
+    return lower_bound(t, seq);
 }

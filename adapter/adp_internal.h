@@ -88,6 +88,9 @@ struct adp_db {
     atomic_uint_fast64_t catalog_version;
     /* The last commit timestamp: raised under `lock` held for writing, read by snapshots. */
     _Atomic uint64_t commit_ts;
+    /* The data directory's log and checkpoints (adp_durable.h); NULL: ephemeral. */
+    struct adp_durable *dur;
+    uint64_t recovered_ts; /* the highest timestamp recovered at open */
     /* Read holds: the snapshot of every open transaction block (a multiset), so that
      * reclamation keeps the versions they may still read. Changed once per block. */
     pthread_mutex_t holds_mu;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "adp_durable.h"
 #include "adp_exec.h"
 #include "adp_ext.h"
 #include "adp_value_ext.h"
@@ -208,6 +209,12 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_DISCARD_STMT:
         if (s->plan_only) return true;
         return discard(s, stmt->discard_stmt, out, err);
+    case PG_QUERY__NODE__NODE_CHECK_POINT_STMT:
+        /* Superuser only in PostgreSQL; every pgpeek user is one until roles exist. */
+        if (s->plan_only) return true;
+        if (!adp_durable_checkpoint(db, err)) return false;
+        pgw_be_write_command_complete(out, "CHECKPOINT");
+        return true;
     case PG_QUERY__NODE__NODE_PREPARE_STMT:
         if (s->plan_only) return true;
         return adp_ext_sql_prepare(&p, stmt->prepare_stmt, out);

@@ -28,6 +28,10 @@ typedef struct pgpeek_config {
      * NULL); "postgres://..." = a timeline shared through PostgreSQL/CockroachDB. */
     const char *timestamp_oracle_url;
     int oracle_max_in_flight; /* read_ts backing calls at once, 1..16; 0 = default (3) */
+    /* Checkpoints (with a data_dir): every this many seconds when something was logged, and
+     * after this many log bytes; 0 = defaults (300 s, 64 MiB). */
+    uint32_t checkpoint_interval_s;
+    uint64_t checkpoint_log_bytes;
 } pgpeek_config;
 
 typedef struct pgpeek_server pgpeek_server;

@@ -87,8 +87,12 @@ int main(int argc, char **argv)
         fflush(stdout);
     }
     /* Always shown, whatever the log level: the operator wants to see where it listens. */
-    pgw_log_emit(PGPEEK_LOG_INFO, "pgpeekd", "pgpeekd %s listening on %s:%d, HTTP port %d",
-                 PGPEEK_VERSION, opts.cfg.listen_host, port, pgpeek_http_port(s));
+    pgw_log_emit(PGPEEK_LOG_INFO, "pgpeekd", "pgpeekd %s listening on %s:%d, HTTP port %d, %s%s",
+                 PGPEEK_VERSION, opts.cfg.listen_host, port, pgpeek_http_port(s),
+                 opts.cfg.data_dir ? "data directory "
+                                   : "EPHEMERAL mode (--data-dir none): "
+                                     "nothing is written to disk",
+                 opts.cfg.data_dir ? opts.cfg.data_dir : "");
     int sig = 0;
     while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
         ;

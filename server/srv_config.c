@@ -14,9 +14,12 @@ const char srv_options_usage[] =
     "               [--max-connections N] [--log-level error|warn|info|debug]\n"
     "               [--http-listen HOST:PORT|off] [--max-message-size BYTES[k|M|G]]\n"
     "               [--timestamp-oracle-url postgres://...] [--oracle-max-in-flight N]\n"
+    "               [--checkpoint-interval SECONDS] [--checkpoint-log-bytes BYTES[k|M|G]]\n"
     "               [--port-file FILE] [--version] [--help]\n"
     "Every key can also be set in the config file (`key = value` lines) or in the environment\n"
-    "(PGPEEK_LISTEN, PGPEEK_DATA_DIR, ...); flags win over both, the environment over the file.\n";
+    "(PGPEEK_LISTEN, PGPEEK_DATA_DIR, ...); flags win over both, the environment over the file.\n"
+    "--data-dir none is the EPHEMERAL mode: nothing is written to disk, everything is lost at\n"
+    "exit. Otherwise every commit is in the directory's write-ahead log before it is answered.\n";
 
 static char *keep(srv_options *o, const char *s, size_t n)
 {
@@ -113,6 +116,13 @@ static bool apply(srv_options *o, const char *key_in, const char *v, char *err, 
             c->timestamp_oracle_url = ok ? keep(o, v, strlen(v)) : NULL;
             ok = ok && c->timestamp_oracle_url;
         }
+    } else if (strcmp(key, "checkpoint-interval") == 0) {
+        ok = parse_int(v, 1, 86400 * 7, &n);
+        c->checkpoint_interval_s = (uint32_t)n;
+    } else if (strcmp(key, "checkpoint-log-bytes") == 0) {
+        uint32_t b = 0;
+        ok = parse_size(v, &b) && b >= 4096;
+        c->checkpoint_log_bytes = b;
     } else if (strcmp(key, "oracle-max-in-flight") == 0) {
         ok = parse_int(v, 1, 16, &n);
         c->oracle_max_in_flight = (int)n;
@@ -180,9 +190,18 @@ static bool load_file(srv_options *o, const char *path, char *err, size_t errlen
     return ok;
 }
 
-static const char *const env_keys[] = {
-    "listen",      "workers",          "data-dir",  "max-connections",      "log-level",
-    "http-listen", "max-message-size", "port-file", "timestamp-oracle-url", "oracle-max-in-flight"};
+static const char *const env_keys[] = {"listen",
+                                       "workers",
+                                       "data-dir",
+                                       "max-connections",
+                                       "log-level",
+                                       "http-listen",
+                                       "max-message-size",
+                                       "port-file",
+                                       "timestamp-oracle-url",
+                                       "oracle-max-in-flight",
+                                       "checkpoint-interval",
+                                       "checkpoint-log-bytes"};
 
 /* PGPEEK_LISTEN, PGPEEK_DATA_DIR, ...: between the config file and the flags. */
 static bool load_env(srv_options *o, char *err, size_t errlen)

@@ -8,17 +8,21 @@
 #include <event2/listener.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "adp_durable.h"
 #include "pgw_log.h"
 #include "srv_metrics.h"
 #include "adp_fastpath.h"
 #include "srv_net.h"
 #include "srv_server.h"
+
+static void render_wal(pgpeek_server *s, pgw_buf *out);
 
 /* Owned by the server; everything but stop_fd is used by the HTTP thread while it runs. */
 struct srv_http {
@@ -60,6 +64,7 @@ static void request_cb(struct evhttp_request *req, void *arg)
         srv_metrics m;
         pgw_buf out;
         pgw_buf_init(&out);
+        render_wal(h->server, &out); /* the log's metrics first: they need no summing */
         srv_metrics_sum(h->server, &m);
         srv_metrics_render(&m, &out);
         adp_fastpath_metrics(&out);
@@ -70,6 +75,56 @@ static void request_cb(struct evhttp_request *req, void *arg)
         pgw_buf_free(&out);
     } else {
         evhttp_send_error(req, 404, "Not Found");
+    }
+}
+
+/* The write-ahead log and checkpoints (absent in the ephemeral mode). */
+static void render_wal(pgpeek_server *s, pgw_buf *out)
+{
+    adp_durable_stats d;
+    if (!s->db || !adp_durable_get_stats(s->db, &d)) return;
+    static const struct {
+        const char *name, *type, *help;
+        size_t off;
+    } rows[] = {
+#define W(n, t, h, f) {"pgpeek_wal_" n, t, h, offsetof(adp_durable_stats, f)}
+        W("groups_total", "counter", "Commit groups appended and fdatasynced.", groups),
+        W("records_total", "counter", "Log records (one per transaction).", records),
+        W("bytes_total", "counter", "Log bytes appended.", bytes),
+        W("sync_seconds_total", "counter", "Time in write + fdatasync.", sync_ns),
+        W("sync_seconds_max", "gauge", "Longest write + fdatasync of one group.", sync_max_ns),
+        W("failures_total{cause=\"enospc\"}", "counter", "Groups that failed to append.", enospc),
+        W("failures_total{cause=\"eio\"}", "counter", "", eio),
+        W("segments_total", "counter", "Log segments started.", segments),
+        W("bytes_since_checkpoint", "gauge", "Log bytes since the last checkpoint.",
+          log_bytes_since_checkpoint),
+        W("checkpoints_total", "counter", "Checkpoints completed.", checkpoints),
+        W("checkpoints_failed_total", "counter", "Checkpoints failed or abandoned.",
+          checkpoints_failed),
+        W("checkpoint_last_rows", "gauge", "Rows in the last checkpoint.", checkpoint_last_rows),
+        W("checkpoint_last_seconds", "gauge", "Duration of the last checkpoint.",
+          checkpoint_last_ms),
+#undef W
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        uint64_t v;
+        memcpy(&v, (const char *)&d + rows[i].off, sizeof v);
+        char line[512];
+        size_t n = strcspn(rows[i].name, "{");
+        if (rows[i].help[0])
+            snprintf(line, sizeof line, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, rows[i].name,
+                     rows[i].help, (int)n, rows[i].name, rows[i].type);
+        else
+            line[0] = 0;
+        pgw_buf_put_str(out, line);
+        bool ns = strstr(rows[i].name, "sync_seconds") != NULL;
+        bool ms = strstr(rows[i].name, "last_seconds") != NULL;
+        if (ns || ms)
+            snprintf(line, sizeof line, "%s %.6f\n", rows[i].name,
+                     ns ? (double)v / 1e9 : (double)v / 1e3);
+        else
+            snprintf(line, sizeof line, "%s %llu\n", rows[i].name, (unsigned long long)v);
+        pgw_buf_put_str(out, line);
     }
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "adp_commit.h"
+#include "adp_durable.h"
 #include "pgw_log.h"
 #include "srv_conn.h"
 #include "srv_http.h"
@@ -181,6 +182,8 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
         snprintf(errbuf, errlen, "cannot open the database: %s", perr.message);
         goto fail;
     }
+    adp_durable_set_checkpoint(s->db, (uint64_t)s->cfg.checkpoint_interval_s * 1000,
+                               s->cfg.checkpoint_log_bytes);
     orc_config oc = orc_config_default();
     oc.url = s->oracle_url;
     oc.data_dir = s->data_dir;
@@ -190,6 +193,30 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
     if (!s->oracle) {
         snprintf(errbuf, errlen, "cannot open the timestamp oracle: %s", oerr);
         goto fail;
+    }
+    /* Every later write timestamp must be above every recovered commit. The oracle's own
+     * state says so unless it was lost or replaced: then raise its read timestamp to the
+     * recovered one and take a read, since every later write_ts is above every earlier
+     * read_ts (orc.h). */
+    uint64_t rec = adp_durable_recovered_ts(s->db), peek = 0;
+    if (rec && !orc_call_wait(s->oracle, ORC_OP_PEEK, 0, &peek, oerr, sizeof oerr)) {
+        snprintf(errbuf, errlen, "cannot read the timestamp oracle: %s", oerr);
+        goto fail;
+    }
+    if (rec > peek) {
+        uint64_t r = 0;
+        if (!orc_call_wait(s->oracle, ORC_OP_APPLY, rec, &r, oerr, sizeof oerr) ||
+            !orc_call_wait(s->oracle, ORC_OP_READ, 0, &r, oerr, sizeof oerr) || r < rec) {
+            snprintf(errbuf, errlen,
+                     "the timestamp oracle is behind the recovered commit timestamp %llu and "
+                     "cannot be moved past it (%s); refusing to start",
+                     (unsigned long long)rec, oerr);
+            goto fail;
+        }
+        pgw_log_emit(PGPEEK_LOG_WARN, "recovery",
+                     "the timestamp oracle's last write timestamp %llu was below the recovered "
+                     "commit timestamp %llu (its state lost?): moved it past it",
+                     (unsigned long long)peek, (unsigned long long)rec);
     }
     /* Commits take their timestamps from the oracle from now on. */
     if (!adp_commit_start(s->db, s->oracle, errbuf, errlen)) goto fail;
@@ -224,8 +251,12 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
         s->http = srv_http_start(s, &s->http_port, errbuf, errlen);
         if (!s->http) goto fail;
     }
-    srv_log(s, PGPEEK_LOG_INFO, "listening with %d workers, HTTP port %d, data %s", s->nworkers,
-            s->http_port, s->data_dir ? s->data_dir : "in memory");
+    srv_log(s, PGPEEK_LOG_INFO, "listening with %d workers, HTTP port %d, %s%s", s->nworkers,
+            s->http_port,
+            s->data_dir ? "durable, data directory "
+                        : "EPHEMERAL (--data-dir none): data is in "
+                          "memory only and lost at exit",
+            s->data_dir ? s->data_dir : "");
     return s;
 fail:
     pgpeek_stop(s);
