@@ -88,6 +88,7 @@ struct adp_db {
     atomic_uint_fast64_t catalog_version;
     /* The last commit timestamp: raised under `lock` held for writing, read by snapshots. */
     _Atomic uint64_t commit_ts;
+    struct adp_system *sys; /* ALTER SYSTEM values (adp_system.h) */
     /* The data directory's log and checkpoints (adp_durable.h); NULL: ephemeral. */
     struct adp_durable *dur;
     uint64_t recovered_ts; /* the highest timestamp recovered at open */

@@ -9,6 +9,7 @@
 #include "adp_exec.h"
 #include "adp_ext.h"
 #include "adp_fastpath.h"
+#include "adp_system.h"
 #include "adp_tzcache.h"
 #include "adp_value_ext.h"
 #include "pgw_be_write.h"
@@ -20,6 +21,7 @@ adp_session *adp_session_new(adp_db *db)
     s->db = db;
     adp_arena_init(&s->arena);
     adp_settings_init(&s->settings);
+    adp_system_apply(db, &s->settings);
     snprintf(s->user, sizeof s->user, "materialize");
     snprintf(s->database, sizeof s->database, "materialize");
     snprintf(s->settings.v[ADP_SET_SESSION_AUTHORIZATION], ADP_SETTING_MAX, "%s", s->user);
@@ -157,10 +159,12 @@ void adp_session_txn_end(adp_session *s, bool commit)
 {
     if (commit) {
         bool committed = adp_txn_commit(s);
-        for (int i = 0; i < ADP_SET_COUNT_; i++)
-            if (s->local_mask & (1ull << i))
-                memcpy(s->settings.v[i], s->local_saved.v[i], ADP_SETTING_MAX);
-        if (s->local_mask) adp_session_sync_fmt(s);
+        if (s->local_mask) { /* SET LOCAL values end with the block */
+            for (int i = 0; i < ADP_SET_COUNT_; i++)
+                if (s->local_mask & (1ull << i))
+                    memcpy(s->settings.v[i], s->local_saved.v[i], ADP_SETTING_MAX);
+            adp_session_sync_fmt(s);
+        }
         /* A failed commit is a rollback: the block's settings go back too (now, or when
          * the pending commit comes back failed; txn_start stays untouched until then). */
         if (!committed && s->txn_settings_saved) {
