@@ -5,6 +5,7 @@
 
 #include "adp_durable_int.h"
 #include "adp_internal.h"
+#include "adp_system.h"
 
 adp_db *adp_db_open(const char *data_dir, pgw_error *err)
 {
@@ -20,6 +21,7 @@ adp_db *adp_db_open(const char *data_dir, pgw_error *err)
     atomic_init(&db->commit_ts, 1);
     db->next_oid = 16384; /* PostgreSQL's first user OID */
     atomic_init(&db->catalog_version, 1);
+    db->sys = adp_system_new();
     /* NULL: the ephemeral mode, everything in memory only. */
     if (data_dir && !(db->dur = adp_durable_open(db, data_dir, err))) {
         adp_db_close(db);
@@ -32,6 +34,7 @@ void adp_db_close(adp_db *db)
 {
     if (!db) return;
     adp_durable_close(db->dur); /* the checkpointer reads tables: first */
+    adp_system_free(db);
     for (int i = 0; i < db->ntables; i++)
         adp_table_free(db->tables[i]);
     for (int i = 0; i < db->ngrave; i++)

@@ -57,6 +57,11 @@ bool adp_exec_truncate(adp_pctx *p, PgQuery__TruncateStmt *st, pgw_buf *out);
 bool adp_exec_create_table_as(adp_pctx *p, PgQuery__CreateTableAsStmt *st, pgw_buf *out);
 bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out);
 bool adp_exec_show(adp_pctx *p, PgQuery__VariableShowStmt *st, pgw_buf *out);
+/* ALTER SYSTEM SET/RESET (adp_system.c). */
+bool adp_exec_alter_system(adp_pctx *p, PgQuery__AlterSystemStmt *st, pgw_buf *out);
+/* The value of SET name = args as text (identifiers quoted for list settings when asked). */
+bool adp_set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, bool list_quote, char *buf,
+                        size_t cap);
 
 /* Resolves a table reference (42P01 with position when missing). */
 adp_table *adp_resolve_table(adp_pctx *p, PgQuery__RangeVar *rv);

@@ -40,6 +40,7 @@ void adp_ps_release(adp_prepared *ps)
     adp_arena_free(&ps->arena);
     pgw_buf_free(&ps->rowdesc);
     pgw_buf_free(&ps->shape);
+    pgw_buf_free(&ps->peek.rows);
     free(ps->ptypes);
     free(ps->oids);
     free(ps->sql);
@@ -67,6 +68,30 @@ static void drop_statements(adp_session *s)
     if (!s->ext) return;
     while (s->ext->stmts)
         adp_ps_drop(&s->ext->stmts);
+    for (int i = 0; i < ADP_UNNAMED_KEPT; i++) {
+        adp_ps_release(s->ext->kept[i]);
+        s->ext->kept[i] = NULL;
+    }
+}
+
+/* An unnamed statement being replaced: kept for a later Parse of the same text. */
+static void keep_unnamed(adp_ext *x, adp_prepared *ps)
+{
+    adp_ps_release(x->kept[ADP_UNNAMED_KEPT - 1]);
+    memmove(&x->kept[1], &x->kept[0], (ADP_UNNAMED_KEPT - 1) * sizeof *x->kept);
+    ps->next = NULL;
+    x->kept[0] = ps;
+}
+
+/* Whether Parse of this text and these types would make what ps is: same catalog, same
+ * settings for literals, and not in a failed block (there Parse must fail). */
+static bool same_parse(adp_session *s, const adp_prepared *ps, const char *sql, size_t len,
+                       int noids, const uint32_t *param_oids, pgw_error *err)
+{
+    return ps->len == len && ps->noids == noids && memcmp(ps->sql, sql, len) == 0 &&
+           (!noids || memcmp(ps->oids, param_oids, (size_t)noids * sizeof *param_oids) == 0) &&
+           memcmp(&ps->fmt, &s->fmt, sizeof s->fmt) == 0 &&
+           ps->version == atomic_load(&s->db->catalog_version) && !adp_ps_failed_block(s, ps, err);
 }
 
 void adp_ext_discard(adp_session *s)
@@ -150,6 +175,10 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
     pgw_buf_reset(&ps->rowdesc);
     ps->plan = NULL;
     ps->plan_kind = 0;
+    ps->fast = NULL;
+    ps->fast_why = ADP_FP_R_NOT_SELECT;
+    ps->peek.valid = false;
+    ps->settings_gen = s->settings_gen;
     ps->version = atomic_load(&s->db->catalog_version);
     bool skip = s->skip_rowdesc;
     int nrfmt = s->nrfmt;
@@ -204,6 +233,17 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
             if (!ok) ps->plan = NULL;
             if (ok && (ntargets || ps->plan_kind == 'S'))
                 adp_write_row_description(s, &ps->rowdesc, targets, ntargets);
+            if (ok && ps->plan_kind == 'S') {
+                size_t n = strlen(ps->sql);
+                bool fast = adp_fp_eligible(ps->plan, ps->sql, n, &ps->fast_why);
+                /* without parameters other shapes can use the peek cache (general plans) */
+                bool general = !fast && ps->fast_why == ADP_FP_R_UNSUPPORTED && !s->nptypes &&
+                               adp_fp_deterministic(ps->plan, ps->sql, n);
+                if (fast || general) {
+                    ps->fast = adp_arena_alloc(&ps->arena, sizeof *ps->fast);
+                    adp_fp_describe(ps->fast, ps->plan, &ps->rowdesc, &ps->arena, general, ps->sql);
+                }
+            }
             break;
         }
         default:
@@ -266,8 +306,23 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
         return true;
     }
     adp_db *db = s->db;
-    if (atomic_load(&db->catalog_version) != ps->version && !adp_ps_analyze(s, ps, err))
+    /* a SET can change what the text means (search_path) or how literals were read */
+    if ((atomic_load(&db->catalog_version) != ps->version || s->settings_gen != ps->settings_gen) &&
+        !adp_ps_analyze(s, ps, err))
         return false;
+    if (ps->fast && adp_fastpath_enabled(s)) {
+        uint64_t t0 = adp_fp_ticks();
+        adp_fp_reason why;
+        adp_fp_served how;
+        if (adp_fp_run(s, ps->fast, ps->version, ps->nparams ? NULL : &ps->peek, NULL, out, &how,
+                       &why)) {
+            adp_fp_count_hit(t0, how);
+            return true;
+        }
+        adp_fp_count_fallback(why);
+    } else if (ps->plan_kind == 'S') {
+        adp_fp_count_fallback(!adp_fastpath_enabled(s) ? ADP_FP_R_DISABLED : ps->fast_why);
+    }
     ptypes_reserve(s, ps->nparams);
     if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);
     bool ok;
@@ -322,6 +377,7 @@ static adp_prepared *ps_new(const char *name)
     adp_arena_init(&ps->arena);
     pgw_buf_init(&ps->rowdesc);
     pgw_buf_init(&ps->shape);
+    pgw_buf_init(&ps->peek.rows);
     return ps;
 }
 
@@ -334,12 +390,25 @@ bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len
         goto fail;
     }
     adp_prepared *old = *slot;
-    if (old && old->len == len && old->noids == noids && memcmp(old->sql, sql, len) == 0 &&
-        (!noids || memcmp(old->oids, param_oids, (size_t)noids * sizeof *param_oids) == 0) &&
-        memcmp(&old->fmt, &s->fmt, sizeof s->fmt) == 0 &&
-        old->version == atomic_load(&s->db->catalog_version) && !adp_ps_failed_block(s, old, err)) {
+    if (old && same_parse(s, old, sql, len, noids, param_oids, err)) {
         /* Drivers send the same text to the unnamed statement again and again: with the
          * same catalog and settings, what it would become is what it is. */
+        pgw_buf_begin_msg(out, '1');
+        pgw_buf_end_msg(out);
+        return true;
+    }
+    adp_ext *x = adp_ps_ext(s);
+    for (int i = 0; !name[0] && i < ADP_UNNAMED_KEPT && x->kept[i]; i++) {
+        adp_prepared *ps = x->kept[i];
+        if (!same_parse(s, ps, sql, len, noids, param_oids, err)) continue;
+        memmove(&x->kept[i], &x->kept[i + 1], (size_t)(ADP_UNNAMED_KEPT - 1 - i) * sizeof *x->kept);
+        x->kept[ADP_UNNAMED_KEPT - 1] = NULL;
+        if (old) {
+            *slot = old->next;
+            keep_unnamed(x, old);
+        }
+        ps->next = x->stmts;
+        x->stmts = ps;
         pgw_buf_begin_msg(out, '1');
         pgw_buf_end_msg(out);
         return true;
@@ -381,7 +450,13 @@ bool adp_ext_parse(adp_session *s, const char *name, const char *sql, size_t len
     if (adp_ps_failed_block(s, ps, err) || !adp_ps_analyze(s, ps, err)) goto fail_ps;
     adp_arena_reset(&s->arena);
     slot = adp_ps_find(s, name); /* analysis cannot add statements, but stay exact */
-    if (*slot) adp_ps_drop(slot);
+    if (*slot && !name[0]) {
+        adp_prepared *o = *slot;
+        *slot = o->next;
+        keep_unnamed(s->ext, o);
+    } else if (*slot) {
+        adp_ps_drop(slot);
+    }
     ps->next = adp_ps_ext(s)->stmts;
     s->ext->stmts = ps;
     pgw_buf_begin_msg(out, '1');

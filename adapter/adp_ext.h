@@ -4,6 +4,7 @@
 #define ADP_EXT_H
 
 #include "adp_analyze.h"
+#include "adp_fastpath.h"
 
 /* Session statements (adp_ext.c) and portals (adp_portal.c). */
 typedef struct adp_portal adp_portal;
@@ -34,13 +35,22 @@ typedef struct adp_prepared {
     pgw_buf rowdesc; /* RowDescription with text formats; empty: NoData */
     pgw_buf shape;   /* the RowDescription of the first analysis: clients rely on it */
     bool shaped;
+    uint64_t settings_gen;  /* s->settings_gen at analysis: a SET (search_path...) re-plans */
+    adp_fp_plan *fast;      /* a SELECT the fast path runs (in `arena`), else NULL and ... */
+    adp_fp_reason fast_why; /* ... why not */
+    adp_peek peek;          /* fast, without parameters: the last run's rows */
 } adp_prepared;
 
 /* The session's statements and portals (linked lists: sessions hold a handful). */
+#define ADP_UNNAMED_KEPT 8
 struct adp_ext {
     adp_prepared *stmts;
     adp_portal *portals;
     adp_portal *spare; /* one freed portal kept for the next Bind (its arena block too) */
+    /* Unnamed statements replaced by a Parse of another text, most recent first: drivers
+     * alternate a few texts on the unnamed statement, and one parsed again is taken back
+     * from here instead of being parsed and planned again. */
+    adp_prepared *kept[ADP_UNNAMED_KEPT];
 };
 
 /* --- statements (adp_ext.c) --- */

@@ -91,6 +91,7 @@ struct adp_db {
     atomic_uint_fast64_t catalog_version;
     /* The last commit timestamp: raised under `lock` held for writing, read by snapshots. */
     _Atomic uint64_t commit_ts;
+    struct adp_system *sys; /* ALTER SYSTEM values (adp_system.h) */
     /* The data directory's log and checkpoints (adp_durable.h); NULL: ephemeral. */
     struct adp_durable *dur;
     uint64_t recovered_ts; /* the highest timestamp recovered at open */
@@ -182,6 +183,7 @@ typedef enum adp_txn_state {
 
 typedef struct adp_pcache adp_pcache;
 typedef struct adp_ext adp_ext;
+typedef struct adp_plancache adp_plancache;
 
 /* A session's place in the commit queue; embedded in the session (no allocation per
  * commit). Owned by the commit thread from enqueue until the session is handed back. */
@@ -259,6 +261,11 @@ struct adp_session {
     bool may_chain;  /* the running statement commits alone, right after it ends */
     bool chain_next; /* the next Execute may chain (adp_session_chain_next) */
     bool chain_held; /* it wrote on top of a queued commit: the queue waits for it */
+
+    /* The fast path (adp_fastpath.h): its plan cache, made on first use, and the settings
+     * generation, bumped by every settings change (adp_session_sync_fmt). */
+    adp_plancache *fp;
+    uint64_t settings_gen;
 };
 
 /* --- read timestamps from the shared oracle (adp_readts.c) --- */

@@ -62,6 +62,11 @@ static adp_portal *portal_new(adp_session *s, const char *name)
         memset(pt, 0, sizeof *pt);
         pt->arena = arena;
         pt->rows = rows;
+        /* the unnamed portal again (the usual case): no realloc, Bind allocates nothing */
+        if (strcmp(keep, name) == 0) {
+            pt->name = keep;
+            return pt;
+        }
         size_t l = strlen(name);
         pt->name = realloc(keep, l + 1);
         if (!pt->name) abort();

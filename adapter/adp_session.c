@@ -8,6 +8,8 @@
 
 #include "adp_exec.h"
 #include "adp_ext.h"
+#include "adp_fastpath.h"
+#include "adp_system.h"
 #include "adp_tzcache.h"
 #include "adp_value_ext.h"
 #include "pgw_be_write.h"
@@ -19,6 +21,7 @@ adp_session *adp_session_new(adp_db *db)
     s->db = db;
     adp_arena_init(&s->arena);
     adp_settings_init(&s->settings);
+    adp_system_apply(db, &s->settings);
     snprintf(s->user, sizeof s->user, "materialize");
     snprintf(s->database, sizeof s->database, "materialize");
     snprintf(s->settings.v[ADP_SET_SESSION_AUTHORIZATION], ADP_SETTING_MAX, "%s", s->user);
@@ -35,6 +38,7 @@ void adp_session_free(adp_session *s)
     adp_txn_rollback(s);
     adp_ext_free(s);
     adp_parse_cache_free(s);
+    adp_fastpath_free(s);
     adp_tzcache_release(s->fmt.zone);
     free(s->undo);
     adp_arena_free(&s->arena);
@@ -52,6 +56,7 @@ void adp_session_save_settings(adp_session *s)
 void adp_session_sync_fmt(adp_session *s)
 {
     s->settings_dirty = true;
+    s->settings_gen++;
     s->fmt.extra_float_digits = atoi(s->settings.v[ADP_SET_EXTRA_FLOAT_DIGITS]);
     s->fmt.datestyle_iso_mdy = true;
     /* the setting holds a value adp_setting_set accepted, so this finds it cached */
@@ -154,10 +159,12 @@ void adp_session_txn_end(adp_session *s, bool commit)
 {
     if (commit) {
         bool committed = adp_txn_commit(s);
-        for (int i = 0; i < ADP_SET_COUNT_; i++)
-            if (s->local_mask & (1ull << i))
-                memcpy(s->settings.v[i], s->local_saved.v[i], ADP_SETTING_MAX);
-        if (s->local_mask) adp_session_sync_fmt(s);
+        if (s->local_mask) { /* SET LOCAL values end with the block */
+            for (int i = 0; i < ADP_SET_COUNT_; i++)
+                if (s->local_mask & (1ull << i))
+                    memcpy(s->settings.v[i], s->local_saved.v[i], ADP_SETTING_MAX);
+            adp_session_sync_fmt(s);
+        }
         /* A failed commit is a rollback: the block's settings go back too (now, or when
          * the pending commit comes back failed; txn_start stays untouched until then). */
         if (!committed && s->txn_settings_saved) {
@@ -378,6 +385,7 @@ static bool run_parsed(adp_session *s, const char *sql, PgQuery__ParseResult *pr
 
 bool adp_session_simple_query(adp_session *s, const char *sql_in, size_t len, pgw_buf *out)
 {
+    if (adp_fastpath_query(s, sql_in, len, out)) return true;
     /* libpg_query wants a NUL-terminated string; positions stay offsets into it. */
     char *sql = malloc(len + 1);
     if (!sql) abort();

@@ -22,10 +22,23 @@ static const struct {
 #undef ADP_X
 };
 
+/* Server-wide defaults given at startup (adp_settings_set_default), before any session. */
+static adp_settings server_defaults;
+static bool has_server_default[ADP_SET_COUNT_];
+
 void adp_settings_init(adp_settings *s)
 {
     for (int i = 0; i < ADP_SET_COUNT_; i++)
-        snprintf(s->v[i], ADP_SETTING_MAX, "%s", settings_table[i].def);
+        snprintf(s->v[i], ADP_SETTING_MAX, "%s",
+                 has_server_default[i] ? server_defaults.v[i] : settings_table[i].def);
+}
+
+bool adp_settings_set_default(const char *name, const char *value, pgw_error *err)
+{
+    int id = adp_setting_find(name, err);
+    if (id < 0 || !adp_setting_set(&server_defaults, id, name, value, err)) return false;
+    has_server_default[id] = true;
+    return true;
 }
 
 int adp_setting_find(const char *name, pgw_error *err)
@@ -192,6 +205,20 @@ bool adp_setting_set(adp_settings *s, int id, const char *given, const char *val
             return pgw_errorf(err, "0A000", "setting %s to %s is not supported",
                               settings_table[id].name, b ? "on" : "off");
         strcpy(dst, b ? "on" : "off");
+        return true;
+    case ADP_SET_ENABLE_FAST_PATH:
+    case ADP_SET_ENABLE_PEEK_CACHE:
+        if (!parse_bool(value, &b))
+            return pgw_errorf(err, "22023", "parameter \"%s\" requires a Boolean value", given);
+        strcpy(dst, b ? "on" : "off");
+        return true;
+    case ADP_SET_PLAN_CACHE_SIZE:
+        if (!parse_int(value, &n)) return invalid(err, given, value);
+        if (n < 0 || n > 100000)
+            return pgw_errorf(err, "22023",
+                              "%ld is outside the valid range for parameter \"%s\" (0 .. 100000)",
+                              n, settings_table[id].name);
+        snprintf(dst, ADP_SETTING_MAX, "%ld", n);
         return true;
     case ADP_SET_CLIENT_MIN_MESSAGES: {
         static const char *levels[] = {"debug5", "debug4", "debug3", "debug2",  "debug1", "debug",

@@ -38,7 +38,10 @@
     X(MAX_IDENTIFIER_LENGTH, "max_identifier_length", "63", ADP_SF_FIXED)                          \
     X(BYTEA_OUTPUT, "bytea_output", "hex", 0)                                                      \
     X(CLUSTER, "cluster", "quickstart", 0)                                                         \
-    X(DATABASE, "database", "materialize", ADP_SF_FIXED)
+    X(DATABASE, "database", "materialize", ADP_SF_FIXED)                                           \
+    X(ENABLE_FAST_PATH, "enable_fast_path", "on", 0)                                               \
+    X(PLAN_CACHE_SIZE, "plan_cache_size", "64", 0)                                                 \
+    X(ENABLE_PEEK_CACHE, "enable_peek_cache", "on", 0)
 
 /* LIST_QUOTE: SET quotes each list element as an identifier when needed (search_path). */
 enum { ADP_SF_REPORT = 1, ADP_SF_FIXED = 2, ADP_SF_LIST_QUOTE = 4 };
@@ -56,6 +59,9 @@ typedef struct adp_settings {
 } adp_settings;
 
 void adp_settings_init(adp_settings *s);
+/* Sets the server-wide default of a setting (validated as SET would), for sessions made
+ * afterwards: a server flag such as enable_fast_path. Call before serving clients. */
+bool adp_settings_set_default(const char *name, const char *value, pgw_error *err);
 /* Case-insensitive lookup of a name; -1 with 42704 when unknown. */
 int adp_setting_find(const char *name, pgw_error *err);
 const char *adp_setting_name(int id);

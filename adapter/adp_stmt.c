@@ -212,6 +212,8 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
         return adp_exec_set(&p, stmt->variable_set_stmt, out);
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
         return adp_exec_show(&p, stmt->variable_show_stmt, out);
+    case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT:
+        return adp_exec_alter_system(&p, stmt->alter_system_stmt, out);
     case PG_QUERY__NODE__NODE_DISCARD_STMT:
         if (s->plan_only) return true;
         return discard(s, stmt->discard_stmt, out, err);
@@ -352,8 +354,8 @@ void adp_write_data_row(adp_session *s, pgw_buf *out, const adp_target *t, const
 
 /* SET arguments as PostgreSQL flattens them: a list joins with ", "; the elements of a
  * list of names (search_path) are quoted as identifiers where needed. */
-static bool set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, bool list_quote, char *buf,
-                           size_t cap)
+bool adp_set_value_text(adp_pctx *p, PgQuery__VariableSetStmt *st, bool list_quote, char *buf,
+                        size_t cap)
 {
     size_t n = 0;
     buf[0] = 0;
@@ -427,7 +429,8 @@ bool adp_exec_set(adp_pctx *p, PgQuery__VariableSetStmt *st, pgw_buf *out)
         int id = adp_setting_find(st->name, p->err);
         char val[ADP_SETTING_MAX];
         if (id < 0 ||
-            !set_value_text(p, st, adp_setting_flags(id) & ADP_SF_LIST_QUOTE, val, sizeof val) ||
+            !adp_set_value_text(p, st, adp_setting_flags(id) & ADP_SF_LIST_QUOTE, val,
+                                sizeof val) ||
             !adp_setting_set(&s->settings, id, st->name, val, p->err))
             return false;
         break;

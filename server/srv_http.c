@@ -18,6 +18,7 @@
 #include "adp_durable.h"
 #include "pgw_log.h"
 #include "srv_metrics.h"
+#include "adp_fastpath.h"
 #include "srv_net.h"
 #include "srv_server.h"
 
@@ -66,6 +67,7 @@ static void request_cb(struct evhttp_request *req, void *arg)
         render_wal(h->server, &out); /* the log's metrics first: they need no summing */
         srv_metrics_sum(h->server, &m);
         srv_metrics_render(&m, &out);
+        adp_fastpath_metrics(&out);
         if (out.failed)
             evhttp_send_error(req, 500, "out of memory");
         else

@@ -12,6 +12,7 @@
 
 #include "adp_commit.h"
 #include "adp_durable.h"
+#include "adp_system.h"
 #include "pgw_log.h"
 #include "srv_conn.h"
 #include "srv_http.h"
@@ -192,6 +193,12 @@ pgpeek_server *pgpeek_start(const pgpeek_config *cfg, char *errbuf, size_t errle
     s->oracle = orc_open(&oc, oerr, sizeof oerr);
     if (!s->oracle) {
         snprintf(errbuf, errlen, "cannot open the timestamp oracle: %s", oerr);
+        goto fail;
+    }
+    /* ALTER SYSTEM values kept in the data directory (they override flags, as
+     * postgresql.auto.conf overrides postgresql.conf). */
+    if (!adp_system_load(s->db, s->oracle, s->data_dir, &perr)) {
+        snprintf(errbuf, errlen, "%s", perr.message);
         goto fail;
     }
     /* Every later write timestamp must be above every recovered commit. The oracle's own

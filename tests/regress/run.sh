@@ -73,7 +73,8 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 for tool in psql pgbench timeout; do
   command -v "$tool" >/dev/null 2>&1 || { echo "$(basename "$0"): $tool not found (run tools/install-deps.sh)" >&2; exit 2; }
 done
-RESULTS="$HERE/results"
+# REGRESS_RESULTS: where outputs and diffs go (two runs at once need two places)
+RESULTS="${REGRESS_RESULTS:-$HERE/results}"
 EXPECTED="$HERE/expected"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
