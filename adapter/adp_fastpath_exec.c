@@ -7,6 +7,7 @@
 
 #include "adp_exec.h"
 #include "adp_fastpath.h"
+#include "adp_index_path.h"
 #include "adp_mvcc.h"
 #include "adp_value_ext.h"
 #include "pgw_be_write.h"
@@ -57,6 +58,12 @@ bool adp_fp_eligible(const adp_select_plan *pl, const char *sql, size_t len, adp
 {
     if (pl->grouped || pl->naggs || pl->having || pl->distinct || pl->nsort || pl->limit_expr ||
         pl->offset_expr || pl->ncomputed != pl->ntargets) {
+        *why = ADP_FP_R_UNSUPPORTED;
+        return false;
+    }
+    /* an index path other than the unique key's hash: the normal executor takes it */
+    adp_ipath path;
+    if (pl->table && !pl->lookup && adp_ipath_choose(pl->table, pl->where, &path)) {
         *why = ADP_FP_R_UNSUPPORTED;
         return false;
     }
