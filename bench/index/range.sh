@@ -2,7 +2,7 @@
 # Index range lookups against scans: SELECT * FROM t WHERE k BETWEEN x AND y on 100k rows
 # (keys inserted in random order), on a table with an index on k and on its twin without.
 #
-#   bench/index/range.sh build/pgpeekd [SECONDS]
+#   [PGBENCH_MODE=prepared] bench/index/range.sh build/pgpeekd [SECONDS]
 #
 # Prints pgbench's average latency per case: ranges of 1, 101 and 10001 rows, all rows
 # (where pgpeek scans instead of using the index), and one dead version in the indexed
@@ -39,7 +39,7 @@ PY
 run() { # name table width
   printf '\\set x random(0, %d)\n\\set y :x + %d\nSELECT * FROM %s WHERE k BETWEEN :x AND :y;\n' \
     $((99999 - $3)) "$3" "$2" >"$WORK/$1.sql"
-  printf '%-28s %s\n' "$1" "$(pgbench -n -h 127.0.0.1 -p "$PORT" -U materialize -c 1 -T "$SECS" \
+  printf '%-28s %s\n' "$1" "$(pgbench -n -h 127.0.0.1 -p "$PORT" -U materialize -c 1 -T "$SECS" ${PGBENCH_MODE:+-M "$PGBENCH_MODE"} \
     -f "$WORK/$1.sql" materialize 2>&1 | grep 'latency average')"
 }
 for w in 0 100 10000 99999; do
