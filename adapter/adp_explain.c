@@ -241,6 +241,12 @@ static void put_expr(lines *L, sbuf *b, const adp_expr *e)
         return;
     }
     case ADP_E_CAST:
+        /* PostgreSQL compares integers of different widths without a cast */
+        if (!e->flag && e->type.id != ADP_T_TEXT &&
+            adp_ipath_same_order(e->type.id, e->args[0]->type.id)) {
+            put_expr(L, b, e->args[0]);
+            return;
+        }
         puts_(b, "(");
         put_expr(L, b, e->args[0]);
         puts_(b, ")::");
@@ -361,7 +367,10 @@ static const char *deparse(lines *L, const adp_expr *e)
 /* An index condition reads column op value, as PostgreSQL commutes it. */
 static const char *index_term(lines *L, const adp_expr *e)
 {
-    if (e->kind != ADP_E_CMP || e->args[0]->kind == ADP_E_COL) return deparse(L, e);
+    const adp_expr *l = e->args[0];
+    if (e->kind != ADP_E_CMP || l->kind == ADP_E_COL ||
+        (l->kind == ADP_E_CAST && l->args[0]->kind == ADP_E_COL))
+        return deparse(L, e);
     static const int commuted[] = {ADP_CMP_EQ, ADP_CMP_NE, ADP_CMP_GT,
                                    ADP_CMP_GE, ADP_CMP_LT, ADP_CMP_LE};
     adp_expr c = *e;

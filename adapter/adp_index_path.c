@@ -34,20 +34,55 @@ static adp_cmp_op commute(adp_cmp_op op)
     }
 }
 
-/* col op constant/parameter, all of the column's own type (no cross-type comparison: the
- * tree orders by the column type). */
+/* Types whose values share one representation and one order (adp_value_cmp): integers,
+ * floats, strings. A smallint column compared with an integer is cast to integer by the
+ * analyzer; its index still applies, as PostgreSQL's cross-type operators allow. */
+static int family(adp_type_id t)
+{
+    switch (t) {
+    case ADP_T_INT2:
+    case ADP_T_INT4:
+    case ADP_T_INT8:
+        return 1;
+    case ADP_T_FLOAT4:
+    case ADP_T_FLOAT8:
+        return 2;
+    case ADP_T_TEXT:
+    case ADP_T_VARCHAR:
+        return 3;
+    default:
+        return 0;
+    }
+}
+
+bool adp_ipath_same_order(adp_type_id a, adp_type_id b)
+{
+    return a == b || (family(a) && family(a) == family(b));
+}
+
+/* The column under an implicit cast within its family, else e itself. */
+static const adp_expr *strip(const adp_expr *e)
+{
+    if (e->kind == ADP_E_CAST && !e->flag && e->args[0]->kind == ADP_E_COL &&
+        adp_ipath_same_order(e->type.id, e->args[0]->type.id))
+        return e->args[0];
+    return e;
+}
+
+/* col op constant/parameter, compared in the column type's order (so the tree's). */
 static bool usable(const adp_table *t, const adp_expr *e, term *out)
 {
     if (e->kind != ADP_E_CMP || e->op == ADP_CMP_NE || e->nargs != 2) return false;
-    const adp_expr *col = e->args[0], *val = e->args[1];
+    const adp_expr *col = strip(e->args[0]), *val = e->args[1];
     adp_cmp_op op = (adp_cmp_op)e->op;
     if (col->kind != ADP_E_COL) {
-        col = e->args[1];
+        col = strip(e->args[1]);
         val = e->args[0];
         op = commute(op);
     }
     if (col->kind != ADP_E_COL || (val->kind != ADP_E_CONST && val->kind != ADP_E_PARAM) ||
-        t->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
+        !adp_ipath_same_order(t->cols[col->index].type.id, e->optype.id) ||
+        val->type.id != e->optype.id)
         return false;
     *out = (term){e, col->index, op, val};
     return true;

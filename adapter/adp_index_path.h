@@ -39,6 +39,8 @@ typedef struct adp_ipath {
     int nterms;
 } adp_ipath;
 
+/* Whether values of types a and b compare alike (one representation and order). */
+bool adp_ipath_same_order(adp_type_id a, adp_type_id b);
 /* The best index path for where over t (the most columns fixed, a range last; unique
  * indexes win ties), or false when no index helps. */
 bool adp_ipath_choose(const adp_table *t, const adp_expr *where, adp_ipath *path);

@@ -119,6 +119,34 @@ static void explain_shapes(adp_session *s)
            PLAN "D Index Scan using t_pkey on t | D   Index Cond: (a = 2) | D   Filter: (b = 1) | "
                 "C EXPLAIN [I]");
     EXPECT(s, "DROP TABLE t", "C DROP TABLE [I]");
+    /* columns cast by the analyzer within their type's family keep their index */
+    EXPECT(s, "CREATE TABLE ct (k int, v varchar(10), s smallint, f real)", "C CREATE TABLE [I]");
+    EXPECT(s, "CREATE INDEX ct_k ON ct (k)", "C CREATE INDEX [I]");
+    EXPECT(s, "CREATE INDEX ct_v ON ct (v)", "C CREATE INDEX [I]");
+    EXPECT(s, "CREATE INDEX ct_s ON ct (s, f)", "C CREATE INDEX [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM ct WHERE k = 5000000000",
+           PLAN "D Index Scan using ct_k on ct | D   Index Cond: (k = '5000000000'::bigint) | "
+                "C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM ct WHERE v = 'x'",
+           PLAN "D Index Scan using ct_v on ct | D   Index Cond: ((v)::text = 'x'::text) | "
+                "C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM ct WHERE s = 3 AND f > 1.5",
+           PLAN "D Index Scan using ct_s on ct | "
+                "D   Index Cond: ((s = 3) AND (f > '1.5'::double precision)) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM ct WHERE k::bigint = 5",
+           PLAN "D Seq Scan on ct | D   Filter: ((k)::bigint = 5) | C EXPLAIN [I]");
+    EXPECT(s,
+           "INSERT INTO ct VALUES (1, 'x', 3, 1.5), (2, 'xy', 3, 2.5), (3, NULL, 3, 'NaN'), "
+           "(4, 'x', 4, 1.75)",
+           "C INSERT 0 4 [I]");
+    EXPECT(s, "SELECT k FROM ct WHERE v = 'x'", "T k:23:-1 | D 1 | D 4 | C SELECT 2 [I]");
+    EXPECT(s, "SELECT k FROM ct WHERE v > 'x'::text", "T k:23:-1 | D 2 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT k FROM ct WHERE s = 3 AND f > 1.5", "T k:23:-1 | D 2 | D 3 | C SELECT 2 [I]");
+    EXPECT(s, "SELECT k FROM ct WHERE s >= 3 AND s < 70000",
+           "T k:23:-1 | D 1 | D 2 | D 3 | D 4 | C SELECT 4 [I]");
+    EXPECT(s, "SELECT k FROM ct WHERE k < 3000000000 AND k > -3000000000",
+           "T k:23:-1 | D 1 | D 2 | D 3 | D 4 | C SELECT 4 [I]");
+    EXPECT(s, "DROP TABLE ct", "C DROP TABLE [I]");
 }
 
 /* Results through the index, checked against values computed by hand. */
@@ -250,10 +278,17 @@ static bool same(adp_session *s, const char *sql)
 
 static void property(adp_db *db, adp_session *w, adp_session *r)
 {
-    EXPECT(w, "CREATE TABLE ti (a int PRIMARY KEY, b int, c text, d float8)", "C CREATE TABLE [I]");
+    EXPECT(w, "CREATE TABLE ti (a int PRIMARY KEY, b smallint, c varchar(5), d float8)",
+           "C CREATE TABLE [I]");
     EXPECT(w, "CREATE INDEX ti_bc ON ti (b, c)", "C CREATE INDEX [I]");
     EXPECT(w, "CREATE INDEX ti_d ON ti (d)", "C CREATE INDEX [I]");
-    EXPECT(w, "CREATE TABLE tn (a int, b int, c text, d float8)", "C CREATE TABLE [I]");
+    EXPECT(w, "CREATE TABLE tn (a int, b smallint, c varchar(5), d float8)", "C CREATE TABLE [I]");
+    /* the predicates below do reach the indexes */
+    EXPECT_PREFIX(w, "EXPLAIN SELECT * FROM ti WHERE 2 = b AND c > 'a'",
+                  PLAN "D Index Scan using ti_bc on ti | D   Index Cond: ((b = 2) AND");
+    EXPECT_PREFIX(w, "EXPLAIN SELECT * FROM ti WHERE d < 'NaN'", PLAN "D Index Scan using ti_d");
+    EXPECT_PREFIX(w, "EXPLAIN SELECT * FROM ti WHERE a BETWEEN 1 AND 5",
+                  PLAN "D Index Scan using ti_pkey");
     static const char *texts[] = {"NULL", "''", "'a'", "'b'", "'bb'", "'c'"};
     static const char *floats[] = {"NULL", "0", "-0.0", "1.5", "2", "'NaN'", "'Infinity'"};
     int next_a = 0, bad = 0, shift = 1000;
