@@ -66,6 +66,23 @@ PREPARE ix_q(int, text) AS SELECT id FROM ix_t WHERE grp = $1 AND name >= $2 ORD
 EXECUTE ix_q(2, 'a');
 EXECUTE ix_q(2, NULL);
 DEALLOCATE ix_q;
+-- columns of other widths than the value compared with
+CREATE TABLE ix_w (s smallint, v varchar(8), f real, b bigint);
+INSERT INTO ix_w VALUES (1, 'a', 1.5, 5000000000), (2, 'ab', 0.1, -1), (3, NULL, 'NaN', 7),
+  (NULL, 'b', NULL, NULL), (2, 'b', 2.25, 7);
+CREATE INDEX ix_w_s ON ix_w (s, v);
+CREATE INDEX ix_w_f ON ix_w (f);
+CREATE INDEX ix_w_b ON ix_w (b);
+SELECT * FROM ix_w WHERE s = 2 ORDER BY v;
+SELECT * FROM ix_w WHERE s = 2 AND v >= 'ab'::text ORDER BY v;
+SELECT * FROM ix_w WHERE s < 100000 ORDER BY s, v;
+SELECT * FROM ix_w WHERE v = 'b' ORDER BY s;
+SELECT * FROM ix_w WHERE f > 1 ORDER BY f;
+SELECT * FROM ix_w WHERE f = 0.1;
+SELECT * FROM ix_w WHERE f = 0.1::real;
+SELECT * FROM ix_w WHERE b > 6 ORDER BY b, s;
+SELECT * FROM ix_w WHERE b = 7 AND s > 2;
+DROP TABLE ix_w;
 TRUNCATE ix_t;
 SELECT * FROM ix_t WHERE id > 0;
 DROP TABLE ix_t;
