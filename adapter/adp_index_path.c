@@ -9,6 +9,7 @@
 #include "adp_mvcc.h"
 
 #define MAXTERMS 64
+#define MAXCOMBOS 4096 /* lookups one path may make for its IN lists */
 
 /* One usable WHERE term, turned so that the column is on the left. Stack value. */
 typedef struct term {
@@ -69,9 +70,24 @@ static const adp_expr *strip(const adp_expr *e)
     return e;
 }
 
+/* col IN (constants or parameters): an equality with several values. */
+static bool usable_in(const adp_table *t, const adp_expr *e, term *out)
+{
+    const adp_expr *col = strip(e->args[0]);
+    if (col->kind != ADP_E_COL || !adp_ipath_same_order(t->cols[col->index].type.id, e->optype.id))
+        return false;
+    for (int i = 1; i < e->nargs; i++)
+        if ((e->args[i]->kind != ADP_E_CONST && e->args[i]->kind != ADP_E_PARAM) ||
+            e->args[i]->type.id != e->optype.id)
+            return false;
+    *out = (term){e, col->index, ADP_CMP_EQ, e};
+    return true;
+}
+
 /* col op constant/parameter, compared in the column type's order (so the tree's). */
 static bool usable(const adp_table *t, const adp_expr *e, term *out)
 {
+    if (e->kind == ADP_E_IN && e->nargs >= 2) return usable_in(t, e, out);
     if (e->kind != ADP_E_CMP || e->op == ADP_CMP_NE || e->nargs != 2) return false;
     const adp_expr *col = strip(e->args[0]), *val = e->args[1];
     adp_cmp_op op = (adp_cmp_op)e->op;
@@ -118,11 +134,16 @@ static int score(const adp_index *ix, const term *terms, int n, adp_ipath *p)
     p->ix = ix;
     int limit = ix->ncols < ADP_IPATH_MAXCOLS ? ix->ncols : ADP_IPATH_MAXCOLS;
     const term *x;
+    int s = 0;
+    size_t combos = 1; /* lookups an IN list multiplies */
     while (p->neq < limit && (x = find(terms, n, ix->cols[p->neq], 0))) {
+        size_t nv = x->val->kind == ADP_E_IN ? (size_t)x->val->nargs - 1 : 1;
+        if (combos * nv > MAXCOMBOS) break;
+        combos *= nv;
         p->eq[p->neq++] = x->val;
         p->terms[p->nterms++] = x->e;
+        s += nv > 1 ? 3 : 4;
     }
-    int s = p->neq * 4;
     if (p->neq < limit) {
         const term *lo = find(terms, n, ix->cols[p->neq], -1);
         const term *hi = find(terms, n, ix->cols[p->neq], 1);
@@ -139,7 +160,7 @@ static int score(const adp_index *ix, const term *terms, int n, adp_ipath *p)
             s += 1;
         }
     }
-    if (s && ix->unique && p->neq == ix->ncols) s += 1000; /* at most one row */
+    if (s && ix->unique && p->neq == ix->ncols && combos == 1) s += 1000; /* one row at most */
     return s;
 }
 
@@ -219,10 +240,24 @@ bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_are
     rowvec rv = {.a = a, .limit = total < SMALL_TABLE ? SIZE_MAX : total / 8};
     adp_eval_ctx c = {.s = s};
     adp_value eq[ADP_IPATH_MAXCOLS], lo, hi;
-    bool null = false;
+    /* each equality column's values: one, or an IN list's non-NULL ones */
+    adp_value *vals[ADP_IPATH_MAXCOLS];
+    int nv[ADP_IPATH_MAXCOLS], at[ADP_IPATH_MAXCOLS];
+    bool null = false, lists = false;
     for (int k = 0; k < path->neq; k++) {
-        if (!adp_eval(path->eq[k], &c, &eq[k], err)) return false;
-        null |= eq[k].isnull;
+        const adp_expr *e = path->eq[k];
+        bool in = e->kind == ADP_E_IN;
+        int m = in ? e->nargs - 1 : 1;
+        vals[k] = adp_arena_alloc(a, (size_t)m * sizeof **vals);
+        nv[k] = 0;
+        at[k] = 0;
+        for (int i = 0; i < m; i++) {
+            adp_value v;
+            if (!adp_eval(in ? e->args[i + 1] : e, &c, &v, err)) return false;
+            if (!v.isnull) vals[k][nv[k]++] = v; /* x IN (NULL, ...) is never true for NULL */
+        }
+        null |= nv[k] == 0;
+        lists |= in;
     }
     if (path->lo) {
         if (!adp_eval(path->lo, &c, &lo, err)) return false;
@@ -234,8 +269,16 @@ bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_are
     }
     /* a NULL bound makes its term NULL, so WHERE passes no row at all */
     if (!null) {
-        adp_itree_range(t, path->ix, eq, path->neq, path->lo ? &lo : NULL, path->lo_incl,
-                        path->hi ? &hi : NULL, path->hi_incl, push, &rv);
+        for (;;) { /* every combination of the equality values */
+            for (int k = 0; k < path->neq; k++)
+                eq[k] = vals[k][at[k]];
+            adp_itree_range(t, path->ix, eq, path->neq, path->lo ? &lo : NULL, path->lo_incl,
+                            path->hi ? &hi : NULL, path->hi_incl, push, &rv);
+            int k = path->neq - 1;
+            while (k >= 0 && ++at[k] == nv[k])
+                at[k--] = 0;
+            if (k < 0 || rv.n >= rv.limit) break;
+        }
         if (rv.n >= rv.limit) {
             *rows = NULL;
             *n = 0;
@@ -249,6 +292,12 @@ bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_are
                 if (r->end_ts != ADP_TS_INF || r->deleter) push(r, &rv);
             }
         if (rv.n > 1) sort_by_seq(a, rv.v, rv.n);
+        if (lists && rv.n > 1) { /* a value listed twice finds its rows twice */
+            size_t kept = 1;
+            for (size_t i = 1; i < rv.n; i++)
+                if (rv.v[i] != rv.v[kept - 1]) rv.v[kept++] = rv.v[i];
+            rv.n = kept;
+        }
     }
     *rows = rv.v ? rv.v : adp_arena_alloc(a, sizeof **rows);
     *n = rv.n;

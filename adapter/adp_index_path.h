@@ -27,7 +27,8 @@ size_t adp_itree_range(const adp_table *t, const adp_index *ix, const adp_value 
 
 /* An index access path chosen for one WHERE clause: equality on the first neq columns of
  * ix, then an optional range on the next one. Values are constants or parameters of the
- * column's type. Stack value; points into the plan's arena. */
+ * column's type; an equality may be an IN list of them (eq[k] is then the ADP_E_IN
+ * expression). Stack value; points into the plan's arena. */
 typedef struct adp_ipath {
     const adp_index *ix;
     int neq;

@@ -89,6 +89,17 @@ static void explain_shapes(adp_session *s)
            PLAN "D Seq Scan on t x | D   Filter: ((e = 7) OR (b IS NULL)) | C EXPLAIN [I]");
     EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE c IN ('a', 'b')",
            PLAN "D Seq Scan on t | D   Filter: (c = ANY ('{a,b}'::text[])) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE b IN (1, 2) AND c IN ('x', 'y')",
+           PLAN
+           "D Index Scan using t_bc on t | "
+           "D   Index Cond: ((b = ANY ('{1,2}'::integer[])) AND (c = ANY ('{x,y}'::text[]))) | "
+           "C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE a IN (1, 2)",
+           PLAN "D Index Scan using t_pkey on t | "
+                "D   Index Cond: (a = ANY ('{1,2}'::integer[])) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE a NOT IN (1, 2)",
+           PLAN
+           "D Seq Scan on t | D   Filter: (NOT (a = ANY ('{1,2}'::integer[]))) | C EXPLAIN [I]");
     EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t ORDER BY b DESC, c NULLS FIRST OFFSET 2",
            PLAN "D Limit | D   ->  Sort | D         Sort Key: b DESC, c NULLS FIRST | "
                 "D         ->  Seq Scan on t | C EXPLAIN [I]");
@@ -176,6 +187,13 @@ static void lookups(adp_session *s)
            "C PREPARE [I]");
     EXPECT(s, "EXECUTE q(3, 6)", "T k:23:-1,t:25:-1 | D 5,b | D 3,~ | D 3,a | C SELECT 3 [I]");
     EXPECT(s, "EXECUTE q(NULL, 6)", "T k:23:-1,t:25:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT k, t FROM r WHERE k IN (3, 9, NULL, 3, 4)",
+           "T k:23:-1,t:25:-1 | D 3,~ | D 3,a | D 9,z | C SELECT 3 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE t IN ('a', 'b') AND f >= 1",
+           "T k:23:-1 | D 5 | D 1 | C SELECT 2 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE k IN (NULL, NULL)", "T k:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "PREPARE qi(int, int) AS SELECT k FROM r WHERE k IN ($1, $2, 9)", "C PREPARE [I]");
+    EXPECT(s, "EXECUTE qi(5, NULL)", "T k:23:-1 | D 5 | D 9 | C SELECT 2 [I]");
     EXPECT(s, "UPDATE r SET t = 'y' WHERE k BETWEEN 6 AND 8 RETURNING k",
            "T k:23:-1 | D 7 | C UPDATE 1 [I]");
     EXPECT(s, "DELETE FROM r WHERE t = 'y' RETURNING k", "T k:23:-1 | D 7 | C DELETE 1 [I]");
@@ -253,7 +271,21 @@ static const char *rand_pred(void)
             t = fmt("%u %s b", rnd(6), ops[rnd(5)]);
             break;
         default:
-            t = rnd(2) ? "b IS NULL" : fmt("c BETWEEN %s AND %s", texts[rnd(6)], texts[rnd(6)]);
+            switch (rnd(4)) {
+            case 0:
+                t = "b IS NULL";
+                break;
+            case 1:
+                t = fmt("c BETWEEN %s AND %s", texts[rnd(6)], texts[rnd(6)]);
+                break;
+            case 2: /* duplicates and NULL in the list */
+                t = fmt("b IN (%u, %u, NULL, %u)", rnd(6), rnd(6), rnd(6));
+                break;
+            default:
+                t = fmt("a IN (%u, %u, %u) AND c IN (%s, %s)", rnd(60), rnd(60), rnd(60),
+                        texts[rnd(6)], texts[rnd(6)]);
+                break;
+            }
             break;
         }
         len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s", i ? " AND " : "", t);

@@ -37,6 +37,10 @@ SELECT id FROM ix_t WHERE born = '2001-01-01' AND id > 1;
 SELECT id FROM ix_t WHERE born > '2005-01-01' ORDER BY id;
 SELECT id FROM ix_t WHERE born BETWEEN '-infinity' AND '2001-01-01' ORDER BY id;
 SELECT count(*), sum(id) FROM ix_t WHERE grp BETWEEN 1 AND 2;
+SELECT id FROM ix_t WHERE id IN (3, 1, NULL, 3, 99) ORDER BY id;
+SELECT id, name FROM ix_t WHERE grp IN (1, 2) AND name IN ('ann', 'bob') ORDER BY id;
+SELECT id FROM ix_t WHERE grp IN (NULL);
+SELECT id FROM ix_t WHERE grp NOT IN (1, 2) ORDER BY id;
 SELECT grp, count(*) FROM ix_t WHERE grp > 0 GROUP BY grp ORDER BY grp;
 SELECT id FROM ix_t WHERE grp = 1 ORDER BY name DESC LIMIT 2;
 -- writes through the index
