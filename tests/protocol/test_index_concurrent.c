@@ -162,6 +162,25 @@ int main(void)
         snprintf(sql, sizeof sql, "SELECT count(*), sum(bal) FROM acct WHERE grp + 0 = %d", g);
         CHECK(ok1 && ints(c, sql, b, 2) && a[0] == b[0] && a[1] == b[1]);
     }
+    /* EXPLAIN through the extended protocol, with a parameter */
+    const char *pv[1] = {"7"};
+    PGresult *r = PQexecParams(c, "EXPLAIN SELECT * FROM acct WHERE grp = $1 AND bal > 0", 1, NULL,
+                               pv, NULL, NULL, 0);
+    CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 2 && PQnfields(r) == 1 &&
+          strcmp(PQfname(r, 0), "QUERY PLAN") == 0 &&
+          strcmp(PQgetvalue(r, 0, 0), "Index Scan using acct_grp on acct") == 0 &&
+          strcmp(PQgetvalue(r, 1, 0), "  Index Cond: ((grp = $1) AND (bal > 0))") == 0);
+    PQclear(r);
+    r = PQprepare(c, "ex", "EXPLAIN SELECT * FROM acct WHERE id = 3", 0, NULL);
+    CHECK(PQresultStatus(r) == PGRES_COMMAND_OK);
+    PQclear(r);
+    r = PQdescribePrepared(c, "ex");
+    CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && PQnfields(r) == 1 && PQftype(r, 0) == 25);
+    PQclear(r);
+    r = PQexecPrepared(c, "ex", 0, NULL, NULL, NULL, 0);
+    CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 2 &&
+          strcmp(PQgetvalue(r, 0, 0), "Index Scan using acct_pkey on acct") == 0);
+    PQclear(r);
     printf("%ld writes, %ld read rounds\n", writes, reads);
     PQfinish(c);
     pgpeek_stop(s);
