@@ -4,6 +4,7 @@
  * predicates read by the writer and by a reader holding an older snapshot; both tables
  * must answer identically, and every index must hold exactly the current rows. */
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "adp_index_path.h"
 #include "unit/test_adp_sql_util.h"
@@ -325,7 +326,9 @@ static void property(adp_db *db, adp_session *w, adp_session *r)
     static const char *floats[] = {"NULL", "0", "-0.0", "1.5", "2", "'NaN'", "'Infinity'"};
     int next_a = 0, bad = 0, shift = 1000;
     bool w_open = false, r_open = false;
-    for (int step = 0; step < 600 && bad < 5; step++) {
+    const char *env = getenv("PGPEEK_TEST_STEPS");
+    int steps = env && atoi(env) > 0 ? atoi(env) : 600;
+    for (int step = 0; step < steps && bad < 5; step++) {
         char sql[1024];
         switch (rnd(12)) {
         case 0:
@@ -394,6 +397,9 @@ static void property(adp_db *db, adp_session *w, adp_session *r)
 int main(void)
 {
     pgw_error err;
+    /* PGPEEK_TEST_SEED=n: another random history for the property test */
+    const char *seed = getenv("PGPEEK_TEST_SEED");
+    if (seed && strtoull(seed, NULL, 10)) rng = strtoull(seed, NULL, 10);
     adp_db *db = adp_db_open(NULL, &err);
     adp_session *a = adp_session_new(db);
     adp_session *b = adp_session_new(db);
