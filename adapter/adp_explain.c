@@ -413,7 +413,7 @@ static void flatten(const adp_expr *e, const adp_expr ***v, int *n, int *cap, ad
 
 /* The scan node: a sequential scan with its filter, or the index path and what stays. */
 static void scan_node(lines *L, int indent, const char *arrow, const adp_table *t,
-                      const char *alias, const adp_expr *where)
+                      const char *alias, const adp_expr *where, const adp_ipath *ordered)
 {
     char head[3 * ADP_NAMEDATALEN + 64];
     char on[2 * ADP_NAMEDATALEN + 2];
@@ -422,8 +422,10 @@ static void scan_node(lines *L, int indent, const char *arrow, const adp_table *
     else
         snprintf(on, sizeof on, "%s", t->name);
     adp_ipath path;
-    bool indexed = adp_ipath_choose(t, where, &path);
-    if (indexed) { /* the executor's own choice: it scans when the index selects too much */
+    bool indexed = ordered || adp_ipath_choose(t, where, &path);
+    if (ordered)
+        path = *ordered;
+    else if (indexed) { /* the executor's own choice: it scans when the index selects too much */
         pgw_error scratch = {0};
         adp_row **rows;
         size_t n;
@@ -442,7 +444,7 @@ static void scan_node(lines *L, int indent, const char *arrow, const adp_table *
     flatten(where, &conj, &n, &cap, L->a);
     const char **rest = adp_arena_alloc(L->a, (size_t)n * sizeof *rest);
     int nrest = 0;
-    if (indexed) {
+    if (indexed && path.nterms) {
         const char *ic[ADP_IPATH_MAXCOLS + 2];
         for (int i = 0; i < path.nterms; i++)
             ic[i] = index_term(L, path.terms[i]);
@@ -471,7 +473,9 @@ static void select_lines(lines *L, const adp_select_plan *pl, const char *alias)
         add_line(L, indent, arrow, "Limit");
         CHILD();
     }
-    if (pl->nsort) {
+    adp_ipath opath;
+    bool ordered = adp_ipath_ordered(pl, &opath); /* the index gives the order */
+    if (pl->nsort && !ordered) {
         add_line(L, indent, arrow, "Sort");
         sbuf b = {.a = L->a};
         for (int i = 0; i < pl->nsort; i++) {
@@ -517,7 +521,7 @@ static void select_lines(lines *L, const adp_select_plan *pl, const char *alias)
                      "One-Time Filter: ", deparse(L, pl->where));
         return;
     }
-    scan_node(L, indent, arrow, pl->table, alias, pl->where);
+    scan_node(L, indent, arrow, pl->table, alias, pl->where, ordered ? &opath : NULL);
 #undef CHILD
 }
 
@@ -570,7 +574,7 @@ bool adp_exec_explain(adp_pctx *p, PgQuery__ExplainStmt *st, pgw_buf *out)
                  alias && strcmp(alias, pl->table->name) ? " " : "",
                  alias && strcmp(alias, pl->table->name) ? alias : "");
         add_line(&L, 0, "", head);
-        scan_node(&L, 2, "->  ", pl->table, alias, pl->where);
+        scan_node(&L, 2, "->  ", pl->table, alias, pl->where, NULL);
         break;
     }
     default:

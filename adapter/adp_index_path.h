@@ -51,6 +51,14 @@ bool adp_ipath_choose(const adp_table *t, const adp_expr *where, adp_ipath *path
  * NULL when the path selects too large a part of a big table: a scan is cheaper then. */
 bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_arena *a,
                     adp_row ***rows, size_t *n, pgw_error *err);
+/* ORDER BY ... LIMIT that an index gives in order (adp_index_order.c): the path to walk
+ * (possibly without any condition), or false. Only where the rows come in the order a
+ * scan and a stable sort would give them. */
+bool adp_ipath_ordered(const adp_select_plan *pl, adp_ipath *path);
+/* Calls visit on the current rows path selects, in key order, until it returns false. */
+bool adp_ipath_walk(adp_session *s, const adp_table *t, const adp_ipath *path,
+                    adp_itree_visit visit, void *arg, pgw_error *err);
+
 /* EXPLAIN [ (COSTS OFF) ] SELECT/UPDATE/DELETE: the plan as one text column "QUERY PLAN".
  * Caller holds db->lock for reading. */
 bool adp_exec_explain(adp_pctx *p, PgQuery__ExplainStmt *st, pgw_buf *out);

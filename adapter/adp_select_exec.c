@@ -409,6 +409,23 @@ static int cmp_rows(const void *a, const void *b, void *arg)
     return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
+/* An ORDER BY ... LIMIT walk in index order. Stack value. */
+typedef struct top_walk {
+    sel_run *r;
+    uint64_t ts;
+    size_t need; /* OFFSET + LIMIT rows */
+    bool ok;
+    pgw_error *err;
+} top_walk;
+
+static bool top_visit(adp_row *row, void *arg)
+{
+    top_walk *w = arg;
+    if (!adp_row_visible(w->r->p->s, row, w->ts)) return true;
+    if (!(w->ok = input_row(w->r, row->vals, w->err))) return false;
+    return w->r->nrows < w->need;
+}
+
 /* LIMIT/OFFSET given by parameters: NULL means none, negative is an error. */
 static bool runtime_bound(adp_pctx *p, const adp_expr *e, const char *what, int64_t *v)
 {
@@ -457,6 +474,16 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
         scan = true;
     } else {
         ok = input_row(&r, NULL, err);
+    }
+    /* ORDER BY ... LIMIT in index order: stop after the rows needed (current rows only,
+     * so not while the table has other versions) */
+    adp_ipath opath;
+    if (scan && ok && limit >= 0 && !adp_table_has_versions(pl->table) &&
+        adp_ipath_ordered(pl, &opath)) {
+        scan = false;
+        top_walk w = {&r, ts, (size_t)limit + (size_t)offset, true, err};
+        if (w.need && !adp_ipath_walk(p->s, pl->table, &opath, top_visit, &w, err)) ok = false;
+        ok = ok && w.ok;
     }
     /* A scan, or the rows an index selects (in scan order, versions included). */
     adp_ipath path;
