@@ -5,7 +5,8 @@
 #   [PGBENCH_MODE=prepared] bench/index/range.sh build/pgpeekd [SECONDS]
 #
 # Prints pgbench's average latency per case: ranges of 1, 101 and 10001 rows, all rows
-# (where pgpeek scans instead of using the index), and one dead version in the indexed
+# (where pgpeek scans instead of using the index), ORDER BY k LIMIT 10 after a random key,
+# and one dead version in the indexed
 # table (the index path then also looks at every non-current version).
 set -euo pipefail
 PGPEEKD="$(realpath "$1")"
@@ -46,6 +47,14 @@ for w in 0 100 10000 99999; do
   run "index width $w" ti $w
   run "scan  width $w" tn $w
 done
+top() { # name table: the 10 rows after a random key
+  printf '\\set x random(0, 99999)\nSELECT * FROM %s WHERE k > :x ORDER BY k LIMIT 10;\n' "$2" \
+    >"$WORK/$1.sql"
+  printf '%-28s %s\n' "$1" "$(pgbench -n -h 127.0.0.1 -p "$PORT" -U materialize -c 1 -T "$SECS" \
+    ${PGBENCH_MODE:+-M "$PGBENCH_MODE"} -f "$WORK/$1.sql" materialize 2>&1 | grep 'latency average')"
+}
+top "index top 10" ti
+top "scan  top 10" tn
 "${PSQL[@]}" -c "UPDATE ti SET v = 'x' WHERE k = 5" -c "UPDATE tn SET v = 'x' WHERE k = 5"
 run "index width 100, versions" ti 100
 run "scan  width 100, versions" tn 100
