@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "adp_cert.h"
 #include "adp_durable.h"
 #include "adp_internal.h"
 #include "adp_mvcc.h"
@@ -156,9 +157,13 @@ static void *commit_main(void *arg)
         pthread_rwlock_wrlock(&db->lock);
         uint64_t last = atomic_load_explicit(&db->commit_ts, memory_order_relaxed);
         uint64_t ts = wts > last ? wts : last + 1; /* write_ts only grows; kept as a guard */
-        for (size_t i = 0; i < nb; i++)
+        uint64_t seq = 0;
+        for (size_t i = 0; i < nb; i++) {
             adp_txn_stamp(c->batch[i], ts);
+            if (c->batch[i]->cert_seq > seq) seq = c->batch[i]->cert_seq;
+        }
         atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
+        adp_cert_stamped(db, seq);
         atomic_store(&db->committing, 0);
         for (size_t i = 0; i < nb; i++)
             adp_txn_reclaim(c->batch[i]);
@@ -223,6 +228,18 @@ void adp_commit_stats(adp_db *db, uint64_t *groups, uint64_t *commits)
     *commits = c ? atomic_load_explicit(&c->commits, memory_order_relaxed) : 0;
 }
 
+/* Certification in queue order (adp_cert.h), under c->mu. A session that fails gives up a
+ * chain hold it had (only statements outside a block chain, and they are never refused). */
+static bool certify(adp_committer *c, adp_session *s, pgw_error *err)
+{
+    if (adp_cert_commit(s, err)) return true;
+    if (s->chain_held) {
+        s->chain_held = false;
+        if (--c->chain_holds == 0) pthread_cond_signal(&c->work);
+    }
+    return false;
+}
+
 static void enqueue(adp_committer *c, adp_commit_req *req)
 {
     req->next = NULL;
@@ -246,6 +263,10 @@ bool adp_commit_wait(adp_committer *c, adp_session *s, pgw_error *err)
     req->async = false;
     req->done = false;
     pthread_mutex_lock(&c->mu);
+    if (!certify(c, s, err)) {
+        pthread_mutex_unlock(&c->mu);
+        return false;
+    }
     enqueue(c, req);
     while (!req->done)
         pthread_cond_wait(&c->done, &c->mu);
@@ -254,14 +275,16 @@ bool adp_commit_wait(adp_committer *c, adp_session *s, pgw_error *err)
     return !req->failed;
 }
 
-void adp_commit_enqueue(adp_committer *c, adp_session *s)
+bool adp_commit_enqueue(adp_committer *c, adp_session *s, pgw_error *err)
 {
     adp_commit_req *req = &s->creq;
     req->s = s;
     req->async = true;
     pthread_mutex_lock(&c->mu);
-    enqueue(c, req);
+    bool ok = certify(c, s, err);
+    if (ok) enqueue(c, req);
     pthread_mutex_unlock(&c->mu);
+    return ok;
 }
 
 bool adp_commit_chain(adp_session *s, const adp_session *owner)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "adp_cert.h"
 #include "adp_index_path.h"
 #include "adp_mvcc.h"
 #include "pgw_be_write.h"
@@ -338,6 +339,7 @@ static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows
 {
     adp_table *t = pl->table;
     uint64_t ts = adp_snapshot(p->s);
+    adp_cert_note_read(p->s, t);
     const adp_index *ix;
     int col;
     const adp_expr *key = pl->where ? adp_find_key_lookup(t, pl->where, &ix, &col) : NULL;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adp_cert.h"
 #include "adp_exec.h"
 #include "adp_ext.h"
 #include "adp_fastpath.h"
@@ -163,6 +164,7 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
             atomic_load_explicit(&db->catalog_version, memory_order_acquire) == version) {
             if (!s->skip_rowdesc) pgw_buf_put(out, f->rowdesc->data, f->rowdesc->len);
             pgw_buf_put(out, peek->rows.data, peek->rows.len);
+            adp_cert_note_read(s, pl->table);
             *how = ADP_FP_S_PEEK;
             return true;
         }
@@ -179,7 +181,10 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
     bool ok;
     if (f->general) {
         /* commit_ts cannot move while db->lock is held: this is the executor's timestamp */
-        if (pl->table) ts = adp_snapshot(s);
+        if (pl->table) {
+            ts = adp_snapshot(s);
+            adp_cert_note_read(s, pl->table);
+        }
         pgw_error err;
         memset(&err, 0, sizeof err);
         adp_pctx p = {.s = s, .a = &s->arena, .sql = f->sql, .err = &err};

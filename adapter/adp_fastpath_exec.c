@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "adp_cert.h"
 #include "adp_exec.h"
 #include "adp_fastpath.h"
 #include "adp_index_path.h"
@@ -318,6 +319,7 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
         ok = input_row(&r, NULL);
     } else {
         uint64_t ts = adp_snapshot(s);
+        adp_cert_note_read(s, pl->table);
         if (read_ts) *read_ts = ts;
         bool scan = true;
         if (pl->lookup) {

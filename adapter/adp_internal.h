@@ -75,6 +75,8 @@ typedef struct adp_table {
     size_t npending;   /* rows with a pending insert or delete (undo entries open) */
     size_t ndead;      /* rows whose delete committed, waiting for reclamation */
     size_t reclaim_at; /* ndead that triggers the next reclamation pass */
+    uint64_t cert_seq; /* the last certified commit that wrote it (adp_cert.h; under the
+                          lock that orders commits, not db->lock) */
 } adp_table;
 
 typedef struct adp_committer adp_committer;
@@ -113,6 +115,10 @@ struct adp_db {
      * read timestamp asked for later is at least this, so reclamation keeps what a read
      * at or after it may see (adp_holds_min). */
     _Atomic uint64_t applied_ts;
+    /* Certification (adp_cert.h): the last sequence number handed out (under the lock
+     * that orders commits) and the newest one stamped (stored after commit_ts). */
+    uint64_t cert_next;
+    _Atomic uint64_t stamped_seq;
 };
 
 /* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
@@ -234,8 +240,12 @@ struct adp_session {
     bool *pseen;             /* while planning: which $n the statement uses */
     const adp_value *params; /* while executing a bound statement: its parameter values */
     int nparams;
-    uint64_t snap_ts;    /* the block's read timestamp once snap_held */
-    bool snap_held;      /* snap_ts is registered in db->holds (until COMMIT/ROLLBACK) */
+    uint64_t snap_ts;              /* the block's read timestamp once snap_held */
+    bool snap_held;                /* snap_ts is registered in db->holds (until COMMIT/ROLLBACK) */
+    uint64_t snap_seq;             /* the newest certified commit snap_ts includes (adp_cert.h) */
+    uint64_t cert_seq;             /* this session's certified commit, while it is being stamped */
+    const struct adp_table **rset; /* tables the block read (adp_cert.h) */
+    uint32_t nrset, caprset;
     const int16_t *rfmt; /* result format codes of the portal being run (0 text, 1 binary) */
     int nrfmt;           /* 0: all text, 1: rfmt[0] for all, else one per column */
     bool skip_rowdesc;   /* Execute: RowDescription belongs to Describe, not here */
@@ -302,8 +312,10 @@ void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
  * were rolled back); stamp s's pending versions with ts; free what no reader needs any
  * more. The last two under db->lock held for writing. */
 bool adp_commit_wait(adp_committer *c, adp_session *s, pgw_error *err);
-/* Queues s and returns: the group's end hands s back through s->inbox (s->pend). */
-void adp_commit_enqueue(adp_committer *c, adp_session *s);
+/* Queues s and returns true: the group's end hands s back through s->inbox (s->pend).
+ * False with err (40001) when s fails certification (adp_cert.h): nothing was queued and
+ * s must roll back. adp_commit_wait fails the same way. */
+bool adp_commit_enqueue(adp_committer *c, adp_session *s, pgw_error *err);
 void adp_txn_stamp(adp_session *s, uint64_t ts);
 /* Hot rows: whether s (a statement that commits alone, s->may_chain) may write on top of
  * the pending change of `owner`: true when owner's commit is queued and its group not yet

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adp_cert.h"
+
 static void hold_add_locked(adp_db *db, uint64_t ts)
 {
     if (db->nholds == db->capholds) {
@@ -59,6 +61,7 @@ uint64_t adp_snapshot(adp_session *s)
     /* Once per block, not per query: the hold must be visible to a committer reclaiming
      * versions, and the registry is shared. */
     s->snap_ts = adp_readts_idle(s);
+    s->snap_seq = adp_cert_snapshot_seq(db, s->snap_ts);
     adp_hold_add(db, s->snap_ts);
     s->snap_held = true;
     return s->snap_ts;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adp_cert.h"
 #include "adp_index_path.h"
 #include "adp_mvcc.h"
 #include "pgw_be_write.h"
@@ -451,6 +452,7 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
         return false;
     bool scan = false;
     uint64_t ts = pl->table ? adp_snapshot(p->s) : 0;
+    if (pl->table) adp_cert_note_read(p->s, pl->table);
     if (pl->table && pl->lookup) {
         /* at most one row can match; WHERE still runs on it */
         adp_value key[pl->table->ncols];

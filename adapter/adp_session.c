@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "adp_cert.h"
 #include "adp_exec.h"
 #include "adp_ext.h"
 #include "adp_fastpath.h"
@@ -39,6 +40,7 @@ void adp_session_free(adp_session *s)
     adp_ext_free(s);
     adp_parse_cache_free(s);
     adp_fastpath_free(s);
+    adp_cert_free(s);
     adp_tzcache_release(s->fmt.zone);
     free(s->undo);
     adp_arena_free(&s->arena);

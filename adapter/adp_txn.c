@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adp_cert.h"
 #include "adp_internal.h"
 #include "adp_mvcc.h"
 
@@ -61,11 +62,23 @@ void adp_txn_reclaim(adp_session *s)
         if (s->undo[i].kind == ADP_UNDO_DELETE) adp_table_maybe_reclaim(s->db, s->undo[i].table);
 }
 
+/* Certification refused s's commit (s->creq.err says why): nothing was queued, so its
+ * changes are rolled back here, as a failed group's would be. */
+static bool refused(adp_session *s)
+{
+    pgw_error err = s->creq.err;
+    adp_txn_rollback(s);
+    s->creq.err = err;
+    s->creq.failed = true;
+    return false;
+}
+
 bool adp_txn_commit(adp_session *s)
 {
     adp_snapshot_release(s);
     s->creq.failed = false;
     if (!s->nundo) {
+        adp_cert_reset(s);
         adp_commit_unchain(s); /* chained, then changed nothing */
         return true;
     }
@@ -73,22 +86,36 @@ bool adp_txn_commit(adp_session *s)
     if (db->committer && s->inbox && s->async_ok) {
         /* The worker goes on with other connections; the undo log stays as it is until
          * the commit thread hands s back (adp_session_finish). */
-        s->pend = ADP_PEND_COMMIT;
-        adp_commit_enqueue(db->committer, s);
-        return true;
+        bool ok = adp_commit_enqueue(db->committer, s, &s->creq.err);
+        adp_cert_reset(s);
+        if (ok) {
+            s->pend = ADP_PEND_COMMIT;
+            return true;
+        }
+        return refused(s);
     }
     if (db->committer) {
         adp_commit_unchain(s); /* never chained without an inbox; kept as a guard */
         bool ok = adp_commit_wait(db->committer, s, &s->creq.err);
+        adp_cert_reset(s);
+        /* refused by certification: never queued, so the group did not roll it back */
+        if (!ok && !s->creq.failed) return refused(s);
         s->nundo = 0;
         return ok;
     }
     pthread_rwlock_wrlock(&db->lock);
+    bool certified = adp_cert_commit(s, &s->creq.err);
+    adp_cert_reset(s);
+    if (!certified) {
+        pthread_rwlock_unlock(&db->lock);
+        return refused(s);
+    }
     /* One timestamp for every change of the transaction; readers are shut out by the
      * lock meanwhile, and later ones read at or after it. */
     uint64_t ts = atomic_load_explicit(&db->commit_ts, memory_order_relaxed) + 1;
     adp_txn_stamp(s, ts);
     atomic_store_explicit(&db->commit_ts, ts, memory_order_release);
+    adp_cert_stamped(db, s->cert_seq);
     adp_set_applied(db, ts); /* before the reclaim: no oracle here, nothing to wait for */
     adp_txn_reclaim(s);
     pthread_rwlock_unlock(&db->lock);
@@ -100,6 +127,7 @@ bool adp_txn_commit(adp_session *s)
 void adp_txn_rollback(adp_session *s)
 {
     adp_snapshot_release(s);
+    adp_cert_reset(s);
     adp_commit_unchain(s);
     if (!s->nundo) return;
     adp_db *db = s->db;

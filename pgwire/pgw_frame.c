@@ -49,27 +49,3 @@ pgw_frame_status pgw_frame_startup(const char *p, size_t avail, pgw_msg *m, size
     m->total = len;
     return PGW_FRAME_OK;
 }
-
-bool pgw_read_i32(pgw_reader *r, int32_t *v, pgw_error *err)
-{
-    if (r->end - r->p < 4) return pgw_errorf(err, "08P01", "insufficient data left in message");
-    *v = (int32_t)pgw_get_u32(r->p);
-    r->p += 4;
-    return true;
-}
-
-bool pgw_read_cstr(pgw_reader *r, const char **s, size_t *len, pgw_error *err)
-{
-    const char *nul = memchr(r->p, 0, (size_t)(r->end - r->p));
-    if (!nul) return pgw_errorf(err, "08P01", "invalid string in message");
-    *s = r->p;
-    *len = (size_t)(nul - r->p);
-    r->p = nul + 1;
-    return true;
-}
-
-bool pgw_read_end(const pgw_reader *r, pgw_error *err)
-{
-    if (r->p != r->end) return pgw_errorf(err, "08P01", "invalid message format");
-    return true;
-}
