@@ -334,6 +334,10 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
             adp_row *row = null ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
             /* the hash holds current rows only: this snapshot may see an older version */
             row = adp_row_version(s, row, ts);
+            /* an older version with another key is not the row (the key changed hands) */
+            adp_type_id kt = pl->table->cols[pl->lookup_col].type.id;
+            if (row && adp_value_cmp(kt, &row->vals[pl->lookup_col], &key[pl->lookup_col]) != 0)
+                row = NULL;
             if (row) ok = input_row(&r, row->vals);
             scan = !row && !null && adp_table_has_versions(pl->table);
         }
