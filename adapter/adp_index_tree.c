@@ -120,6 +120,16 @@ void adp_itree_add(const adp_table *t, adp_index *ix, adp_row *r)
     } else if (tr->c[ci]->e[si] == r)
         return; /* already there */
     chunk *c = tr->c[ci];
+    if (c->n == CHUNK && ci == tr->nc - 1 && si == CHUNK) {
+        /* appending in key order (a serial key): a new chunk keeps the others full */
+        chunk *d = malloc(sizeof *d);
+        if (!d) abort();
+        d->n = 1;
+        d->e[0] = r;
+        insert_chunk(tr, tr->nc, d);
+        tr->count++;
+        return;
+    }
     if (c->n == CHUNK) { /* split, then insert into the half that covers si */
         chunk *d = malloc(sizeof *d);
         if (!d) abort();

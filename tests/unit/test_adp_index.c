@@ -42,6 +42,56 @@ static char *fmt(const char *f, ...)
     return b;
 }
 
+/* Rows of one index walk. Stack value. */
+typedef struct walk {
+    adp_row **v;
+    size_t n, cap;
+} walk;
+
+static bool collect(adp_row *r, void *arg)
+{
+    walk *w = arg;
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 64;
+        w->v = realloc(w->v, w->cap * sizeof *w->v);
+    }
+    w->v[w->n++] = r;
+    return true;
+}
+
+/* a before b in index order: key (NULLs last), then seq */
+static int key_order(const adp_table *t, const adp_index *ix, const adp_row *a, const adp_row *b)
+{
+    for (int k = 0; k < ix->ncols; k++) {
+        int c = ix->cols[k];
+        const adp_value *x = &a->vals[c], *y = &b->vals[c];
+        int r = x->isnull || y->isnull ? (x->isnull == y->isnull ? 0
+                                          : x->isnull            ? 1
+                                                                 : -1)
+                                       : adp_value_cmp(t->cols[c].type.id, x, y);
+        if (r) return r;
+    }
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* A full walk of every index gives its rows in strictly increasing order, each current. */
+static bool trees_ordered(adp_table *t)
+{
+    bool ok = true;
+    for (int k = 0; k < t->nindexes; k++) {
+        walk w = {0};
+        adp_itree_range(t, t->indexes[k], NULL, 0, NULL, false, NULL, false, collect, &w);
+        for (size_t i = 0; i < w.n; i++) {
+            if (w.v[i]->end_ts != ADP_TS_INF || w.v[i]->deleter) ok = false;
+            if (i && key_order(t, t->indexes[k], w.v[i - 1], w.v[i]) >= 0) ok = false;
+        }
+        if (w.n != adp_itree_count(t->indexes[k])) ok = false;
+        if (!ok) fprintf(stderr, "index %s: walk out of order or stale\n", t->indexes[k]->name);
+        free(w.v);
+    }
+    return ok;
+}
+
 /* Every index of `table` holds exactly its current rows (end_ts infinite, no deleter). */
 static bool trees_consistent(adp_db *db, const char *table)
 {
@@ -50,7 +100,7 @@ static bool trees_consistent(adp_db *db, const char *table)
     size_t current = 0;
     for (size_t i = 0; t && i < t->nrows; i++)
         current += t->rows[i]->end_ts == ADP_TS_INF && !t->rows[i]->deleter;
-    bool ok = t != NULL;
+    bool ok = t != NULL && trees_ordered(t);
     for (int k = 0; t && k < t->nindexes; k++)
         if (adp_itree_count(t->indexes[k]) != current) {
             fprintf(stderr, "index %s holds %zu rows, the table has %zu current\n",
@@ -453,6 +503,7 @@ static void property(adp_db *db, adp_session *w, adp_session *r)
                 if (!same(i & 2 ? r : w, sql)) bad++;
             }
             CHECK(no_versions(db, "ti"));
+            CHECK(trees_consistent(db, "ti"));
             continue;
         case 8: /* top-N: read in index order where the keys allow it */
             snprintf(sql, sizeof sql, "%s", rand_top());
