@@ -61,6 +61,10 @@ bool adp_ipath_walk(adp_session *s, const adp_table *t, const adp_ipath *path,
     adp_value eq[ADP_IPATH_MAXCOLS], lo, hi;
     bool null = false;
     for (int k = 0; k < path->neq; k++) {
+        if (path->eq[k]->kind == ADP_E_NULLTEST) { /* IS NULL */
+            eq[k] = (adp_value){.isnull = true};
+            continue;
+        }
         if (!adp_eval(path->eq[k], &c, &eq[k], err)) return false;
         null |= eq[k].isnull;
     }

@@ -88,6 +88,12 @@ static bool usable_in(const adp_table *t, const adp_expr *e, term *out)
 static bool usable(const adp_table *t, const adp_expr *e, term *out)
 {
     if (e->kind == ADP_E_IN && e->nargs >= 2) return usable_in(t, e, out);
+    if (e->kind == ADP_E_NULLTEST && !e->flag) { /* col IS NULL: equal to NULL in the tree */
+        const adp_expr *col = strip(e->args[0]);
+        if (col->kind != ADP_E_COL) return false;
+        *out = (term){e, col->index, ADP_CMP_EQ, e};
+        return true;
+    }
     if (e->kind != ADP_E_CMP || e->op == ADP_CMP_NE || e->nargs != 2) return false;
     const adp_expr *col = strip(e->args[0]), *val = e->args[1];
     adp_cmp_op op = (adp_cmp_op)e->op;
@@ -135,11 +141,13 @@ static int score(const adp_index *ix, const term *terms, int n, adp_ipath *p)
     int limit = ix->ncols < ADP_IPATH_MAXCOLS ? ix->ncols : ADP_IPATH_MAXCOLS;
     const term *x;
     int s = 0;
-    size_t combos = 1; /* lookups an IN list multiplies */
+    size_t combos = 1;  /* lookups an IN list multiplies */
+    bool nulls = false; /* IS NULL: a unique index may hold many */
     while (p->neq < limit && (x = find(terms, n, ix->cols[p->neq], 0))) {
         size_t nv = x->val->kind == ADP_E_IN ? (size_t)x->val->nargs - 1 : 1;
         if (combos * nv > MAXCOMBOS) break;
         combos *= nv;
+        nulls |= x->val->kind == ADP_E_NULLTEST;
         p->eq[p->neq++] = x->val;
         p->terms[p->nterms++] = x->e;
         s += nv > 1 ? 3 : 4;
@@ -160,7 +168,8 @@ static int score(const adp_index *ix, const term *terms, int n, adp_ipath *p)
             s += 1;
         }
     }
-    if (s && ix->unique && p->neq == ix->ncols && combos == 1) s += 1000; /* one row at most */
+    if (s && ix->unique && p->neq == ix->ncols && combos == 1 && !nulls)
+        s += 1000; /* one row at most */
     return s;
 }
 
@@ -240,7 +249,7 @@ bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_are
     rowvec rv = {.a = a, .limit = total < SMALL_TABLE ? SIZE_MAX : total / 8};
     adp_eval_ctx c = {.s = s};
     adp_value eq[ADP_IPATH_MAXCOLS], lo, hi;
-    /* each equality column's values: one, or an IN list's non-NULL ones */
+    /* each equality column's values: one, an IN list's non-NULL ones, or NULL for IS NULL */
     adp_value *vals[ADP_IPATH_MAXCOLS];
     int nv[ADP_IPATH_MAXCOLS], at[ADP_IPATH_MAXCOLS];
     bool null = false, lists = false;
@@ -251,6 +260,10 @@ bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_are
         vals[k] = adp_arena_alloc(a, (size_t)m * sizeof **vals);
         nv[k] = 0;
         at[k] = 0;
+        if (e->kind == ADP_E_NULLTEST) { /* IS NULL: the tree's NULL entries */
+            vals[k][nv[k]++] = (adp_value){.isnull = true};
+            continue;
+        }
         for (int i = 0; i < m; i++) {
             adp_value v;
             if (!adp_eval(in ? e->args[i + 1] : e, &c, &v, err)) return false;

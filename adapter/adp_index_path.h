@@ -15,7 +15,8 @@ void adp_itree_clear(adp_index *ix);
 size_t adp_itree_count(const adp_index *ix);
 /* false: stop the walk */
 typedef bool (*adp_itree_visit)(adp_row *r, void *arg);
-/* Calls visit, in key order, on every entry whose first neq key columns equal eq[] and whose
+/* Calls visit, in key order, on every entry whose first neq key columns equal eq[] (a NULL
+ * there matches NULLs: IS NULL) and whose
  * next column lies between lo and hi (either NULL: open; a range never yields NULLs),
  * until visit returns false; returns how many it accepted. Bounds are non-NULL values of
  * the column types. */
@@ -28,7 +29,8 @@ size_t adp_itree_range(const adp_table *t, const adp_index *ix, const adp_value 
 /* An index access path chosen for one WHERE clause: equality on the first neq columns of
  * ix, then an optional range on the next one. Values are constants or parameters of the
  * column's type; an equality may be an IN list of them (eq[k] is then the ADP_E_IN
- * expression). Stack value; points into the plan's arena. */
+ * expression) or IS NULL (eq[k] is the ADP_E_NULLTEST). Stack value; points into the
+ * plan's arena. */
 typedef struct adp_ipath {
     const adp_index *ix;
     int neq;

@@ -152,6 +152,12 @@ static void explain_shapes(adp_session *s)
     EXPECT(s, "EXPLAIN (COSTS OFF) SELECT * FROM t WHERE a NOT IN (1, 2)",
            PLAN
            "D Seq Scan on t | D   Filter: (NOT (a = ANY ('{1,2}'::integer[]))) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM t WHERE b IS NULL AND c > 'a' AND e IS NULL",
+           PLAN
+           "D Index Scan using t_bc on t | D   Index Cond: ((b IS NULL) AND (c > 'a'::text)) | "
+           "D   Filter: (e IS NULL) | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN SELECT * FROM t WHERE b IS NOT NULL",
+           PLAN "D Seq Scan on t | D   Filter: (b IS NOT NULL) | C EXPLAIN [I]");
     /* top-N in index order: no Sort */
     EXPECT(s, "EXPLAIN SELECT * FROM t WHERE a > 5 ORDER BY a LIMIT 3",
            PLAN "D Limit | D   ->  Index Scan using t_pkey on t | D         Index Cond: (a > 5) | "
@@ -261,6 +267,10 @@ static void lookups(adp_session *s)
     EXPECT(s, "SELECT k FROM r WHERE t IN ('a', 'b') AND f >= 1",
            "T k:23:-1 | D 5 | D 1 | C SELECT 2 [I]");
     EXPECT(s, "SELECT k FROM r WHERE k IN (NULL, NULL)", "T k:23:-1 | C SELECT 0 [I]");
+    EXPECT(s, "SELECT t FROM r WHERE k IS NULL", "T t:25:-1 | D c | C SELECT 1 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE t IS NULL AND f = 0", "T k:23:-1 | D 3 | C SELECT 1 [I]");
+    EXPECT(s, "SELECT k FROM r WHERE t = 'a' AND f IS NULL ORDER BY k LIMIT 1",
+           "T k:23:-1 | D 3 | C SELECT 1 [I]");
     EXPECT(s, "SELECT k, t FROM r ORDER BY k LIMIT 4",
            "T k:23:-1,t:25:-1 | D 1,a | D 3,~ | D 3,a | D 5,b | C SELECT 4 [I]");
     EXPECT(s, "SELECT k FROM r WHERE k > 3 ORDER BY k LIMIT 10 OFFSET 1",
@@ -373,7 +383,7 @@ static const char *rand_pred(void)
         default:
             switch (rnd(4)) {
             case 0:
-                t = "b IS NULL";
+                t = rnd(2) ? "b IS NULL" : fmt("b = %u AND c IS NULL", rnd(6));
                 break;
             case 1:
                 t = fmt("c BETWEEN %s AND %s", texts[rnd(6)], texts[rnd(6)]);
