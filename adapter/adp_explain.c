@@ -413,7 +413,8 @@ static void flatten(const adp_expr *e, const adp_expr ***v, int *n, int *cap, ad
 
 /* The scan node: a sequential scan with its filter, or the index path and what stays. */
 static void scan_node(lines *L, int indent, const char *arrow, const adp_table *t,
-                      const char *alias, const adp_expr *where, const adp_ipath *ordered)
+                      const char *alias, const adp_expr *where, const adp_ipath *ordered,
+                      bool backward)
 {
     char head[3 * ADP_NAMEDATALEN + 64];
     char on[2 * ADP_NAMEDATALEN + 2];
@@ -433,7 +434,8 @@ static void scan_node(lines *L, int indent, const char *arrow, const adp_table *
             indexed = false;
     }
     if (indexed)
-        snprintf(head, sizeof head, "Index Scan using %s on %s", path.ix->name, on);
+        snprintf(head, sizeof head, "Index Scan%s using %s on %s", backward ? " Backward" : "",
+                 path.ix->name, on);
     else
         snprintf(head, sizeof head, "Seq Scan on %s", on);
     add_line(L, indent, arrow, head);
@@ -474,7 +476,7 @@ static void select_lines(lines *L, const adp_select_plan *pl, const char *alias)
         CHILD();
     }
     adp_ipath opath;
-    bool ordered = adp_ipath_ordered(pl, &opath); /* the index gives the order */
+    bool desc, ordered = adp_ipath_ordered(pl, &opath, &desc); /* the index gives the order */
     if (pl->nsort && !ordered) {
         add_line(L, indent, arrow, "Sort");
         sbuf b = {.a = L->a};
@@ -521,7 +523,8 @@ static void select_lines(lines *L, const adp_select_plan *pl, const char *alias)
                      "One-Time Filter: ", deparse(L, pl->where));
         return;
     }
-    scan_node(L, indent, arrow, pl->table, alias, pl->where, ordered ? &opath : NULL);
+    scan_node(L, indent, arrow, pl->table, alias, pl->where, ordered ? &opath : NULL,
+              ordered && desc);
 #undef CHILD
 }
 
@@ -574,7 +577,7 @@ bool adp_exec_explain(adp_pctx *p, PgQuery__ExplainStmt *st, pgw_buf *out)
                  alias && strcmp(alias, pl->table->name) ? " " : "",
                  alias && strcmp(alias, pl->table->name) ? alias : "");
         add_line(&L, 0, "", head);
-        scan_node(&L, 2, "->  ", pl->table, alias, pl->where, NULL);
+        scan_node(&L, 2, "->  ", pl->table, alias, pl->where, NULL, false);
         break;
     }
     default:

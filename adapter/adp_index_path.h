@@ -24,6 +24,14 @@ size_t adp_itree_range(const adp_table *t, const adp_index *ix, const adp_value 
                        const adp_value *lo, bool lo_incl, const adp_value *hi, bool hi_incl,
                        adp_itree_visit visit, void *arg);
 
+/* The same entries in reverse key order (and, for equal keys, descending seq). */
+size_t adp_itree_range_rev(const adp_table *t, const adp_index *ix, const adp_value *eq, int neq,
+                           const adp_value *lo, bool lo_incl, const adp_value *hi, bool hi_incl,
+                           adp_itree_visit visit, void *arg);
+/* Whether a and b have equal values (NULLs equal) in ix's columns from `from` on. */
+bool adp_itree_same_key(const adp_table *t, const adp_index *ix, int from, const adp_row *a,
+                        const adp_row *b);
+
 #define ADP_IPATH_MAXCOLS 16
 
 /* An index access path chosen for one WHERE clause: equality on the first neq columns of
@@ -54,11 +62,13 @@ bool adp_ipath_choose(const adp_table *t, const adp_expr *where, adp_ipath *path
 bool adp_ipath_rows(adp_session *s, adp_table *t, const adp_ipath *path, adp_arena *a,
                     adp_row ***rows, size_t *n, pgw_error *err);
 /* ORDER BY ... LIMIT that an index gives in order (adp_index_order.c): the path to walk
- * (possibly without any condition), or false. Only where the rows come in the order a
- * scan and a stable sort would give them. */
-bool adp_ipath_ordered(const adp_select_plan *pl, adp_ipath *path);
-/* Calls visit on the current rows path selects, in key order, until it returns false. */
-bool adp_ipath_walk(adp_session *s, const adp_table *t, const adp_ipath *path,
+ * (possibly without any condition) and whether backwards (every key DESC NULLS FIRST), or
+ * false. Only where the rows come in the order a scan and a stable sort would give them
+ * (backwards: once each group of equal keys is put back in seq order). */
+bool adp_ipath_ordered(const adp_select_plan *pl, adp_ipath *path, bool *desc);
+/* Calls visit on the current rows path selects, in key order (desc: reversed), until it
+ * returns false. */
+bool adp_ipath_walk(adp_session *s, const adp_table *t, const adp_ipath *path, bool desc,
                     adp_itree_visit visit, void *arg, pgw_error *err);
 
 /* EXPLAIN [ (COSTS OFF) ] SELECT/UPDATE/DELETE: the plan as one text column "QUERY PLAN".

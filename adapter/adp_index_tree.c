@@ -236,3 +236,40 @@ size_t adp_itree_range(const adp_table *t, const adp_index *ix, const adp_value 
         }
     return n;
 }
+
+/* Before the range or in it: true on a prefix of the order (the range is contiguous). */
+static bool not_after(const adp_table *t, const adp_index *ix, const adp_row *r, const void *arg)
+{
+    return before_bounds(t, ix, r, arg) || within(t, ix, r, arg);
+}
+
+size_t adp_itree_range_rev(const adp_table *t, const adp_index *ix, const adp_value *eq, int neq,
+                           const adp_value *lo, bool lo_incl, const adp_value *hi, bool hi_incl,
+                           adp_itree_visit visit, void *arg)
+{
+    const adp_itree *tr = ix->tree;
+    if (!tr || !tr->nc) return 0;
+    bounds b = {eq, neq, lo, hi, lo_incl, hi_incl};
+    size_t ci, n = 0;
+    int si;
+    seek(tr, t, ix, not_after, &b, &ci, &si); /* just past the range's end */
+    for (;;) {
+        if (si == 0) {
+            if (ci == 0) return n;
+            si = tr->c[--ci]->n;
+        }
+        adp_row *r = tr->c[ci]->e[--si];
+        if (!within(t, ix, r, &b) || !visit(r, arg)) return n;
+        n++;
+    }
+}
+
+bool adp_itree_same_key(const adp_table *t, const adp_index *ix, int from, const adp_row *a,
+                        const adp_row *b)
+{
+    for (int k = from; k < ix->ncols; k++) {
+        int c = ix->cols[k];
+        if (cmp_val(t->cols[c].type.id, &a->vals[c], &b->vals[c])) return false;
+    }
+    return true;
+}

@@ -417,6 +417,10 @@ typedef struct top_walk {
     size_t need; /* OFFSET + LIMIT rows */
     bool ok;
     pgw_error *err;
+    /* backwards: the current group of equal keys, fed in seq order once it is complete */
+    const adp_ipath *path;
+    adp_row **grp;
+    size_t ngrp, capgrp;
 } top_walk;
 
 static bool top_visit(adp_row *row, void *arg)
@@ -425,6 +429,35 @@ static bool top_visit(adp_row *row, void *arg)
     if (!adp_row_visible(w->r->p->s, row, w->ts)) return true;
     if (!(w->ok = input_row(w->r, row->vals, w->err))) return false;
     return w->r->nrows < w->need;
+}
+
+static bool top_flush(top_walk *w)
+{
+    for (size_t i = w->ngrp; i-- > 0;) /* they came in descending seq */
+        if (!(w->ok = input_row(w->r, w->grp[i]->vals, w->err))) return false;
+    w->ngrp = 0;
+    return true;
+}
+
+static bool top_visit_desc(adp_row *row, void *arg)
+{
+    top_walk *w = arg;
+    if (!adp_row_visible(w->r->p->s, row, w->ts)) return true;
+    const adp_index *ix = w->path->ix;
+    if (w->ngrp &&
+        !adp_itree_same_key(w->r->pl->table, ix, w->path->neq, w->grp[w->ngrp - 1], row)) {
+        if (!top_flush(w)) return false;
+        if (w->r->nrows >= w->need) return false; /* whole groups only: ties take low seqs */
+    }
+    if (w->ngrp == w->capgrp) {
+        size_t cap = w->capgrp ? w->capgrp * 2 : 16;
+        adp_row **g = adp_arena_alloc(&w->r->p->s->arena, cap * sizeof *g);
+        if (w->ngrp) memcpy(g, w->grp, w->ngrp * sizeof *g);
+        w->grp = g;
+        w->capgrp = cap;
+    }
+    w->grp[w->ngrp++] = row;
+    return true;
 }
 
 /* LIMIT/OFFSET given by parameters: NULL means none, negative is an error. */
@@ -480,12 +513,15 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
     /* ORDER BY ... LIMIT in index order: stop after the rows needed (current rows only,
      * so not while the table has other versions) */
     adp_ipath opath;
+    bool desc;
     if (scan && ok && limit >= 0 && !adp_table_has_versions(pl->table) &&
-        adp_ipath_ordered(pl, &opath)) {
+        adp_ipath_ordered(pl, &opath, &desc)) {
         scan = false;
-        top_walk w = {&r, ts, (size_t)limit + (size_t)offset, true, err};
-        if (w.need && !adp_ipath_walk(p->s, pl->table, &opath, top_visit, &w, err)) ok = false;
-        ok = ok && w.ok;
+        top_walk w = {&r, ts, (size_t)limit + (size_t)offset, true, err, &opath, NULL, 0, 0};
+        if (w.need && !adp_ipath_walk(p->s, pl->table, &opath, desc,
+                                      desc ? top_visit_desc : top_visit, &w, err))
+            ok = false;
+        ok = ok && w.ok && (!w.ngrp || top_flush(&w));
     }
     /* A scan, or the rows an index selects (in scan order, versions included). */
     adp_ipath path;

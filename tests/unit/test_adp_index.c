@@ -168,9 +168,13 @@ static void explain_shapes(adp_session *s)
            PLAN "D Limit | D   ->  Index Scan using t_bc on t | D         Index Cond: (b = 2) | "
                 "D         Filter: (e > 1) | C EXPLAIN [I]");
     EXPECT(s, "EXPLAIN SELECT a FROM t ORDER BY a DESC LIMIT 3",
-           PLAN
-           "D Limit | D   ->  Sort | D         Sort Key: a DESC | D         ->  Seq Scan on t | "
-           "C EXPLAIN [I]");
+           PLAN "D Limit | D   ->  Index Scan Backward using t_pkey on t | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN SELECT a FROM t ORDER BY a DESC NULLS LAST LIMIT 3",
+           PLAN "D Limit | D   ->  Sort | D         Sort Key: a DESC NULLS LAST | "
+                "D         ->  Seq Scan on t | C EXPLAIN [I]");
+    EXPECT(s, "EXPLAIN SELECT a FROM t WHERE b = 1 AND c < 'q' ORDER BY c DESC LIMIT 3",
+           PLAN "D Limit | D   ->  Index Scan Backward using t_bc on t | "
+                "D         Index Cond: ((b = 1) AND (c < 'q'::text)) | C EXPLAIN [I]");
     EXPECT(s, "EXPLAIN SELECT a FROM t WHERE b = 1 ORDER BY a LIMIT 3",
            PLAN "D Limit | D   ->  Sort | D         Sort Key: a | "
                 "D         ->  Index Scan using t_bc on t | D               Index Cond: (b = 1) | "
@@ -271,6 +275,11 @@ static void lookups(adp_session *s)
     EXPECT(s, "SELECT k FROM r WHERE t IS NULL AND f = 0", "T k:23:-1 | D 3 | C SELECT 1 [I]");
     EXPECT(s, "SELECT k FROM r WHERE t = 'a' AND f IS NULL ORDER BY k LIMIT 1",
            "T k:23:-1 | D 3 | C SELECT 1 [I]");
+    /* backwards: NULLs first, equal keys in insertion order as a scan and sort give */
+    EXPECT(s, "SELECT k, t FROM r ORDER BY k DESC LIMIT 5",
+           "T k:23:-1,t:25:-1 | D ~,c | D 9,z | D 7, | D 5,b | D 3,~ | C SELECT 5 [I]");
+    EXPECT(s, "SELECT k, t FROM r WHERE k < 6 ORDER BY k DESC LIMIT 2 OFFSET 1",
+           "T k:23:-1,t:25:-1 | D 3,~ | D 3,a | C SELECT 2 [I]");
     EXPECT(s, "SELECT k, t FROM r ORDER BY k LIMIT 4",
            "T k:23:-1,t:25:-1 | D 1,a | D 3,~ | D 3,a | D 5,b | C SELECT 4 [I]");
     EXPECT(s, "SELECT k FROM r WHERE k > 3 ORDER BY k LIMIT 10 OFFSET 1",
@@ -410,11 +419,20 @@ static const char *rand_select(void)
 
 static const char *rand_top(void)
 {
-    static const char *orders[] = {"a", "d", "c", "b, c", "d DESC", "a NULLS FIRST"};
+    static const char *orders[] = {"a",
+                                   "d",
+                                   "c",
+                                   "b, c",
+                                   "d DESC",
+                                   "a DESC",
+                                   "b DESC, c DESC",
+                                   "c DESC",
+                                   "a NULLS FIRST",
+                                   "d DESC NULLS LAST"};
     const char *where = rnd(3) ? fmt("WHERE %s", rand_pred()) : "";
     if (!rnd(3)) where = fmt("WHERE b = %u", rnd(6));
-    return fmt("SELECT * FROM TBL %s ORDER BY %s LIMIT %u OFFSET %u", where, orders[rnd(6)], rnd(8),
-               rnd(3));
+    return fmt("SELECT * FROM TBL %s ORDER BY %s LIMIT %u OFFSET %u", where, orders[rnd(10)],
+               rnd(8), rnd(3));
 }
 
 /* Frees every dead version nobody can read (nothing is open). */
