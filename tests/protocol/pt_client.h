@@ -45,6 +45,31 @@ static inline pgpeek_server *pt_start(const pgpeek_config *c)
     return s;
 }
 
+/* A libpq connection to the test server (the status is the caller's to check). */
+static inline PGconn *pt_pq_connect(int port)
+{
+    char ci[256];
+    snprintf(ci, sizeof ci,
+             "host=127.0.0.1 port=%d user=materialize dbname=materialize connect_timeout=10 "
+             "sslmode=disable gssencmode=disable",
+             port);
+    return PQconnectdb(ci);
+}
+
+/* Runs sql and checks its command tag, or the SQLSTATE of its error, against want. */
+static inline void pt_pq_expect(PGconn *c, const char *sql, const char *want)
+{
+    PGresult *r = PQexec(c, sql);
+    const char *got = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK
+                          ? PQcmdStatus(r)
+                          : PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (!got || strcmp(got, want) != 0)
+        fprintf(stderr, "%s: want %s, got %s (%s)\n", sql, want, got ? got : "(null)",
+                PQresultErrorMessage(r));
+    CHECK_STR(got, want);
+    PQclear(r);
+}
+
 /* A blocking socket with a receive timeout, so a missing reply fails instead of hanging. */
 static inline int pt_connect(int port)
 {

@@ -10,28 +10,9 @@ static char dir[] = "/tmp/pgpeek-altersys-XXXXXX";
 
 static PGconn *conn(void)
 {
-    char ci[256];
-    snprintf(ci, sizeof ci,
-             "host=127.0.0.1 port=%d user=materialize dbname=materialize connect_timeout=10 "
-             "sslmode=disable gssencmode=disable",
-             port);
-    PGconn *c = PQconnectdb(ci);
+    PGconn *c = pt_pq_connect(port);
     CHECK_INT(PQstatus(c), CONNECTION_OK);
     return c;
-}
-
-/* The command tag, or the SQLSTATE of the error, of sql. */
-static void expect(PGconn *c, const char *sql, const char *want)
-{
-    PGresult *r = PQexec(c, sql);
-    const char *got = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK
-                          ? PQcmdStatus(r)
-                          : PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    if (!got || strcmp(got, want) != 0)
-        fprintf(stderr, "%s: want %s, got %s (%s)\n", sql, want, got ? got : "(null)",
-                PQresultErrorMessage(r));
-    CHECK_STR(got, want);
-    PQclear(r);
 }
 
 static void expect_show(PGconn *c, const char *name, const char *want)
@@ -68,26 +49,26 @@ static void test_set_and_scope(void)
     pgpeek_server *s = start();
     PGconn *a = conn();
     expect_show(a, "enable_fast_path", "on");
-    expect(a, "ALTER SYSTEM SET enable_fast_path = off", "ALTER SYSTEM");
-    expect(a, "ALTER SYSTEM SET TimeZone = 'Europe/Berlin'", "ALTER SYSTEM");
-    expect(a, "ALTER SYSTEM SET oracle_max_in_flight = 2", "ALTER SYSTEM");
+    pt_pq_expect(a, "ALTER SYSTEM SET enable_fast_path = off", "ALTER SYSTEM");
+    pt_pq_expect(a, "ALTER SYSTEM SET TimeZone = 'Europe/Berlin'", "ALTER SYSTEM");
+    pt_pq_expect(a, "ALTER SYSTEM SET oracle_max_in_flight = 2", "ALTER SYSTEM");
     /* the running session keeps its values; a new one takes the server's */
     expect_show(a, "enable_fast_path", "on");
     PGconn *b = conn();
     expect_show(b, "enable_fast_path", "off");
     expect_show(b, "TimeZone", "Europe/Berlin");
     /* a session may still change its own */
-    expect(b, "SET enable_fast_path = on", "SET");
+    pt_pq_expect(b, "SET enable_fast_path = on", "SET");
     expect_show(b, "enable_fast_path", "on");
     /* bad input: nothing changes */
-    expect(a, "ALTER SYSTEM SET no_such_setting = 1", "42704");
-    expect(a, "ALTER SYSTEM SET enable_fast_path = 'maybe'", "22023");
-    expect(a, "ALTER SYSTEM SET oracle_max_in_flight = 17", "22023");
-    expect(a, "ALTER SYSTEM SET server_version = '1'", "55P02");
-    expect(a, "BEGIN", "BEGIN");
-    expect(a, "ALTER SYSTEM SET enable_fast_path = on", "25001");
-    expect(a, "ROLLBACK", "ROLLBACK");
-    expect(a, "SELECT 1; ALTER SYSTEM SET enable_fast_path = on", "25001");
+    pt_pq_expect(a, "ALTER SYSTEM SET no_such_setting = 1", "42704");
+    pt_pq_expect(a, "ALTER SYSTEM SET enable_fast_path = 'maybe'", "22023");
+    pt_pq_expect(a, "ALTER SYSTEM SET oracle_max_in_flight = 17", "22023");
+    pt_pq_expect(a, "ALTER SYSTEM SET server_version = '1'", "55P02");
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(a, "ALTER SYSTEM SET enable_fast_path = on", "25001");
+    pt_pq_expect(a, "ROLLBACK", "ROLLBACK");
+    pt_pq_expect(a, "SELECT 1; ALTER SYSTEM SET enable_fast_path = on", "25001");
     PGconn *c = conn();
     expect_show(c, "enable_fast_path", "off");
     char path[256], text[2048];
@@ -106,11 +87,11 @@ static void test_set_and_scope(void)
     a = conn();
     expect_show(a, "enable_fast_path", "off");
     expect_show(a, "TimeZone", "Europe/Berlin");
-    expect(a, "ALTER SYSTEM RESET enable_fast_path", "ALTER SYSTEM");
+    pt_pq_expect(a, "ALTER SYSTEM RESET enable_fast_path", "ALTER SYSTEM");
     PGconn *d = conn();
     expect_show(d, "enable_fast_path", "on");
     expect_show(d, "TimeZone", "Europe/Berlin");
-    expect(a, "ALTER SYSTEM RESET ALL", "ALTER SYSTEM");
+    pt_pq_expect(a, "ALTER SYSTEM RESET ALL", "ALTER SYSTEM");
     PGconn *e = conn();
     expect_show(e, "TimeZone", "UTC");
     read_file(path, text, sizeof text);

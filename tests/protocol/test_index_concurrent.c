@@ -20,12 +20,7 @@ static atomic_int writers_left;
 
 static PGconn *conn(void)
 {
-    char ci[256];
-    snprintf(ci, sizeof ci,
-             "host=127.0.0.1 port=%d user=materialize dbname=materialize connect_timeout=10 "
-             "sslmode=disable gssencmode=disable",
-             port);
-    return PQconnectdb(ci);
+    return pt_pq_connect(port);
 }
 
 /* Runs sql; the SQLSTATE of a failure ("" on success). */

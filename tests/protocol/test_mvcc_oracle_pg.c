@@ -13,12 +13,7 @@ static pgpeek_server *srv;
 
 static PGconn *conn(void)
 {
-    char ci[256];
-    snprintf(ci, sizeof ci,
-             "host=127.0.0.1 port=%d user=materialize dbname=materialize connect_timeout=10 "
-             "sslmode=disable gssencmode=disable",
-             port);
-    return PQconnectdb(ci);
+    return pt_pq_connect(port);
 }
 
 static bool run(PGconn *c, const char *sql, bool quiet)

@@ -9,28 +9,9 @@ static int port;
 
 static PGconn *conn(void)
 {
-    char ci[256];
-    snprintf(ci, sizeof ci,
-             "host=127.0.0.1 port=%d user=materialize dbname=materialize connect_timeout=10 "
-             "sslmode=disable gssencmode=disable",
-             port);
-    PGconn *c = PQconnectdb(ci);
+    PGconn *c = pt_pq_connect(port);
     CHECK_INT(PQstatus(c), CONNECTION_OK);
     return c;
-}
-
-/* The command tag, or the SQLSTATE of the error. */
-static void expect(PGconn *c, const char *sql, const char *want)
-{
-    PGresult *r = PQexec(c, sql);
-    const char *got = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK
-                          ? PQcmdStatus(r)
-                          : PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    if (!got || strcmp(got, want) != 0)
-        fprintf(stderr, "%s: want %s, got %s (%s)\n", sql, want, got ? got : "(null)",
-                PQresultErrorMessage(r));
-    CHECK_STR(got, want);
-    PQclear(r);
 }
 
 static long scalar(PGconn *c, const char *sql)
@@ -66,37 +47,37 @@ static const char *oncall = "SELECT count(*) FROM doctors WHERE oncall";
 /* Both doctors on call; each block sees two and takes one off: only one may commit. */
 static void write_skew(PGconn *a, PGconn *b, bool prepared, bool warm)
 {
-    expect(a, "DELETE FROM doctors", "DELETE 2");
-    expect(a, "INSERT INTO doctors VALUES ('alice', true), ('bob', true)", "INSERT 0 2");
+    pt_pq_expect(a, "DELETE FROM doctors", "DELETE 2");
+    pt_pq_expect(a, "INSERT INTO doctors VALUES ('alice', true), ('bob', true)", "INSERT 0 2");
     if (warm) /* the text is cached (fast path) and its rows kept (peek cache) */
         for (int i = 0; i < 3; i++) {
             CHECK_INT(prepared ? scalar_prepared(a, "q", oncall) : scalar(a, oncall), 2);
             CHECK_INT(prepared ? scalar_prepared(b, "q", oncall) : scalar(b, oncall), 2);
         }
-    expect(a, "BEGIN", "BEGIN");
-    expect(b, "BEGIN", "BEGIN");
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(b, "BEGIN", "BEGIN");
     CHECK_INT(prepared ? scalar_prepared(a, "q", oncall) : scalar(a, oncall), 2);
     CHECK_INT(prepared ? scalar_prepared(b, "q", oncall) : scalar(b, oncall), 2);
-    expect(a, "UPDATE doctors SET oncall = false WHERE name = 'alice'", "UPDATE 1");
-    expect(b, "UPDATE doctors SET oncall = false WHERE name = 'bob'", "UPDATE 1");
-    expect(a, "COMMIT", "COMMIT");
-    expect(b, "COMMIT", "40001");
+    pt_pq_expect(a, "UPDATE doctors SET oncall = false WHERE name = 'alice'", "UPDATE 1");
+    pt_pq_expect(b, "UPDATE doctors SET oncall = false WHERE name = 'bob'", "UPDATE 1");
+    pt_pq_expect(a, "COMMIT", "COMMIT");
+    pt_pq_expect(b, "COMMIT", "40001");
     /* b's change is gone, the connection is idle and usable, and a retry commits */
     CHECK_INT(PQtransactionStatus(b), PQTRANS_IDLE);
     CHECK_INT(scalar(b, oncall), 1);
     CHECK_INT(scalar(b, "SELECT count(*) FROM doctors WHERE name = 'bob' AND oncall"), 1);
-    expect(b, "BEGIN", "BEGIN");
+    pt_pq_expect(b, "BEGIN", "BEGIN");
     CHECK_INT(scalar(b, oncall), 1);
-    expect(b, "UPDATE doctors SET oncall = true WHERE name = 'alice'", "UPDATE 1");
-    expect(b, "COMMIT", "COMMIT");
+    pt_pq_expect(b, "UPDATE doctors SET oncall = true WHERE name = 'alice'", "UPDATE 1");
+    pt_pq_expect(b, "COMMIT", "COMMIT");
     CHECK_INT(scalar(a, oncall), 2);
 }
 
 static void test_write_skew(void)
 {
     PGconn *a = conn(), *b = conn();
-    expect(a, "CREATE TABLE doctors (name text PRIMARY KEY, oncall bool)", "CREATE TABLE");
-    expect(a, "INSERT INTO doctors VALUES ('x', false), ('y', false)", "INSERT 0 2");
+    pt_pq_expect(a, "CREATE TABLE doctors (name text PRIMARY KEY, oncall bool)", "CREATE TABLE");
+    pt_pq_expect(a, "INSERT INTO doctors VALUES ('x', false), ('y', false)", "INSERT 0 2");
     write_skew(a, b, false, false);
     write_skew(a, b, false, true);
     write_skew(a, b, true, true);
@@ -107,45 +88,45 @@ static void test_write_skew(void)
 static void test_independent_blocks_commit(void)
 {
     PGconn *a = conn(), *b = conn(), *w = conn();
-    expect(a, "CREATE TABLE ta (v int)", "CREATE TABLE");
-    expect(a, "CREATE TABLE tb (v int)", "CREATE TABLE");
-    expect(a, "CREATE TABLE tc (v int)", "CREATE TABLE");
-    expect(a, "CREATE TABLE td (v int)", "CREATE TABLE");
+    pt_pq_expect(a, "CREATE TABLE ta (v int)", "CREATE TABLE");
+    pt_pq_expect(a, "CREATE TABLE tb (v int)", "CREATE TABLE");
+    pt_pq_expect(a, "CREATE TABLE tc (v int)", "CREATE TABLE");
+    pt_pq_expect(a, "CREATE TABLE td (v int)", "CREATE TABLE");
     /* a reads ta and writes tb; b reads tc and writes td: no dependency */
-    expect(a, "BEGIN", "BEGIN");
-    expect(b, "BEGIN", "BEGIN");
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(b, "BEGIN", "BEGIN");
     CHECK_INT(scalar(a, "SELECT count(*) FROM ta"), 0);
     CHECK_INT(scalar(b, "SELECT count(*) FROM tc"), 0);
-    expect(a, "INSERT INTO tb VALUES (1)", "INSERT 0 1");
-    expect(b, "INSERT INTO td VALUES (1)", "INSERT 0 1");
-    expect(a, "COMMIT", "COMMIT");
-    expect(b, "COMMIT", "COMMIT");
+    pt_pq_expect(a, "INSERT INTO tb VALUES (1)", "INSERT 0 1");
+    pt_pq_expect(b, "INSERT INTO td VALUES (1)", "INSERT 0 1");
+    pt_pq_expect(a, "COMMIT", "COMMIT");
+    pt_pq_expect(b, "COMMIT", "COMMIT");
     /* insert-only blocks into one table read nothing: both commit */
-    expect(a, "BEGIN", "BEGIN");
-    expect(b, "BEGIN", "BEGIN");
-    expect(a, "INSERT INTO ta VALUES (1)", "INSERT 0 1");
-    expect(b, "INSERT INTO ta VALUES (2)", "INSERT 0 1");
-    expect(b, "COMMIT", "COMMIT");
-    expect(a, "COMMIT", "COMMIT");
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(b, "BEGIN", "BEGIN");
+    pt_pq_expect(a, "INSERT INTO ta VALUES (1)", "INSERT 0 1");
+    pt_pq_expect(b, "INSERT INTO ta VALUES (2)", "INSERT 0 1");
+    pt_pq_expect(b, "COMMIT", "COMMIT");
+    pt_pq_expect(a, "COMMIT", "COMMIT");
     CHECK_INT(scalar(w, "SELECT count(*) FROM ta"), 2);
     /* a read-only block commits whatever was written meanwhile, and reads repeatably */
-    expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(a, "BEGIN", "BEGIN");
     CHECK_INT(scalar(a, "SELECT count(*) FROM ta"), 2);
-    expect(w, "INSERT INTO ta VALUES (3)", "INSERT 0 1");
+    pt_pq_expect(w, "INSERT INTO ta VALUES (3)", "INSERT 0 1");
     CHECK_INT(scalar(a, "SELECT count(*) FROM ta"), 2);
-    expect(a, "COMMIT", "COMMIT");
+    pt_pq_expect(a, "COMMIT", "COMMIT");
     /* a block whose read table is written by a statement outside any block after its
      * snapshot cannot commit a write that may depend on it */
-    expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(a, "BEGIN", "BEGIN");
     CHECK_INT(scalar(a, "SELECT count(*) FROM ta"), 3);
-    expect(w, "INSERT INTO ta VALUES (4)", "INSERT 0 1");
-    expect(a, "INSERT INTO tb SELECT count(*) FROM ta", "INSERT 0 1");
-    expect(a, "COMMIT", "40001");
+    pt_pq_expect(w, "INSERT INTO ta VALUES (4)", "INSERT 0 1");
+    pt_pq_expect(a, "INSERT INTO tb SELECT count(*) FROM ta", "INSERT 0 1");
+    pt_pq_expect(a, "COMMIT", "40001");
     CHECK_INT(scalar(w, "SELECT count(*) FROM tb"), 1);
     /* ... but one that reads and writes alone commits */
-    expect(a, "BEGIN", "BEGIN");
-    expect(a, "INSERT INTO tb SELECT count(*) FROM ta", "INSERT 0 1");
-    expect(a, "COMMIT", "COMMIT");
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(a, "INSERT INTO tb SELECT count(*) FROM ta", "INSERT 0 1");
+    pt_pq_expect(a, "COMMIT", "COMMIT");
     CHECK_INT(scalar(w, "SELECT max(v) FROM tb"), 4);
     PQfinish(a);
     PQfinish(b);
