@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# bench/fastpath/ctxsw.sh BUILD SERVER CONNS [MODE]: QPS of SELECT * FROM t (pgpeek-bench,
+# 5 s after 1 s warm-up) and the server's voluntary and involuntary context switches over
+# the run (summed over /proc/PID/task/*/status). SERVER is pgpeek or floor. Run the two
+# alternately a few times: the floor is bimodal (threads that hardly ever sleep, or that
+# sleep about every other query), and QPS follows the switches per query, not CPU per query.
+set -euo pipefail
+BUILD=${1:?build dir}
+SERVER=${2:?pgpeek or floor}
+CONNS=${3:-64}
+MODE=${4:-simple}
+WORK=$(mktemp -d /tmp/ctxsw.XXXXXX)
+trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+if [ "$SERVER" = floor ]; then
+    "$BUILD/bench/pgpeek-floor" --listen 127.0.0.1:0 --port-file "$WORK/port" >/dev/null 2>&1 &
+else
+    "$BUILD/pgpeekd" --listen 127.0.0.1:0 --port-file "$WORK/port" --data-dir none \
+        --http-listen off >/dev/null 2>&1 &
+fi
+PID=$!
+for _ in $(seq 200); do [ -s "$WORK/port" ] && break; kill -0 "$PID"; sleep 0.05; done
+PORT=$(head -n1 "$WORK/port")
+for _ in $(seq 200); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.05; done
+if [ "$SERVER" != floor ]; then
+    psql -Xq -h 127.0.0.1 -p "$PORT" -U materialize -d materialize -v ON_ERROR_STOP=1 \
+        -c "CREATE TABLE t (id text, value int4)" -c "INSERT INTO t VALUES ('hello', 42)"
+fi
+switches() {
+    local v=0 n=0 t
+    for t in /proc/"$PID"/task/*; do
+        v=$((v + $(awk '/^voluntary_ctxt/ { print $2 }' "$t/status")))
+        n=$((n + $(awk '/^nonvoluntary_ctxt/ { print $2 }' "$t/status")))
+    done
+    echo "$v $n"
+}
+read -r v0 n0 < <(switches)
+"$BUILD/bench/pgpeek-bench" -url "postgres://materialize@127.0.0.1:$PORT/materialize" \
+    -query "SELECT * FROM t" -concurrency "$CONNS" -max-active-conns "$CONNS" \
+    -max-idle-conns "$CONNS" -force-pre-auth -mode "$MODE" -duration 5 -warmup 1 \
+    -json "$WORK/r.json" >/dev/null 2>&1
+read -r v1 n1 < <(switches)
+/usr/bin/python3 - "$WORK/r.json" "$SERVER" "$CONNS" "$MODE" $((v1 - v0)) $((n1 - n0)) <<'PY'
+import json, sys
+path, server, conns, mode, vol, invol = sys.argv[1:]
+j = json.load(open(path))["jobs"][0]
+total = j["queries"] / 5 * 6  # the switches cover the warm-up second too
+print(f"{server} conns={conns} {mode}: {j['qps']:,.0f} qps, "
+      f"{int(vol) / total:.2f} voluntary and {int(invol) / total:.3f} involuntary switches per query")
+PY
