@@ -27,11 +27,6 @@ struct adp_system {
 
 _Static_assert(ADP_SET_COUNT_ <= 64, "mask holds one bit per setting");
 
-static adp_system *sys_of(adp_db *db)
-{
-    return db->sys;
-}
-
 adp_system *adp_system_new(void)
 {
     adp_system *y = calloc(1, sizeof *y);
@@ -52,7 +47,7 @@ void adp_system_free(adp_db *db)
 
 void adp_system_apply(adp_db *db, adp_settings *s)
 {
-    adp_system *y = sys_of(db);
+    adp_system *y = db->sys;
     pthread_mutex_lock(&y->mu);
     for (int i = 0; i < ADP_SET_COUNT_; i++)
         if (y->mask & (1ull << i)) memcpy(s->v[i], y->vals.v[i], ADP_SETTING_MAX);
@@ -184,7 +179,7 @@ static bool load_line(adp_system *y, char *line, int lineno, pgw_error *err)
 
 bool adp_system_load(adp_db *db, orc *o, const char *data_dir, pgw_error *err)
 {
-    adp_system *y = sys_of(db);
+    adp_system *y = db->sys;
     pthread_mutex_lock(&y->mu);
     y->oracle = o;
     if (o) y->base_in_flight = orc_max_in_flight(o);
@@ -218,7 +213,7 @@ bool adp_exec_alter_system(adp_pctx *p, PgQuery__AlterSystemStmt *st, pgw_buf *o
         return pgw_errorf(p->err, "25001", "ALTER SYSTEM cannot run inside a transaction block");
     PgQuery__VariableSetStmt *vs = st->setstmt;
     if (!vs) return pgw_errorf(p->err, "0A000", "this form of ALTER SYSTEM is not supported");
-    adp_system *y = sys_of(s->db);
+    adp_system *y = s->db->sys;
     char val[ADP_SETTING_MAX];
     const char *value = NULL;
     switch (vs->kind) {
