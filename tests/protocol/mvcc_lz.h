@@ -2,8 +2,8 @@
  * run it against the local and the PostgreSQL oracle backends. Several connections write
  * to and read from a few registers concurrently, recording when each operation began and
  * ended; the checker proves that every read saw every write acknowledged before it began.
- * The including file defines conn() (a new libpq connection), run(c, sql, quiet) and
- * now_ns() before including this. */
+ * The including file includes pt_client.h and defines conn() (a new libpq connection)
+ * before including this. */
 #ifndef MVCC_LZ_H
 #define MVCC_LZ_H
 
@@ -42,14 +42,14 @@ static void *lz_main(void *arg)
         if (op->write) {
             op->value = (long)(t + 1) * 1000000 + i + 1;
             snprintf(sql, sizeof sql, "UPDATE reg SET v = %ld WHERE id = %d", op->value, op->reg);
-            op->begin = now_ns();
-            op->ok = run(c, sql, false);
-            op->end = now_ns();
+            op->begin = pt_now_ns();
+            op->ok = pt_pq_run(c, sql, false);
+            op->end = pt_now_ns();
         } else {
             snprintf(sql, sizeof sql, "SELECT v FROM reg WHERE id = %d", op->reg);
-            op->begin = now_ns();
+            op->begin = pt_now_ns();
             PGresult *r = PQexec(c, sql);
-            op->end = now_ns();
+            op->end = pt_now_ns();
             op->ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
             if (!op->ok) fprintf(stderr, "read: %s %d\n", PQresultErrorMessage(r), PQntuples(r));
             if (op->ok) op->value = atol(PQgetvalue(r, 0, 0));
@@ -117,11 +117,11 @@ static void test_linearizable_registers(void)
 {
     PGconn *c = conn();
     CHECK_INT(PQstatus(c), CONNECTION_OK);
-    CHECK(run(c, "CREATE TABLE reg (id int PRIMARY KEY, v int8 NOT NULL)", false));
+    CHECK(pt_pq_run(c, "CREATE TABLE reg (id int PRIMARY KEY, v int8 NOT NULL)", false));
     for (int r = 0; r < LZ_REGS; r++) {
         char sql[64];
         snprintf(sql, sizeof sql, "INSERT INTO reg VALUES (%d, 0)", r);
-        CHECK(run(c, sql, false));
+        CHECK(pt_pq_run(c, sql, false));
     }
     pthread_t th[LZ_THREADS];
     for (int t = 0; t < LZ_THREADS; t++)

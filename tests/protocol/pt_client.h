@@ -56,6 +56,24 @@ static inline PGconn *pt_pq_connect(int port)
     return PQconnectdb(ci);
 }
 
+/* Runs sql; true when it succeeded (the error to stderr otherwise, unless quiet). */
+static inline bool pt_pq_run(PGconn *c, const char *sql, bool quiet)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (!ok && !quiet) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+    return ok;
+}
+
+static inline uint64_t pt_now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 /* Runs sql and checks its command tag, or the SQLSTATE of its error, against want. */
 static inline void pt_pq_expect(PGconn *c, const char *sql, const char *want)
 {

@@ -16,23 +16,6 @@ static PGconn *conn(void)
     return pt_pq_connect(port);
 }
 
-static bool run(PGconn *c, const char *sql, bool quiet)
-{
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType st = PQresultStatus(r);
-    bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-    if (!ok && !quiet) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-    PQclear(r);
-    return ok;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 #include "protocol/mvcc_lz.h"
 
 static long long metric(const char *name)
@@ -57,8 +40,8 @@ static void test_reads_ask_the_oracle(void)
 {
     PGconn *c = conn();
     CHECK_INT(PQstatus(c), CONNECTION_OK);
-    CHECK(run(c, "CREATE TABLE t (k int PRIMARY KEY, v int)", false));
-    CHECK(run(c, "INSERT INTO t VALUES (1, 1)", false));
+    CHECK(pt_pq_run(c, "CREATE TABLE t (k int PRIMARY KEY, v int)", false));
+    CHECK(pt_pq_run(c, "INSERT INTO t VALUES (1, 1)", false));
     long long r0 = metric(READS);
     /* strict serializable (the default): one oracle read per statement that reads */
     for (int i = 0; i < 5; i++)
@@ -73,26 +56,26 @@ static void test_reads_ask_the_oracle(void)
     CHECK_INT(metric(READS) - r0, 1);
     /* a block asks for its first statement only, and reads there for the rest */
     r0 = metric(READS);
-    CHECK(run(c, "BEGIN", false));
+    CHECK(pt_pq_run(c, "BEGIN", false));
     CHECK_INT(value(c, "SELECT v FROM t WHERE k = 1"), 1);
-    CHECK(run(c, "UPDATE t SET v = 2 WHERE k = 1", false));
+    CHECK(pt_pq_run(c, "UPDATE t SET v = 2 WHERE k = 1", false));
     CHECK_INT(value(c, "SELECT v FROM t WHERE k = 1"), 2);
-    CHECK(run(c, "COMMIT", false));
+    CHECK(pt_pq_run(c, "COMMIT", false));
     CHECK_INT(metric(READS) - r0, 1);
     /* an autocommit write reads the newest local state: no oracle read */
     r0 = metric(READS);
-    CHECK(run(c, "UPDATE t SET v = v + 1 WHERE k = 1", false));
+    CHECK(pt_pq_run(c, "UPDATE t SET v = v + 1 WHERE k = 1", false));
     CHECK_INT(metric(READS) - r0, 0);
     /* read your own write: the next read's timestamp covers the acknowledged commit */
     CHECK_INT(value(c, "SELECT v FROM t WHERE k = 1"), 3);
     CHECK_INT(value(c, "UPDATE t SET v = v + 1 WHERE k = 1; SELECT v FROM t WHERE k = 1"), 4);
     /* serializable never calls the oracle */
-    CHECK(run(c, "SET transaction_isolation = 'serializable'", false));
+    CHECK(pt_pq_run(c, "SET transaction_isolation = 'serializable'", false));
     r0 = metric(READS);
     for (int i = 0; i < 5; i++)
         CHECK_INT(value(c, "SELECT v FROM t WHERE k = 1"), 4);
     CHECK_INT(metric(READS) - r0, 0);
-    CHECK(run(c, "SET transaction_isolation = 'strict serializable'", false));
+    CHECK(pt_pq_run(c, "SET transaction_isolation = 'strict serializable'", false));
     /* the atomic fast path is never taken with the shared backend */
     CHECK_INT(metric("pgpeek_oracle_fast_reads_total"), 0);
     PQfinish(c);
@@ -140,22 +123,22 @@ static void test_oracle_down(void)
     PGconn *others[3];
     for (int i = 0; i < 3; i++) {
         others[i] = conn();
-        CHECK(run(others[i], "SET transaction_isolation = 'serializable'", false));
+        CHECK(pt_pq_run(others[i], "SET transaction_isolation = 'serializable'", false));
     }
     tu_pg_halt(&pg);
     CHECK(PQsendQuery(w, "SELECT v FROM t WHERE k = 1"));
-    uint64_t t0 = now_ns();
+    uint64_t t0 = pt_now_ns();
     for (int round = 0; round < 20; round++)
         for (int i = 0; i < 3; i++)
             CHECK_INT(value(others[i], "SELECT v FROM t WHERE k = 1"), 10);
-    uint64_t others_ns = now_ns() - t0;
+    uint64_t others_ns = pt_now_ns() - t0;
     PGresult *r = PQgetResult(w);
     CHECK_INT(PQresultStatus(r), PGRES_FATAL_ERROR);
     CHECK_STR(PQresultErrorField(r, PG_DIAG_SQLSTATE), "58000");
     PQclear(r);
     while ((r = PQgetResult(w)))
         PQclear(r);
-    uint64_t waited_ns = now_ns() - t0;
+    uint64_t waited_ns = pt_now_ns() - t0;
     /* the others finished while the read still waited for the oracle */
     CHECK(others_ns < waited_ns);
     CHECK(tu_pg_start(&pg));

@@ -16,24 +16,6 @@ static PGconn *conn(void)
     return pt_pq_connect(port);
 }
 
-/* Runs sql; true when it succeeded (error text to stderr otherwise, unless quiet). */
-static bool run(PGconn *c, const char *sql, bool quiet)
-{
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType st = PQresultStatus(r);
-    bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-    if (!ok && !quiet) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-    PQclear(r);
-    return ok;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 /* Every row of t in key order, as one string. */
 static void dump(PGconn *c, const char *sql, char *out, size_t cap)
 {
@@ -80,7 +62,7 @@ static void *av_writer(void *arg)
         /* Odd rounds: one 10-row statement. Even rounds: a block of two 5-row statements,
          * whose first half no other session may see before COMMIT. */
         bool block = round % 2 == 0;
-        if (block) ok = run(c, "BEGIN", false);
+        if (block) ok = pt_pq_run(c, "BEGIN", false);
         for (int half = 0; half < 2; half++) {
             size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO av VALUES ");
             for (int j = 0; j < 10; j++) {
@@ -89,15 +71,15 @@ static void *av_writer(void *arg)
                                       sql[n - 1] == ' ' ? "" : ",", round * 10 + j, cur);
             }
             if (!block && half) break;
-            ok = ok && run(c, sql, false);
+            ok = ok && pt_pq_run(c, sql, false);
         }
-        if (block) ok = ok && run(c, "COMMIT", false);
-        ok = ok && run(c, "UPDATE av SET v = v + 1", false);
+        if (block) ok = ok && pt_pq_run(c, "COMMIT", false);
+        ok = ok && pt_pq_run(c, "UPDATE av SET v = v + 1", false);
         cur++;
         if (ok && round % 3 == 0) {
             snprintf(sql, sizeof sql, "DELETE FROM av WHERE k >= %d AND k < %d", round * 10 - 10,
                      round * 10);
-            ok = run(c, sql, false);
+            ok = pt_pq_run(c, sql, false);
         }
     }
     st->writer_ok = ok;
@@ -137,7 +119,7 @@ static void test_atomic_visibility(void)
 {
     PGconn *c = conn();
     CHECK_INT(PQstatus(c), CONNECTION_OK);
-    CHECK(run(c, "CREATE TABLE av (k int PRIMARY KEY, v int NOT NULL)", false));
+    CHECK(pt_pq_run(c, "CREATE TABLE av (k int PRIMARY KEY, v int NOT NULL)", false));
     av_state st = {0};
     atomic_init(&st.done, false);
     pthread_t w, rs[AV_READERS];
@@ -173,33 +155,33 @@ static void test_rollback(void)
     PGconn *a = conn(), *b = conn();
     CHECK_INT(PQstatus(a), CONNECTION_OK);
     CHECK_INT(PQstatus(b), CONNECTION_OK);
-    CHECK(run(a, "CREATE TABLE rb (k int PRIMARY KEY, v text)", false));
-    CHECK(run(a, "INSERT INTO rb VALUES (1, 'one'), (2, 'two'), (3, 'three')", false));
+    CHECK(pt_pq_run(a, "CREATE TABLE rb (k int PRIMARY KEY, v text)", false));
+    CHECK(pt_pq_run(a, "INSERT INTO rb VALUES (1, 'one'), (2, 'two'), (3, 'three')", false));
     char before[512], after[512], other[512];
     dump(a, "SELECT * FROM rb ORDER BY k", before, sizeof before);
     CHECK_STR(before, "1,one;2,two;3,three;");
 
-    CHECK(run(a, "BEGIN", false));
-    CHECK(run(a, "INSERT INTO rb VALUES (4, 'four'), (5, 'five')", false));
-    CHECK(run(a, "UPDATE rb SET v = 'changed' WHERE k <= 2", false));
-    CHECK(run(a, "DELETE FROM rb WHERE k = 3", false));
+    CHECK(pt_pq_run(a, "BEGIN", false));
+    CHECK(pt_pq_run(a, "INSERT INTO rb VALUES (4, 'four'), (5, 'five')", false));
+    CHECK(pt_pq_run(a, "UPDATE rb SET v = 'changed' WHERE k <= 2", false));
+    CHECK(pt_pq_run(a, "DELETE FROM rb WHERE k = 3", false));
     dump(a, "SELECT * FROM rb ORDER BY k", other, sizeof other);
     CHECK_STR(other, "1,changed;2,changed;4,four;5,five;"); /* a sees its own writes */
-    CHECK(run(a, "ROLLBACK", false));
+    CHECK(pt_pq_run(a, "ROLLBACK", false));
     dump(a, "SELECT * FROM rb ORDER BY k", after, sizeof after);
     CHECK_STR(after, before);
     dump(b, "SELECT * FROM rb ORDER BY k", after, sizeof after);
     CHECK_STR(after, before);
 
     /* A failed multi-row statement changes nothing, and neither does its block. */
-    CHECK(!run(a, "INSERT INTO rb VALUES (10, 'ten'), (1, 'dup')", true));
-    CHECK(!run(a, "UPDATE rb SET k = 1", true));
+    CHECK(!pt_pq_run(a, "INSERT INTO rb VALUES (10, 'ten'), (1, 'dup')", true));
+    CHECK(!pt_pq_run(a, "UPDATE rb SET k = 1", true));
     dump(b, "SELECT * FROM rb ORDER BY k", after, sizeof after);
     CHECK_STR(after, before);
-    CHECK(run(a, "BEGIN", false));
-    CHECK(run(a, "INSERT INTO rb VALUES (20, 'twenty')", false));
-    CHECK(!run(a, "INSERT INTO rb VALUES (2, 'dup')", true));
-    CHECK(run(a, "COMMIT", false)); /* a failed block's COMMIT rolls back */
+    CHECK(pt_pq_run(a, "BEGIN", false));
+    CHECK(pt_pq_run(a, "INSERT INTO rb VALUES (20, 'twenty')", false));
+    CHECK(!pt_pq_run(a, "INSERT INTO rb VALUES (2, 'dup')", true));
+    CHECK(pt_pq_run(a, "COMMIT", false)); /* a failed block's COMMIT rolls back */
     dump(b, "SELECT * FROM rb ORDER BY k", after, sizeof after);
     CHECK_STR(after, before);
     PQfinish(a);
@@ -226,9 +208,9 @@ static void *rr_writer(void *arg)
     for (int i = 0; PQstatus(c) == CONNECTION_OK && !atomic_load(done) && i < 100000; i++) {
         char sql[128];
         snprintf(sql, sizeof sql, "UPDATE rr SET v = v - 1 WHERE k = %d", i % 4);
-        if (!run(c, sql, true)) break;
+        if (!pt_pq_run(c, sql, true)) break;
         snprintf(sql, sizeof sql, "UPDATE rr SET v = v + 1 WHERE k = %d", (i + 1) % 4);
-        if (!run(c, sql, true)) break;
+        if (!pt_pq_run(c, sql, true)) break;
     }
     PQfinish(c);
     return NULL;
@@ -240,7 +222,7 @@ static void *rr_reader_main(void *arg)
     PGconn *c = conn();
     char first[256], again[256], key[64], key_again[64];
     for (int b = 0; PQstatus(c) == CONNECTION_OK && b < RR_BLOCKS; b++) {
-        if (!run(c, "BEGIN", false)) {
+        if (!pt_pq_run(c, "BEGIN", false)) {
             rd->failed++;
             break;
         }
@@ -251,7 +233,7 @@ static void *rr_reader_main(void *arg)
             dump(c, "SELECT v FROM rr WHERE k = 2", key_again, sizeof key_again);
             if (strcmp(first, again) != 0 || strcmp(key, key_again) != 0) rd->changed++;
         }
-        if (!run(c, "COMMIT", false)) rd->failed++;
+        if (!pt_pq_run(c, "COMMIT", false)) rd->failed++;
         dump(c, "SELECT k, v FROM rr ORDER BY k", again, sizeof again);
         if (strcmp(first, again) != 0) rd->saw_other++; /* commits show after the block */
         rd->blocks++;
@@ -264,8 +246,8 @@ static void test_repeatable_reads(void)
 {
     PGconn *c = conn();
     CHECK_INT(PQstatus(c), CONNECTION_OK);
-    CHECK(run(c, "CREATE TABLE rr (k int PRIMARY KEY, v int NOT NULL)", false));
-    CHECK(run(c, "INSERT INTO rr VALUES (0, 250), (1, 250), (2, 250), (3, 250)", false));
+    CHECK(pt_pq_run(c, "CREATE TABLE rr (k int PRIMARY KEY, v int NOT NULL)", false));
+    CHECK(pt_pq_run(c, "INSERT INTO rr VALUES (0, 250), (1, 250), (2, 250), (3, 250)", false));
     atomic_bool done;
     atomic_init(&done, false);
     pthread_t w, rs[RR_READERS];
