@@ -210,7 +210,7 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
         *how = ADP_FP_S_GENERAL;
     } else {
         ok = adp_fp_exec(s, f, out, &ts);
-        *how = ADP_FP_S_EXECUTOR;
+        *how = lockfree || !pl->table ? ADP_FP_S_EXECUTOR : ADP_FP_S_LOCKED;
     }
     if (lockfree)
         adp_reader_exit(s->reader);
