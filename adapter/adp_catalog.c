@@ -6,6 +6,7 @@
 #include "adp_durable_int.h"
 #include "adp_internal.h"
 #include "adp_mvcc.h"
+#include "adp_peekshare.h"
 #include "adp_system.h"
 
 adp_db *adp_db_open(const char *data_dir, pgw_error *err)
@@ -17,6 +18,7 @@ adp_db *adp_db_open(const char *data_dir, pgw_error *err)
     }
     pthread_rwlock_init(&db->lock, NULL);
     adp_epochs_init(&db->epochs);
+    db->peekshare = adp_peekshare_new();
     pthread_mutex_init(&db->holds_mu, NULL);
     pthread_mutex_init(&db->commit_mu, NULL);
     pthread_cond_init(&db->commit_cv, NULL);
@@ -39,6 +41,7 @@ void adp_db_close(adp_db *db)
     adp_system_free(db);
     /* retired rows and indexes still name their tables: before the tables go */
     adp_epochs_destroy(&db->epochs);
+    adp_peekshare_free(db->peekshare); /* retired entries counted in it went just before */
     for (int i = 0; i < db->ntables; i++)
         adp_table_free(db->tables[i]);
     for (int i = 0; i < db->ngrave; i++)

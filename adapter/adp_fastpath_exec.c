@@ -78,6 +78,16 @@ bool adp_fp_eligible(const adp_select_plan *pl, const char *sql, size_t len, adp
     return true;
 }
 
+/* No function call in e: nothing can depend on the session (current_user, pg_backend_pid). */
+static bool no_func(const adp_expr *e)
+{
+    if (!e) return true;
+    if (e->kind == ADP_E_FUNC) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!no_func(e->args[i])) return false;
+    return true;
+}
+
 /* Nothing in e reads the clock. */
 static bool no_clock(const adp_expr *e)
 {
@@ -124,6 +134,7 @@ void adp_fp_describe(adp_fp_plan *f, const adp_select_plan *pl, const pgw_buf *r
         f->kind[i] = text ? 't' : 'i';
         if (!col || !(text || integer)) f->plain = false;
     }
+    f->sharable = !general && pl->table && !f->exprs && no_func(pl->where);
 }
 
 /* --- the executor --- */

@@ -90,6 +90,9 @@ typedef struct adp_table {
     _Atomic size_t npending;
     _Atomic size_t ndead;
     size_t reclaim_at; /* ndead that triggers the next reclamation pass */
+    /* The commit timestamp of the last committed write, stored before commit_ts: peek
+     * caches stay valid while no commit writes the table (adp_peekshare.h). */
+    _Atomic uint64_t write_ts;
     uint64_t cert_seq; /* the last certified commit that wrote it (adp_cert.h; under the
                           lock that orders commits, not db->lock) */
 } adp_table;
@@ -100,7 +103,8 @@ typedef struct adp_committer adp_committer;
  * rows and the graveyard (a later issue replaces it with multiversion tables). */
 struct adp_db {
     pthread_rwlock_t lock;
-    adp_epochs epochs; /* fast-path readers and the memory retired for them */
+    adp_epochs epochs;               /* fast-path readers and the memory retired for them */
+    struct adp_peekshare *peekshare; /* results shared across connections */
     adp_table **tables;
     int ntables, captables;
     adp_table **graveyard; /* dropped tables: undo entries elsewhere may still point here */

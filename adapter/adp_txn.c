@@ -38,11 +38,13 @@ void adp_txn_stamp(adp_session *s, uint64_t ts)
          * pending changes before dead ones (adp_table_has_versions). Those at or above ts
          * load commit_ts after this whole group is stamped. */
         case ADP_UNDO_INSERT:
+            atomic_store_explicit(&u->table->write_ts, ts, memory_order_relaxed);
             atomic_store_explicit(&u->row->begin_ts, ts, memory_order_relaxed);
             atomic_store_explicit(&u->row->owner, NULL, memory_order_release);
             atomic_fetch_sub(&u->table->npending, 1);
             break;
         case ADP_UNDO_DELETE:
+            atomic_store_explicit(&u->table->write_ts, ts, memory_order_relaxed);
             atomic_store_explicit(&u->row->end_ts, ts, memory_order_relaxed);
             atomic_store_explicit(&u->row->deleter, NULL, memory_order_release);
             atomic_fetch_add(&u->table->ndead, 1);
