@@ -251,6 +251,7 @@ void adp_table_abort_insert(adp_db *db, adp_table *t, adp_row *r)
 
 void adp_table_unindex(adp_table *t, adp_row *r)
 {
+    atomic_fetch_add(&t->churn, 1);
     for (int k = 0; k < t->nindexes; k++)
         adp_index_remove(t, t->indexes[k], r);
 }

@@ -343,9 +343,10 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
             }
             bool null = key[pl->lookup_col].isnull;
             /* Without db->lock a writer may move the row's versions meanwhile: a delete is
-             * counted before it leaves the hash, a rolled-back one is back in the hash
-             * before it stops counting, so asking before and after the lookup misses
-             * neither (adp_txn.c). */
+             * counted and the table's churn bumped before it leaves the hash, a rolled-back
+             * one is back in the hash before it stops counting, so asking before and after
+             * the lookup misses neither (adp_txn.c). */
+            uint64_t churn = atomic_load_explicit(&pl->table->churn, memory_order_acquire);
             bool versions = adp_table_has_versions(pl->table);
             adp_row *row = null ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
             /* the hash holds current rows only: this snapshot may see an older version */
@@ -355,7 +356,9 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
             if (row && adp_value_cmp(kt, &row->vals[pl->lookup_col], &key[pl->lookup_col]) != 0)
                 row = NULL;
             if (row) ok = input_row(&r, row->vals);
-            scan = !row && !null && (versions || adp_table_has_versions(pl->table));
+            scan = !row && !null &&
+                   (versions || adp_table_has_versions(pl->table) ||
+                    atomic_load_explicit(&pl->table->churn, memory_order_acquire) != churn);
         }
         /* one array for the whole scan: a writer replaces it rather than change it */
         const adp_rowvec *v = scan ? adp_table_rows(pl->table) : NULL;

@@ -89,6 +89,9 @@ typedef struct adp_table {
      * hash misses a version only while one of these counts it. */
     _Atomic size_t npending;
     _Atomic size_t ndead;
+    /* Bumped before a row leaves the unique hashes: a lock-free lookup that missed while
+     * it moved sees it change, however quickly a rollback put the row back. */
+    _Atomic uint64_t churn;
     size_t reclaim_at; /* ndead that triggers the next reclamation pass */
     /* The commit timestamp of the last committed write, stored before commit_ts: peek
      * caches stay valid while no commit writes the table (adp_peekshare.h). */
