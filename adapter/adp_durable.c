@@ -77,6 +77,7 @@ adp_durable *adp_durable_open(adp_db *db, const char *dir, pgw_error *err)
         goto fail;
     }
     rebuild_indexes(db);
+    d->replayed = info.records;
     db->recovered_ts = info.last_ts > mark.ts ? info.last_ts : mark.ts;
     /* Every replayed version is visible to the first snapshot. */
     if (db->recovered_ts > 1) {
@@ -221,7 +222,10 @@ bool adp_durable_shutdown_checkpoint(adp_db *db)
     /* A checkpoint under way is let finish: often it leaves nothing more to write. */
     adp_dur_checkpointer_stop(d, true);
     uint64_t size = adp_wal_size_since_checkpoint(d->wal);
-    if (!size) return true;
+    adp_wal_stats ws;
+    adp_wal_get_stats(d->wal, &ws);
+    /* what the start replayed is in the log too, until a checkpoint of this run covers it */
+    if (!size && (!d->replayed || ws.checkpoints)) return true;
     char err[256];
     adp_wal_status st = adp_dur_run_checkpoint(d, err, sizeof err);
     if (st != ADP_WAL_OK) {
@@ -230,9 +234,10 @@ bool adp_durable_shutdown_checkpoint(adp_db *db)
         return false;
     }
     pgw_log_emit(PGPEEK_LOG_INFO, "checkpointer",
-                 "shutdown checkpoint written (%llu bytes of log before it): %llu rows in %llu ms",
-                 (unsigned long long)size, (unsigned long long)d->ck_last_rows,
-                 (unsigned long long)d->ck_last_ms);
+                 "shutdown checkpoint written (%llu bytes logged since the last one, %llu "
+                 "records replayed at start): %llu rows in %llu ms",
+                 (unsigned long long)size, (unsigned long long)(ws.checkpoints ? 0 : d->replayed),
+                 (unsigned long long)d->ck_last_rows, (unsigned long long)d->ck_last_ms);
     return true;
 }
 
