@@ -34,12 +34,12 @@ static void on_done(void *arg, bool ok, uint64_t ts, const char *msg)
 /* Whether the statement may finish later: pgwire must be able to hold the message (it is
  * the last of its string, or an Execute), and going pending must not skip a commit the
  * statement's end would make (run_parsed commits only sessions that are not pending). In a
- * block nothing commits at the statement's end; outside one, only a lone statement with no
- * changes of its own has nothing to commit. */
+ * block nothing commits at the statement's end (its changes wait for COMMIT); outside one,
+ * only a lone statement with no changes of its own has nothing to commit. */
 static bool may_wait_async(const adp_session *s)
 {
-    if (!s->inbox || !s->async_ok || s->nundo) return false;
-    return s->txn == ADP_TXN_BLOCK || !s->in_implicit_block;
+    if (!s->inbox || !s->async_ok) return false;
+    return s->txn == ADP_TXN_BLOCK || (!s->nundo && !s->in_implicit_block);
 }
 
 bool adp_durable_checkpoint_stmt(adp_session *s, pgw_buf *out, pgw_error *err)
