@@ -216,6 +216,7 @@ adp_wal_status adp_dur_run_checkpoint(adp_durable *d, char *err, size_t errlen)
     d->ck_last_rows = job->rows;
     d->ck_last_ms = now_ms() - t0;
     pthread_mutex_unlock(&d->ck_mu);
+    d->replayed = 0; /* covered now */
     return ADP_WAL_OK;
 }
 
@@ -269,8 +270,10 @@ static void *checkpointer_main(void *arg)
         if (d->stop) break;
         uint64_t size = adp_wal_size_since_checkpoint(d->wal);
         bool asked = d->requested > d->completed_req;
+        /* the log the start replayed counts as something logged, for the time trigger */
+        bool logged = size > 0 || d->replayed > 0;
         bool due =
-            asked || size >= d->ck_log_bytes || (size > 0 && now_ms() - last >= d->ck_interval_ms);
+            asked || size >= d->ck_log_bytes || (logged && now_ms() - last >= d->ck_interval_ms);
         if (!due) continue;
         uint64_t serving = d->requested;
         pthread_mutex_unlock(&d->ck_mu);

@@ -222,10 +222,8 @@ bool adp_durable_shutdown_checkpoint(adp_db *db)
     /* A checkpoint under way is let finish: often it leaves nothing more to write. */
     adp_dur_checkpointer_stop(d, true);
     uint64_t size = adp_wal_size_since_checkpoint(d->wal);
-    adp_wal_stats ws;
-    adp_wal_get_stats(d->wal, &ws);
-    /* what the start replayed is in the log too, until a checkpoint of this run covers it */
-    if (!size && (!d->replayed || ws.checkpoints)) return true;
+    uint64_t replayed = d->replayed; /* in the log too, until a checkpoint covers it */
+    if (!size && !replayed) return true;
     char err[256];
     adp_wal_status st = adp_dur_run_checkpoint(d, err, sizeof err);
     if (st != ADP_WAL_OK) {
@@ -236,7 +234,7 @@ bool adp_durable_shutdown_checkpoint(adp_db *db)
     pgw_log_emit(PGPEEK_LOG_INFO, "checkpointer",
                  "shutdown checkpoint written (%llu bytes logged since the last one, %llu "
                  "records replayed at start): %llu rows in %llu ms",
-                 (unsigned long long)size, (unsigned long long)(ws.checkpoints ? 0 : d->replayed),
+                 (unsigned long long)size, (unsigned long long)replayed,
                  (unsigned long long)d->ck_last_rows, (unsigned long long)d->ck_last_ms);
     return true;
 }

@@ -111,7 +111,8 @@ struct adp_durable {
     adp_dur_deferred *deferred; /* recovery only */
     size_t ndeferred, capdeferred;
     uint64_t loaded_rows;   /* recovery: rows read from the checkpoint */
-    uint64_t replayed;      /* recovery: log records replayed (until a checkpoint covers them) */
+    uint64_t replayed;      /* log records the start replayed; 0 once a checkpoint covers
+                             * them (the checkpointer thread's, or shutdown's after it) */
     adp_table **ck_orphans; /* recovery only: checkpoint tables waiting for their CREATE */
     size_t nck_orphans;
     adp_wal_status job_status; /* the cut's */
