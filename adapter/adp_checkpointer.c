@@ -129,9 +129,9 @@ static bool write_rows(adp_durable *d, const adp_dur_rel *rel, adp_ckpt_out *out
             pthread_rwlock_unlock(&db->lock);
             return true;
         }
-        size_t i = adp_table_seq_pos(t, last + 1), scanned = 0;
-        for (; i < t->nrows && k < CHUNK_ROWS && scanned < CHUNK_SCAN; i++, scanned++) {
-            const adp_row *r = t->rows[i];
+        size_t i = adp_table_seq_pos(t, last + 1), scanned = 0, n = adp_table_count(t);
+        for (; i < n && k < CHUNK_ROWS && scanned < CHUNK_SCAN; i++, scanned++) {
+            const adp_row *r = adp_table_row(t, i);
             last = r->seq;
             if (!visible_at(r, ts)) continue;
             adp_walw_u64(w, r->seq);
@@ -139,7 +139,7 @@ static bool write_rows(adp_durable *d, const adp_dur_rel *rel, adp_ckpt_out *out
                 adp_dur_put_value(w, t->cols[c].type.id, &r->vals[c]);
             k++;
         }
-        done = i >= t->nrows;
+        done = i >= n;
         pthread_rwlock_unlock(&db->lock);
         if (!k) continue;
         for (int b = 0; b < 4 && w->len >= count_at + 4; b++)

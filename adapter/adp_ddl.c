@@ -229,7 +229,7 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
                               : adp_value_out_cstr(p->a, t->cols[cols[c]].type, v, &p->s->fmt));
             }
             t->nindexes--;
-            adp_index_free(ix);
+            adp_index_free(t, ix);
             pgw_errorf(p->err, "23505", "could not create unique index \"%s\"", name);
             pgw_error_detail(p->err, "Key (%s)=(%s) is duplicated.", names, vals);
             return false;
@@ -331,7 +331,7 @@ static bool drop_index(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out)
                 break;
             }
         /* nobody maintains it while it is out of the table: a rollback refills it */
-        adp_index_clear(found[i]);
+        adp_index_clear(t, found[i]);
         adp_undo_push(p->s, ADP_UNDO_DROP_INDEX, t, NULL);
         p->s->undo[p->s->nundo - 1].index = found[i];
         atomic_fetch_add(&db->catalog_version, 1);
@@ -406,8 +406,8 @@ bool adp_exec_truncate(adp_pctx *p, PgQuery__TruncateStmt *st, pgw_buf *out)
         for (size_t k = adp_table_count(t); k-- > 0;) {
             adp_row *r = adp_table_row(t, k);
             if (r->end_ts != ADP_TS_INF || r->deleter || (r->owner && r->owner != p->s)) continue;
-            adp_table_unindex(t, r);
             adp_undo_push(p->s, ADP_UNDO_DELETE, t, r);
+            adp_table_unindex(t, r);
         }
     }
     pgw_be_write_command_complete(out, "TRUNCATE TABLE");

@@ -21,9 +21,9 @@ static void rebuild_indexes(adp_db *db)
     for (int i = 0; i < db->ntables; i++) {
         adp_table *t = db->tables[i];
         for (int k = 0; k < t->nindexes; k++) {
-            adp_index_clear(t->indexes[k]);
-            for (size_t r = 0; r < t->nrows; r++)
-                adp_index_add(t, t->indexes[k], t->rows[r]);
+            adp_index_clear(t, t->indexes[k]);
+            for (size_t r = 0, n = adp_table_count(t); r < n; r++)
+                adp_index_add(t, t->indexes[k], adp_table_row(t, r));
         }
     }
 }

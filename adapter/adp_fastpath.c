@@ -169,13 +169,27 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
             return true;
         }
     }
-    if (pl->table) {
+    /* The executor's shapes read without db->lock (adp_epoch.h) when every commit at or
+     * below the read timestamp is stamped: always so for a timestamp from commit_ts;
+     * a shared oracle's may be ahead of a group still being stamped, and waits for it
+     * under the lock. */
+    bool lockfree = pl->table && !f->general &&
+                    adp_snapshot(s) <= atomic_load_explicit(&db->commit_ts, memory_order_acquire);
+    if (lockfree) {
+        if (!s->reader) s->reader = adp_reader_new(db);
+        adp_reader_enter(&db->epochs, s->reader,
+                         atomic_load_explicit(&db->commit_ts, memory_order_relaxed));
+    } else if (pl->table) {
         pthread_rwlock_rdlock(&db->lock);
-        if (atomic_load_explicit(&db->catalog_version, memory_order_acquire) != version) {
+    }
+    /* After entering: a DROP that this misses retires what it frees until we leave. */
+    if (pl->table && atomic_load_explicit(&db->catalog_version, memory_order_acquire) != version) {
+        if (lockfree)
+            adp_reader_exit(s->reader);
+        else
             pthread_rwlock_unlock(&db->lock);
-            *why = ADP_FP_R_CATALOG_RACE;
-            return false;
-        }
+        *why = ADP_FP_R_CATALOG_RACE;
+        return false;
     }
     size_t mark = out->len;
     bool ok;
@@ -196,9 +210,12 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
         *how = ADP_FP_S_GENERAL;
     } else {
         ok = adp_fp_exec(s, f, out, &ts);
-        *how = ADP_FP_S_EXECUTOR;
+        *how = lockfree || !pl->table ? ADP_FP_S_EXECUTOR : ADP_FP_S_LOCKED;
     }
-    if (pl->table) pthread_rwlock_unlock(&db->lock);
+    if (lockfree)
+        adp_reader_exit(s->reader);
+    else if (pl->table)
+        pthread_rwlock_unlock(&db->lock);
     if (!ok) {
         *why = ADP_FP_R_EXEC_ERROR;
         return false;

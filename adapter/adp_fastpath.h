@@ -76,9 +76,11 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
 
 /* How a hit was served. X(id, label) */
 #define ADP_FP_SERVED(X)                                                                           \
-    X(EXECUTOR, "executor") /* the fast executor: rows read and encoded */                         \
-    X(PEEK, "peek")         /* the peek cache: the last run's bytes */                             \
-    X(GENERAL, "general")   /* a kept plan run by the normal executor */
+    X(EXECUTOR, "executor") /* the fast executor: rows read and encoded, without db->lock */       \
+    X(LOCKED,                                                                                      \
+      "executor_locked")  /* the same under db->lock: an oracle timestamp ahead of commits */      \
+    X(PEEK, "peek")       /* the peek cache: the last run's bytes */                               \
+    X(GENERAL, "general") /* a kept plan run by the normal executor */
 
 typedef enum adp_fp_served {
 #define ADP_FP_X(id, label) ADP_FP_S_##id,

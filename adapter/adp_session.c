@@ -41,6 +41,7 @@ void adp_session_free(adp_session *s)
     adp_parse_cache_free(s);
     adp_fastpath_free(s);
     adp_cert_free(s);
+    adp_reader_free(s->db, s->reader);
     adp_tzcache_release(s->fmt.zone);
     free(s->undo);
     adp_arena_free(&s->arena);

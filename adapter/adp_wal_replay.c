@@ -266,7 +266,7 @@ static bool apply_op(struct adp_durable *d, adp_table *t, uint64_t ts, uint8_t o
         bool found = false;
         for (int k = 0; name && k < t->nindexes; k++)
             if (strcmp(t->indexes[k]->name, name) == 0) {
-                adp_index_free(t->indexes[k]);
+                adp_index_free(t, t->indexes[k]);
                 memmove(&t->indexes[k], &t->indexes[k + 1],
                         (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
                 t->nindexes--;

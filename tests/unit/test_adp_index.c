@@ -98,8 +98,8 @@ static bool trees_consistent(adp_db *db, const char *table)
     pthread_rwlock_rdlock(&db->lock);
     adp_table *t = adp_cat_find_table(db, table);
     size_t current = 0;
-    for (size_t i = 0; t && i < t->nrows; i++)
-        current += t->rows[i]->end_ts == ADP_TS_INF && !t->rows[i]->deleter;
+    for (size_t i = 0, n = t ? adp_table_count(t) : 0; i < n; i++)
+        current += adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter;
     bool ok = t != NULL && trees_ordered(t);
     for (int k = 0; t && k < t->nindexes; k++)
         if (adp_itree_count(t->indexes[k]) != current) {
