@@ -57,14 +57,16 @@ typedef struct adp_ckpt_wait {
  * there is nothing to write). The owner of the inbox must not free it while w is queued. */
 bool adp_durable_checkpoint_post(adp_db *db, adp_ckpt_wait *w);
 
-/* The CHECKPOINT statement for session s: with a worker inbox (and the statement the last
- * of its message, nothing of its implicit transaction left to commit) the session goes
- * pending (ADP_PEND_CHECKPOINT) and its worker goes on; otherwise it waits here. */
+/* The CHECKPOINT statement for session s: with a worker inbox, as the last statement of
+ * its message (or an Execute), in a block or with nothing of its own to commit, the
+ * session goes pending (ADP_PEND_CHECKPOINT) and its worker goes on; otherwise it waits
+ * here. */
 bool adp_durable_checkpoint_stmt(adp_session *s, pgw_buf *out, pgw_error *err);
 
 /* Clean shutdown, after the last commit group and before adp_db_close: stops the
  * checkpointer and writes one last checkpoint when anything was logged since the last
- * one, so that the next start replays nothing. False (logged as a warning) when it could
+ * one (or the start replayed records none covers yet), so that the next start replays
+ * nothing. False (logged as a warning) when it could
  * not be written: the log is still there and the next start replays it. */
 bool adp_durable_shutdown_checkpoint(adp_db *db);
 
