@@ -220,9 +220,7 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_CHECK_POINT_STMT:
         /* Superuser only in PostgreSQL; every pgpeek user is one until roles exist. */
         if (s->plan_only) return true;
-        if (!adp_durable_checkpoint(db, err)) return false;
-        pgw_be_write_command_complete(out, "CHECKPOINT");
-        return true;
+        return adp_durable_checkpoint_stmt(s, out, err); /* may go pending */
     case PG_QUERY__NODE__NODE_PREPARE_STMT:
         if (s->plan_only) return true;
         return adp_ext_sql_prepare(&p, stmt->prepare_stmt, out);
