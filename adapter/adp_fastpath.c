@@ -161,7 +161,9 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
     /* The peek cache: the rows of the last run, if no commit wrote the table since (or
      * none happened at all: a shared oracle's timestamps may run ahead of commit_ts),
      * the session has no pending changes of its own and every result column is text. No
-     * lock: the catalog version and the timestamps say it all. */
+     * lock: the catalog version and the timestamps say it all. Plans read one table (no
+     * joins or subqueries: adp_select_plan.c), so its write timestamp is all there is to
+     * check; a plan over several would have to check each. */
     uint64_t ts = 0;
     bool peekable = peek && pc && pc->peek && pl->table && !s->nundo &&
                     (s->txn == ADP_TXN_IDLE || (s->txn == ADP_TXN_BLOCK && s->snap_held));
