@@ -42,11 +42,12 @@ void adp_db_close(adp_db *db)
     /* retired rows and indexes still name their tables: before the tables go */
     adp_epochs_destroy(&db->epochs);
     adp_peekshare_free(db->peekshare); /* retired entries counted in it went just before */
-    for (int i = 0; i < db->ntables; i++)
-        adp_table_free(db->tables[i]);
+    adp_tablist *tl = atomic_load(&db->tables);
+    for (int i = 0; tl && i < tl->n; i++)
+        adp_table_free(tl->t[i]);
+    free(tl);
     for (int i = 0; i < db->ngrave; i++)
         adp_table_free(db->graveyard[i]);
-    free(db->tables);
     free(db->graveyard);
     pthread_rwlock_destroy(&db->lock);
     pthread_mutex_destroy(&db->holds_mu);
@@ -58,29 +59,35 @@ void adp_db_close(adp_db *db)
 
 adp_table *adp_cat_find_table(adp_db *db, const char *name)
 {
-    for (int i = 0; i < db->ntables; i++)
-        if (strcmp(db->tables[i]->name, name) == 0) return db->tables[i];
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++)
+        if (strcmp(tl->t[i]->name, name) == 0) return tl->t[i];
     return NULL;
 }
 
 adp_index *adp_cat_find_index(adp_db *db, const char *name, adp_table **table)
 {
-    for (int i = 0; i < db->ntables; i++)
-        for (int j = 0; j < db->tables[i]->nindexes; j++)
-            if (strcmp(db->tables[i]->indexes[j]->name, name) == 0) {
-                *table = db->tables[i];
-                return db->tables[i]->indexes[j];
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++) {
+        const adp_ixlist *xs = adp_table_ixs(tl->t[i]);
+        for (int j = 0; j < xs->n; j++)
+            if (strcmp(xs->ix[j]->name, name) == 0) {
+                *table = tl->t[i];
+                return xs->ix[j];
             }
+    }
     return NULL;
 }
 
 bool adp_cat_relation_exists(adp_db *db, const char *name)
 {
-    for (int i = 0; i < db->ntables; i++) {
-        adp_table *t = db->tables[i];
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++) {
+        const adp_table *t = tl->t[i];
         if (strcmp(t->name, name) == 0) return true;
-        for (int j = 0; j < t->nindexes; j++)
-            if (strcmp(t->indexes[j]->name, name) == 0) return true;
+        const adp_ixlist *xs = adp_table_ixs(t);
+        for (int j = 0; j < xs->n; j++)
+            if (strcmp(xs->ix[j]->name, name) == 0) return true;
     }
     return false;
 }
@@ -93,11 +100,31 @@ static void *grow(void *p, int *cap, size_t elem)
     return n;
 }
 
+const adp_tablist adp_no_tables = {0};
+
+static void tablist_release(void *p, const void *unused)
+{
+    (void)unused;
+    free(p);
+}
+
+/* Readers that loaded the old list keep it until they leave. */
+static void set_tables(adp_db *db, adp_tablist *tl)
+{
+    adp_tablist *old = atomic_exchange_explicit(&db->tables, tl, memory_order_acq_rel);
+    if (old) adp_epoch_retire(db, tablist_release, old, NULL);
+}
+
 void adp_cat_add_table(adp_db *db, adp_table *t)
 {
-    if (db->ntables == db->captables)
-        db->tables = grow(db->tables, &db->captables, sizeof *db->tables);
-    db->tables[db->ntables++] = t;
+    const adp_tablist *cur = adp_cat_tables(db);
+    adp_tablist *tl = malloc(sizeof *tl + (size_t)(cur->n + 1) * sizeof *tl->t);
+    if (!tl) abort();
+    tl->n = cur->n + 1;
+    for (int i = 0; i < cur->n; i++)
+        tl->t[i] = cur->t[i];
+    tl->t[cur->n] = t;
+    set_tables(db, tl);
     t->db = db;
     if (!t->oid) t->oid = db->next_oid++;
     atomic_fetch_add(&db->catalog_version, 1);
@@ -105,13 +132,13 @@ void adp_cat_add_table(adp_db *db, adp_table *t)
 
 void adp_cat_remove_table(adp_db *db, adp_table *t)
 {
-    for (int i = 0; i < db->ntables; i++)
-        if (db->tables[i] == t) {
-            memmove(&db->tables[i], &db->tables[i + 1],
-                    (size_t)(db->ntables - i - 1) * sizeof *db->tables);
-            db->ntables--;
-            break;
-        }
+    const adp_tablist *cur = adp_cat_tables(db);
+    adp_tablist *tl = malloc(sizeof *tl + (size_t)(cur->n ? cur->n : 1) * sizeof *tl->t);
+    if (!tl) abort();
+    tl->n = 0;
+    for (int i = 0; i < cur->n; i++)
+        if (cur->t[i] != t) tl->t[tl->n++] = cur->t[i];
+    set_tables(db, tl);
     atomic_fetch_add(&db->catalog_version, 1);
 }
 
@@ -131,8 +158,9 @@ void adp_cat_bury_table(adp_db *db, adp_table *t)
     if (v) adp_epoch_retire(db, vec_release, v, NULL);
     atomic_store(&t->ndead, 0);
     /* Undo entries of other sessions may relink rows here later: start from empty hashes. */
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_clear(t, t->indexes[k]);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_index_clear(t, xs->ix[k]);
     if (db->ngrave == db->capgrave)
         db->graveyard = grow(db->graveyard, &db->capgrave, sizeof *db->graveyard);
     db->graveyard[db->ngrave++] = t;
@@ -148,9 +176,10 @@ void adp_table_free(adp_table *t)
         if (t->cols[i].has_default) adp_value_free_heap(t->cols[i].type.id, &t->cols[i].defval);
     free(t->cols);
     t->db = NULL; /* no reader left: indexes go at once */
-    for (int i = 0; i < t->nindexes; i++)
-        adp_index_free(t, t->indexes[i]);
-    free(t->indexes);
+    adp_ixlist *xs = atomic_load(&t->ixs);
+    for (int i = 0; xs && i < xs->n; i++)
+        adp_index_free(t, xs->ix[i]);
+    free(xs);
     free(t);
 }
 
@@ -220,8 +249,9 @@ void adp_table_append(adp_table *t, adp_row *r)
     r->seq = ++t->next_seq;
     v->rows[n] = r;
     atomic_store_explicit(&v->n, n + 1, memory_order_release);
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_add(t, t->indexes[k], r);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_index_add(t, xs->ix[k], r);
 }
 
 /* Rows stay sorted by seq, so binary search finds one. */
@@ -249,17 +279,65 @@ void adp_table_abort_insert(adp_db *db, adp_table *t, adp_row *r)
     adp_table_maybe_reclaim(db, t);
 }
 
+const adp_ixlist adp_no_indexes = {0};
+
+static void list_release(void *p, const void *unused)
+{
+    (void)unused;
+    free(p);
+}
+
+static void set_ixs(adp_table *t, adp_ixlist *l)
+{
+    adp_ixlist *old = atomic_exchange_explicit(&t->ixs, l, memory_order_acq_rel);
+    if (!old) return;
+    if (t->db)
+        adp_epoch_retire(t->db, list_release, old, NULL);
+    else
+        free(old);
+}
+
+void adp_table_add_index(adp_table *t, adp_index *ix)
+{
+    const adp_ixlist *cur = adp_table_ixs(t);
+    adp_ixlist *l = malloc(sizeof *l + (size_t)(cur->n + 1) * sizeof *l->ix);
+    if (!l) abort();
+    l->n = cur->n + 1;
+    for (int k = 0; k < cur->n; k++)
+        l->ix[k] = cur->ix[k];
+    l->ix[cur->n] = ix;
+    set_ixs(t, l);
+}
+
+bool adp_table_remove_index(adp_table *t, const adp_index *ix)
+{
+    const adp_ixlist *cur = adp_table_ixs(t);
+    adp_ixlist *l = malloc(sizeof *l + (size_t)(cur->n ? cur->n : 1) * sizeof *l->ix);
+    if (!l) abort();
+    l->n = 0;
+    for (int k = 0; k < cur->n; k++)
+        if (cur->ix[k] != ix) l->ix[l->n++] = cur->ix[k];
+    if (l->n == cur->n) {
+        free(l);
+        return false;
+    }
+    set_ixs(t, l);
+    return true;
+}
+
 void adp_table_unindex(adp_table *t, adp_row *r)
 {
     atomic_fetch_add(&t->churn, 1);
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_remove(t, t->indexes[k], r);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_index_remove(t, xs->ix[k], r);
 }
 
 void adp_table_reindex(adp_table *t, adp_row *r)
 {
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_add(t, t->indexes[k], r);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_index_add(t, xs->ix[k], r);
 }
 
 adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *vals,

@@ -129,8 +129,9 @@ static bool check_row(adp_pctx *p, adp_table *t, const adp_value *vals, const ad
                              row_text(p, t, vals, NULL, t->ncols));
             return false;
         }
-    for (int k = 0; k < t->nindexes; k++) {
-        adp_index *ix = t->indexes[k];
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++) {
+        adp_index *ix = xs->ix[k];
         if (!ix->unique || !adp_table_find_dup(t, ix, vals, self)) continue;
         char names[512];
         size_t n = 0;

@@ -18,12 +18,14 @@
  * a key in turn in an order replay does not see); they are built once, here. */
 static void rebuild_indexes(adp_db *db)
 {
-    for (int i = 0; i < db->ntables; i++) {
-        adp_table *t = db->tables[i];
-        for (int k = 0; k < t->nindexes; k++) {
-            adp_index_clear(t, t->indexes[k]);
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++) {
+        adp_table *t = tl->t[i];
+        const adp_ixlist *xs = adp_table_ixs(t);
+        for (int k = 0; k < xs->n; k++) {
+            adp_index_clear(t, xs->ix[k]);
             for (size_t r = 0, n = adp_table_count(t); r < n; r++)
-                adp_index_add(t, t->indexes[k], adp_table_row(t, r));
+                adp_index_add(t, xs->ix[k], adp_table_row(t, r));
         }
     }
 }

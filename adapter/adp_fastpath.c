@@ -180,11 +180,11 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
             return true;
         }
     }
-    /* The executor's shapes read without db->lock (adp_epoch.h) when every commit at or
-     * below the read timestamp is stamped: always so for a timestamp from commit_ts;
-     * a shared oracle's may be ahead of a group still being stamped, and waits for it
-     * under the lock. */
-    bool lockfree = pl->table && !f->general &&
+    /* Read without db->lock (adp_epoch.h, adp_read.h) when every commit at or below the
+     * read timestamp is stamped: always so for a timestamp from commit_ts; a shared
+     * oracle's may be ahead of a group still being stamped, and waits for it under the
+     * lock. */
+    bool lockfree = pl->table && !s->read_lockfree &&
                     adp_snapshot(s) <= atomic_load_explicit(&db->commit_ts, memory_order_acquire);
     if (lockfree) {
         if (!s->reader) s->reader = adp_reader_new(db);
@@ -223,6 +223,8 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
         out->len = mark;
     }
     bool ok;
+    s->read_lockfree = lockfree;
+    s->read_version = version;
     if (f->general) {
         /* commit_ts cannot move while db->lock is held: this is the executor's timestamp */
         if (pl->table) {
@@ -241,6 +243,17 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
     } else {
         ok = adp_fp_exec(s, f, out, &ts);
         *how = lockfree || !pl->table ? ADP_FP_S_EXECUTOR : ADP_FP_S_LOCKED;
+    }
+    s->read_lockfree = false;
+    /* DDL bumps the version before it takes an index out of use: a read that may have
+     * used one is given to the normal path */
+    if (lockfree && ok &&
+        atomic_load_explicit(&db->catalog_version, memory_order_acquire) != version) {
+        adp_reader_exit(s->reader);
+        out->len = mark;
+        out->msg_start = SIZE_MAX;
+        *why = ADP_FP_R_CATALOG_RACE;
+        return false;
     }
     if (ok && share && !out->failed)
         adp_peekshare_put(db, key, f->sql, len, version, pl->table, ts,

@@ -63,6 +63,13 @@ typedef struct adp_row {
     adp_value vals[];
 } adp_row;
 
+/* A table's indexes as readers see them: replaced whole on every change (the old list
+ * retired, adp_epoch.h), never changed in place. Heap memory owned by its table. */
+typedef struct adp_ixlist {
+    int n;
+    adp_index *ix[];
+} adp_ixlist;
+
 /* The rows of a table in seq order, as lock-free readers see them: a writer appends in
  * place (the slot is written before `n` covers it) and otherwise replaces the whole array,
  * retiring the old one. Heap memory owned by its table. */
@@ -81,9 +88,8 @@ typedef struct adp_table {
     uint32_t oid;
     int ncols;
     adp_column *cols;
-    int nindexes;
-    adp_index **indexes;
-    _Atomic(adp_rowvec *) vec; /* every version not yet reclaimed, ordered by seq */
+    _Atomic(struct adp_ixlist *) ixs; /* its indexes (adp_table_ixs), NULL: none */
+    _Atomic(adp_rowvec *) vec;        /* every version not yet reclaimed, ordered by seq */
     uint64_t next_seq;
     /* Rows with a pending insert or delete, and rows ended but not yet reclaimed: a unique
      * hash misses a version only while one of these counts it. */
@@ -106,10 +112,9 @@ typedef struct adp_committer adp_committer;
  * rows and the graveyard (a later issue replaces it with multiversion tables). */
 struct adp_db {
     pthread_rwlock_t lock;
-    adp_epochs epochs;               /* fast-path readers and the memory retired for them */
-    struct adp_peekshare *peekshare; /* results shared across connections */
-    adp_table **tables;
-    int ntables, captables;
+    adp_epochs epochs;                    /* fast-path readers and the memory retired for them */
+    struct adp_peekshare *peekshare;      /* results shared across connections */
+    _Atomic(struct adp_tablist *) tables; /* the catalog (adp_cat_tables), NULL: empty */
     adp_table **graveyard; /* dropped tables: undo entries elsewhere may still point here */
     int ngrave, capgrave;
     uint32_t next_oid;
@@ -144,7 +149,21 @@ struct adp_db {
     _Atomic uint64_t stamped_seq;
 };
 
-/* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
+/* The catalog's tables as readers see them: replaced whole on every CREATE/DROP (the old
+ * list retired), never changed in place. Heap memory owned by the db. */
+typedef struct adp_tablist {
+    int n;
+    adp_table *t[];
+} adp_tablist;
+extern const adp_tablist adp_no_tables;
+static inline const adp_tablist *adp_cat_tables(adp_db *db)
+{
+    const adp_tablist *l = atomic_load_explicit(&db->tables, memory_order_acquire);
+    return l ? l : &adp_no_tables;
+}
+
+/* --- catalog and table access (adp_catalog.c); callers hold db->lock for writing to
+ * change, or read without it inside a reader's epoch --- */
 adp_table *adp_cat_find_table(adp_db *db, const char *name);
 /* The index called name and its table, or NULL. */
 adp_index *adp_cat_find_index(adp_db *db, const char *name, adp_table **table);
@@ -177,6 +196,18 @@ static inline adp_row *adp_table_row(const adp_table *t, size_t i)
 {
     return adp_table_rows(t)->rows[i];
 }
+extern const adp_ixlist adp_no_indexes;
+/* t's indexes now: under db->lock they stay so, a lock-free reader keeps the list it
+ * loaded. */
+static inline const adp_ixlist *adp_table_ixs(const adp_table *t)
+{
+    const adp_ixlist *l = atomic_load_explicit(&t->ixs, memory_order_acquire);
+    return l ? l : &adp_no_indexes;
+}
+/* Publish a list with ix appended (filled already), or without ix (false: not there);
+ * caller holds db->lock for writing. The old list is retired. */
+void adp_table_add_index(adp_table *t, adp_index *ix);
+bool adp_table_remove_index(adp_table *t, const adp_index *ix);
 /* A row array of capacity cap holding rows[0..n); publishes v as t's rows, retiring the
  * old array (caller holds db->lock for writing). */
 adp_rowvec *adp_rowvec_new(size_t cap, adp_row *const *rows, size_t n);
@@ -314,7 +345,9 @@ struct adp_session {
     bool chain_next; /* the next Execute may chain (adp_session_chain_next) */
     bool chain_held; /* it wrote on top of a queued commit: the queue waits for it */
 
-    adp_reader *reader; /* its announcement to writers while it reads without db->lock */
+    adp_reader *reader;    /* its announcement to writers while it reads without db->lock */
+    bool read_lockfree;    /* a read runs inside reader's epoch, not under db->lock */
+    uint64_t read_version; /* ... planned and run at this catalog version (adp_read.h) */
 
     /* The fast path (adp_fastpath.h): its plan cache, made on first use, and the settings
      * generation, bumped by every settings change (adp_session_sync_fmt). */

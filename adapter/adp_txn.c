@@ -169,26 +169,17 @@ void adp_txn_rollback_locked(adp_session *s)
             break;
         case ADP_UNDO_DROP_INDEX: {
             adp_table *t = u->table;
-            t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
-            if (!t->indexes) abort();
-            t->indexes[t->nindexes++] = u->index;
             for (size_t i = 0; i < adp_table_count(t); i++)
                 if (adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter)
                     adp_index_add(t, u->index, adp_table_row(t, i));
+            adp_table_add_index(t, u->index); /* filled first: readers see it whole */
             atomic_fetch_add(&db->catalog_version, 1);
             break;
         }
         case ADP_UNDO_INDEX: {
             /* the index this entry created, wherever it sits now */
             adp_table *t = u->table;
-            for (int k = 0; k < t->nindexes; k++)
-                if (t->indexes[k] == u->index) {
-                    memmove(&t->indexes[k], &t->indexes[k + 1],
-                            (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
-                    t->nindexes--;
-                    adp_index_free(t, u->index);
-                    break;
-                }
+            if (adp_table_remove_index(t, u->index)) adp_index_free(t, u->index);
             atomic_fetch_add(&db->catalog_version, 1);
             break;
         }

@@ -19,7 +19,7 @@
 #define NACCT 100
 #define EXTRA_BASE 100000 /* extra accounts hold no money, ids from here */
 #define WRITERS 2
-#define READERS 3
+#define READERS 3 /* ids 3, 4, 5: plain, no peek cache, no fast path */
 #define SECONDS 4
 
 static int port;
@@ -118,6 +118,9 @@ static void *ddl(void *arg)
     while (!atomic_load(&stop)) {
         exec_state(c, "CREATE INDEX acct_bal ON acct (bal)", st);
         if (!st[0]) exec_state(c, "DROP INDEX acct_bal", st);
+        /* key lookups on kv go through this index's hash while it exists */
+        if (!st[0]) exec_state(c, "CREATE UNIQUE INDEX kv_k ON kv (k)", st);
+        if (!st[0]) exec_state(c, "DROP INDEX kv_k", st);
         if (st[0] && strcmp(st, "40001") != 0) w->bad++;
         w->done++;
     }
@@ -153,8 +156,10 @@ static void *reader(void *arg)
     worker *w = arg;
     PGconn *c = pt_pq_connect(port);
     char st[6];
-    /* one reader sees every run through the executor, none from the peek cache */
-    if (w->id % 2) exec_state(c, "SET enable_peek_cache = off", st);
+    /* one reader sees every run through the executor, none from the peek cache; another
+     * runs everything through the normal path (also lock-free: adapter/adp_read.h) */
+    if (w->id % 3 == 1) exec_state(c, "SET enable_peek_cache = off", st);
+    if (w->id % 3 == 2) exec_state(c, "SET enable_fast_path = off", st);
     unsigned seed = 7u + (unsigned)w->id;
     while (!atomic_load(&stop)) {
         long long sum;
@@ -173,6 +178,34 @@ static void *reader(void *arg)
                 w->bad++;
             PQclear(r);
         }
+        /* a key of a table whose unique index comes and goes: always its one row */
+        for (int k = 0; k < 4; k++) {
+            char key[16];
+            snprintf(key, sizeof key, "%d", rand_r(&seed) % 50);
+            const char *pv[1] = {key};
+            r = PQexecParams(c, "SELECT v FROM kv WHERE k = $1", 1, NULL, pv, NULL, NULL, 0);
+            if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
+                atoi(PQgetvalue(r, 0, 0)) != 2 * atoi(key))
+                w->bad++;
+            PQclear(r);
+        }
+        /* the normal executor: an aggregate, a range on the index the DDL connection keeps
+         * creating and dropping, the primary key in order */
+        r = PQexec(c, "SELECT count(*), sum(bal) FROM acct");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || atoll(PQgetvalue(r, 0, 0)) < NACCT ||
+            atoll(PQgetvalue(r, 0, 1)) != (long long)NACCT * 100)
+            w->bad++;
+        PQclear(r);
+        r = PQexec(c, "SELECT sum(bal) FROM acct WHERE bal > -100000000");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK ||
+            atoll(PQgetvalue(r, 0, 0)) != (long long)NACCT * 100)
+            w->bad++;
+        PQclear(r);
+        r = PQexec(c, "SELECT id FROM acct ORDER BY id LIMIT 3");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 3 ||
+            strcmp(PQgetvalue(r, 0, 0), "0") != 0 || strcmp(PQgetvalue(r, 2, 0), "2") != 0)
+            w->bad++;
+        PQclear(r);
         /* a block reads one snapshot: the same rows twice */
         exec_state(c, "BEGIN", st);
         PGresult *a = PQexec(c, "SELECT id, bal FROM acct");
@@ -209,6 +242,13 @@ int main(void)
     char st[6];
     exec_state(c, "CREATE TABLE acct (id int PRIMARY KEY, bal int)", st);
     CHECK(!st[0]);
+    exec_state(c, "CREATE TABLE kv (k int, v int)", st);
+    CHECK(!st[0]);
+    for (int i = 0; i < 50; i++) {
+        char ins[64];
+        snprintf(ins, sizeof ins, "INSERT INTO kv VALUES (%d, %d)", i, 2 * i);
+        exec_state(c, ins, st);
+    }
     char sql[64];
     for (int i = 0; i < NACCT; i++) {
         snprintf(sql, sizeof sql, "INSERT INTO acct VALUES (%d, 100)", i);

@@ -66,7 +66,7 @@ int main(void)
     ok(w, "CREATE TABLE kv (k int8 PRIMARY KEY, v int8)");
     ok(w, "INSERT INTO kv VALUES (1, 0), (2, 0)");
     adp_table *t = adp_cat_find_table(db, "kv");
-    CHECK(t && t->indexes[0]->unique);
+    CHECK(t && adp_table_ixs(t)->ix[0]->unique);
 
     /* A reader enters at T0 and stalls holding the table's current array and hash. */
     r->reader = adp_reader_new(db);
@@ -74,7 +74,7 @@ int main(void)
     adp_reader_enter(&db->epochs, r->reader, t0);
     const adp_rowvec *v0 = adp_table_rows(t);
     adp_value key[2] = {{.u.i = 1}, {.isnull = true}};
-    adp_row *hit0 = adp_index_lookup(t, t->indexes[0], key, NULL);
+    adp_row *hit0 = adp_index_lookup(t, adp_table_ixs(t)->ix[0], key, NULL);
     CHECK(hit0 && hit0->vals[1].u.i == 0);
 
     /* Meanwhile: many versions of key 1 (reclamation runs), key 2 deleted, the array and
@@ -91,7 +91,7 @@ int main(void)
     CHECK(seen_in(r, v0, 2, t0) == 0);
     CHECK(seen_in(r, adp_table_rows(t), 1, t0) == 0);
     CHECK(seen_in(r, adp_table_rows(t), 2, t0) == 0);
-    CHECK(adp_row_version(r, adp_index_lookup(t, t->indexes[0], key, NULL), t0) == hit0 ||
+    CHECK(adp_row_version(r, adp_index_lookup(t, adp_table_ixs(t)->ix[0], key, NULL), t0) == hit0 ||
           adp_table_has_versions(t));
     CHECK(adp_row_version(r, hit0, t0) == hit0 && hit0->vals[1].u.i == 0);
     CHECK(retired(db) > 0); /* what it may hold waits */
