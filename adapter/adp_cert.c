@@ -95,6 +95,14 @@ bool adp_cert_commit(adp_session *s, pgw_error *err)
     uint64_t seq = ++db->cert_next;
     s->cert_seq = seq;
     bool by_key = s->nundo <= MAX_KEY_STAMPS;
+    /* Index lists are read here without db->lock (the commit-order lock is another one):
+     * inside the session's epoch, so a DDL that replaces one meanwhile cannot free it. */
+    bool enter = by_key && !s->read_lockfree; /* inside a read, protected already */
+    if (enter) {
+        if (!s->reader) s->reader = adp_reader_new(db);
+        adp_reader_enter(&db->epochs, s->reader,
+                         atomic_load_explicit(&db->commit_ts, memory_order_relaxed));
+    }
     for (size_t i = 0; i < s->nundo; i++) {
         adp_table *t = s->undo[i].table;
         if (!t) continue;
@@ -104,6 +112,7 @@ bool adp_cert_commit(adp_session *s, pgw_error *err)
         else
             t->kall_seq = seq; /* DDL, or too many rows to stamp one by one */
     }
+    if (enter) adp_reader_exit(s->reader);
     return true;
 }
 
