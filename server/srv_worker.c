@@ -40,6 +40,15 @@ static void on_item(void *arg, bool ok, uint64_t ts, const char *err)
         if (w->npending == 0) event_base_loopbreak(w->base);
         return;
     }
+    if (it->type == SRV_ITEM_MOVE) {
+        srv_conn_adopt(w, it->conn); /* `it` lives in the connection */
+        return;
+    }
+    if (it->type == SRV_ITEM_SHED) {
+        if (!w->stopping && !w->loop_done) srv_conn_shed(w, it->to, it->count);
+        free(it);
+        return;
+    }
     if (w->stopping || w->loop_done) {
         close(it->fd); /* handed over while the worker stopped: never adopted */
     } else if (!srv_conn_open(w, it->fd, it->id, it->peer)) {
@@ -129,6 +138,23 @@ bool srv_worker_notify_conn(srv_worker *w, int fd, uint64_t id, const char *peer
     snprintf(it->peer, sizeof it->peer, "%s", peer);
     push_item(w, it);
     return true;
+}
+
+bool srv_worker_shed(srv_worker *from, srv_worker *to, int count)
+{
+    srv_item *it = calloc(1, sizeof *it);
+    if (!it) return false;
+    it->type = SRV_ITEM_SHED;
+    it->to = to;
+    it->count = count;
+    push_item(from, it);
+    return true;
+}
+
+void srv_worker_post_move(srv_worker *to, srv_item *move)
+{
+    move->type = SRV_ITEM_MOVE;
+    push_item(to, move);
 }
 
 void srv_worker_stop(srv_worker *w)
