@@ -69,15 +69,13 @@ static int least_loaded(const srv_balance *b)
     return best;
 }
 
-bool srv_balance_init(srv_balance *b, pgpeek_server *s)
+bool srv_balance_init(srv_balance *b, pgpeek_server *s, bool enable)
 {
     memset(b, 0, sizeof *b);
     b->server = s;
     int n = s->nworkers;
     b->active = n;
-    const char *how = getenv("PGPEEK_PLACEMENT");
-    /* "spread": plain round robin over every worker, for comparison. */
-    if (n < 2 || (how && strcmp(how, "spread") == 0)) return true;
+    if (n < 2 || !enable) return true;
     b->cpu_ns = calloc((size_t)n, sizeof *b->cpu_ns);
     b->clocks = calloc((size_t)n, sizeof *b->clocks);
     if (!b->cpu_ns || !b->clocks) {
@@ -129,8 +127,7 @@ static void even_out(srv_balance *b)
         }
 }
 
-/* Acts on one period's load: busy[i] is worker i's share of a CPU, idle the idle CPUs. */
-static void decide(srv_balance *b, const double *busy, int n, double idle)
+void srv_balance_decide(srv_balance *b, const double *busy, int n, double idle)
 {
     pgpeek_server *s = b->server;
     srv_worker *ws = s->workers;
@@ -180,7 +177,7 @@ int srv_balance_tick(srv_balance *b)
     }
     if (b->sampled && have_stat && total > b->total) {
         double idle_cpus = (double)(idle - b->idle) / (double)(total - b->total) * b->ncpu;
-        decide(b, busy, n, idle_cpus);
+        srv_balance_decide(b, busy, n, idle_cpus);
     }
     b->idle = idle;
     b->total = total;

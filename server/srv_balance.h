@@ -37,13 +37,17 @@ typedef struct srv_balance {
     bool sampled;         /* the fields above hold a sample */
 } srv_balance;
 
-/* Listener thread, once the workers run. False when out of memory. */
-bool srv_balance_init(srv_balance *b, pgpeek_server *s);
+/* Listener thread, once the workers run. Without enable (or with one worker), plain round
+ * robin over every worker. False when out of memory. */
+bool srv_balance_init(srv_balance *b, pgpeek_server *s, bool enable);
 void srv_balance_free(srv_balance *b);
 /* The worker that takes the next connection. */
 int srv_balance_pick(srv_balance *b);
 /* Samples the load when a period has passed and acts on it. Returns the poll timeout in
  * milliseconds until the next sample (-1: never). */
 int srv_balance_tick(srv_balance *b);
+/* Acts on one period's load (called by srv_balance_tick; tests call it with made-up
+ * loads): busy[i] is worker i's share of a CPU, idle how many CPUs sat idle. */
+void srv_balance_decide(srv_balance *b, const double *busy, int n, double idle);
 
 #endif

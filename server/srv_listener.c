@@ -103,7 +103,10 @@ srv_listener *srv_listener_start(pgpeek_server *s, int listen_fd, char *err, siz
     l->server = s;
     l->fd = listen_fd;
     l->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (!srv_balance_init(&l->balance, s)) {
+    /* PGPEEK_PLACEMENT=spread: round robin over every worker (to compare against). */
+    const char *placement = getenv("PGPEEK_PLACEMENT");
+    bool pack = !placement || strcmp(placement, "spread") != 0;
+    if (!srv_balance_init(&l->balance, s, pack)) {
         if (l->stop_fd >= 0) close(l->stop_fd);
         close(listen_fd);
         free(l);
