@@ -142,7 +142,7 @@ static void *load_main(void *p)
             snprintf(want, sizeof want, "%d", (q + 2) / 3);
             if (strcmp(value(c, sql, buf, sizeof buf), want) != 0) a->bad++;
         }
-        a->done++;
+        __atomic_fetch_add(&a->done, 1, __ATOMIC_RELAXED);
     }
     PQfinish(c);
     return NULL;
