@@ -18,11 +18,20 @@ typedef struct srv_conn srv_conn;
 typedef struct srv_worker srv_worker;
 
 typedef enum srv_item_type {
-    SRV_ITEM_CONN, /* adopt an accepted socket */
-    SRV_ITEM_STOP, /* say goodbye to every client and leave the loop */
-    SRV_ITEM_SHED, /* hand up to `count` idle connections over to worker `to` */
-    SRV_ITEM_MOVE, /* adopt `conn`, which another worker let go */
+    SRV_ITEM_CONN,   /* adopt an accepted socket */
+    SRV_ITEM_STOP,   /* say goodbye to every client and leave the loop */
+    SRV_ITEM_SHED,   /* hand up to `count` idle connections over to worker `to` */
+    SRV_ITEM_MOVE,   /* adopt `conn`, which another worker let go */
+    SRV_ITEM_NOMOVE, /* the server stops: shed nothing any more, then tell `quiet` */
 } srv_item_type;
+
+/* Lives on the stack of the thread stopping the server while it waits for every worker to
+ * stop moving connections. */
+typedef struct srv_quiet {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int left; /* workers yet to answer */
+} srv_quiet;
 
 /* A message to a worker, posted to its inbox; allocated by the sender, freed by the
  * worker (except the worker's own STOP, and a MOVE, which is embedded in its connection). */
@@ -31,9 +40,10 @@ typedef struct srv_item {
     int fd;
     uint64_t id;
     char peer[64];
-    srv_worker *to; /* SHED */
-    int count;      /* SHED */
-    srv_conn *conn; /* MOVE */
+    srv_worker *to;   /* SHED */
+    int count;        /* SHED */
+    srv_conn *conn;   /* MOVE */
+    srv_quiet *quiet; /* NOMOVE */
     srv_worker *w;
     orc_req post; /* its place in the worker's inbox */
 } srv_item;
@@ -59,6 +69,8 @@ struct srv_worker {
     int npending;      /* connections with a statement waiting for a commit / timestamp */
     atomic_int nconns; /* live connections; written by the worker, read by the listener */
     bool stopping;     /* STOP came: leave the loop once npending is 0 */
+    bool no_moves;     /* NOMOVE came: SHED requests are ignored */
+    bool moves_closed; /* the stopping thread's: every worker answered NOMOVE */
     pgw_stats stats;
 };
 

@@ -231,8 +231,12 @@ static void test_stop_with_moves(void)
     PGconn *c[NSESS];
     for (int i = 0; i < NSESS; i++)
         c[i] = conn();
-    CHECK(srv_worker_shed(&s->workers[0], &s->workers[1], 100));
-    CHECK(srv_worker_shed(&s->workers[1], &s->workers[0], 100));
+    /* Plenty of requests queued both ways, so that moves are still being posted while the
+     * first worker stops (the stop must not free an inbox a move can still reach). */
+    bool posted = true;
+    for (int k = 0; k < 400; k++)
+        posted &= srv_worker_shed(&s->workers[k % 2], &s->workers[1 - k % 2], 1);
+    CHECK(posted);
     pgpeek_stop(s);
     for (int i = 0; i < NSESS; i++) {
         PGresult *r = PQexec(c[i], "SELECT 1");
