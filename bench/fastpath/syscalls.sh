@@ -49,12 +49,13 @@ perf stat -x, -e "$EV" -p "$PID" -o "$WORK/server.csv" -- sleep "$T" &
 S1=$!
 perf stat -x, -e "$EV" -p "$BPID" -o "$WORK/client.csv" -- sleep "$T" &
 S2=$!
-# Each epoll instance of the server and how many descriptors it watches.
+wait $S1 $S2
+# Each epoll instance of the server and how many descriptors it watches, at the end of
+# the counted window.
 for fd in /proc/"$PID"/fd/*; do
     [ "$(readlink "$fd")" = "anon_inode:[eventpoll]" ] || continue
     echo "epoll fd $(basename "$fd"): $(grep -c '^tfd' /proc/"$PID"/fdinfo/"$(basename "$fd")") watched"
 done >"$WORK/epolls"
-wait $S1 $S2
 # Events returned per epoll_wait, a short sample.
 perf record -q -e syscalls:sys_exit_epoll_wait -p "$PID" -o "$WORK/ep.data" -- sleep 0.5 \
     >/dev/null 2>&1 || true
