@@ -25,10 +25,13 @@ typedef struct pgpeek_server pgpeek_server;
 /* Owned and used by the listener thread only. */
 typedef struct srv_balance {
     pgpeek_server *server;
-    bool enabled; /* more than one worker, and PGPEEK_PLACEMENT is not "spread" */
-    int active;   /* workers [0, active) take new connections */
-    int next;     /* round robin among them */
-    int calm;     /* ticks left before another change (the load must settle first) */
+    bool enabled;   /* more than one worker, and PGPEEK_PLACEMENT is not "spread" */
+    int active;     /* workers [0, active) take new connections */
+    int next;       /* round robin among them */
+    int calm;       /* ticks left before another change (the load must settle first) */
+    int since_pack; /* ticks since the last pack */
+    int hold;       /* ticks left before packing is allowed again (after a wrong pack) */
+    int hold_next;  /* the hold a next wrong pack gets */
     int ncpu;
     int64_t last_ns;      /* monotonic time of the last sample */
     uint64_t idle, total; /* /proc/stat ticks at the last sample */

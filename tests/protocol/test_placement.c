@@ -213,6 +213,26 @@ static void test_decisions(pgpeek_server *s)
     CHECK(wait_count(s, 1, NSESS / 2));
     CHECK_INT(on(s, 0), NSESS / 2);
     CHECK(srv_balance_pick(&b) != srv_balance_pick(&b));
+    /* That pack was regretted within a few seconds: the same light load on a full machine
+     * does not pack again for a while (calm ticks, then the hold)... */
+    int held = 0;
+    while (b.active == 2 && held < 1000) {
+        srv_balance_decide(&b, light, 2, 0.1);
+        held++;
+    }
+    CHECK_INT(held, 40); /* the hold counts down during the calm ticks too */
+    CHECK_INT(b.active, 1);
+    CHECK(wait_count(s, 0, NSESS));
+    /* ...and a second regret holds packing twice as long. */
+    for (int i = 0; i < 5; i++)
+        srv_balance_decide(&b, light, 2, 1.5);
+    CHECK_INT(b.active, 2);
+    held = 0;
+    while (b.active == 2 && held < 1000) {
+        srv_balance_decide(&b, light, 2, 0.1);
+        held++;
+    }
+    CHECK_INT(held, 80);
     srv_balance_free(&b);
     char buf[32];
     for (int i = 0; i < NSESS; i++) {
