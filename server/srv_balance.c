@@ -14,8 +14,13 @@
 #include "srv_server.h"
 #include "srv_worker.h"
 
-/* Every worker takes connections again when this many CPUs sat idle over a period. */
+/* Every worker takes connections again when this many CPUs sat idle over a period, or
+ * when an active worker computed this share of the period: a worker bound by its own CPU
+ * (a heavy query) gets more done spread even on a machine other processes keep busy. A
+ * worker serving cheap queries without ever sleeping stays well below it, since the
+ * loopback's softirq time is not charged to its thread clock. */
 #define SPREAD_IDLE 0.5
+#define SPREAD_BUSY 0.95
 /* One worker fewer when the machine had less idle than this (in CPUs)... */
 #define PACK_IDLE 0.25
 /* ...and the active workers' load fits in one fewer at this share each. Above one CPU on
@@ -139,16 +144,18 @@ void srv_balance_decide(srv_balance *b, const double *busy, int n, double idle)
 {
     pgpeek_server *s = b->server;
     srv_worker *ws = s->workers;
-    double sum = 0;
-    for (int i = 0; i < n; i++)
+    double sum = 0, most = 0;
+    for (int i = 0; i < n; i++) {
         sum += busy[i];
+        if (i < b->active && busy[i] > most) most = busy[i];
+    }
     srv_log(s, PGPEEK_LOG_DEBUG, "placement: %d of %d workers active, %.2f CPUs busy, %.2f idle",
             b->active, n, sum, idle);
     if (b->since_pack <= REGRET_TICKS) b->since_pack++;
     if (b->hold > 0) b->hold--;
     if (b->calm > 0) {
         b->calm--;
-    } else if (b->active < n && idle > SPREAD_IDLE) {
+    } else if (b->active < n && (idle > SPREAD_IDLE || most > SPREAD_BUSY)) {
         if (b->since_pack <= REGRET_TICKS) {
             b->hold_next = b->hold_next ? b->hold_next * 2 : HOLD_TICKS;
             if (b->hold_next > HOLD_MAX_TICKS) b->hold_next = HOLD_MAX_TICKS;
@@ -157,7 +164,9 @@ void srv_balance_decide(srv_balance *b, const double *busy, int n, double idle)
         b->active = n;
         b->calm = CALM_TICKS;
         even_out(b);
-        srv_log(s, PGPEEK_LOG_DEBUG, "placement: spread over %d workers (%.1f CPUs idle)", n, idle);
+        srv_log(s, PGPEEK_LOG_DEBUG,
+                "placement: spread over %d workers (%.1f CPUs idle, busiest worker at %.2f)", n,
+                idle, most);
     } else if (b->active > 1 && b->hold == 0 && idle < PACK_IDLE &&
                sum < (b->active - 1) * PACK_BUSY) {
         b->active--;

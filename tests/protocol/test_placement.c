@@ -183,6 +183,14 @@ static void test_moves_under_load(pgpeek_server *s)
     CHECK(wait_count(s, 0, 0) && wait_count(s, 1, 0));
 }
 
+/* One balancer period on a made-up load; the moves it asks for land within the pause (the
+ * listener's real period is 250 ms). */
+static void tick(srv_balance *b, const double *busy, double idle)
+{
+    srv_balance_decide(b, busy, 2, idle);
+    usleep(2000);
+}
+
 /* The balancer on made-up loads: packs a full machine, spreads again once CPU is idle. */
 static void test_decisions(pgpeek_server *s)
 {
@@ -194,21 +202,21 @@ static void test_decisions(pgpeek_server *s)
     CHECK_INT(b.active, 2);
     double light[2] = {0.2, 0.2}, heavy[2] = {0.8, 0.8};
     /* Enough work for both workers and no idle CPU: stays spread. */
-    srv_balance_decide(&b, heavy, 2, 0.0);
+    tick(&b, heavy, 0.0);
     CHECK_INT(b.active, 2);
     /* Little work, no idle CPU: one worker takes everything. */
-    srv_balance_decide(&b, light, 2, 0.1);
+    tick(&b, light, 0.1);
     CHECK_INT(b.active, 1);
     CHECK(wait_count(s, 0, NSESS));
     CHECK_INT(srv_balance_pick(&b), 0);
     CHECK_INT(srv_balance_pick(&b), 0);
     /* Right after a change it waits for the load to settle... */
     for (int i = 0; i < 4; i++) {
-        srv_balance_decide(&b, light, 2, 1.5);
+        tick(&b, light, 1.5);
         CHECK_INT(b.active, 1);
     }
     /* ...then idle CPU spreads the connections evenly again. */
-    srv_balance_decide(&b, light, 2, 1.5);
+    tick(&b, light, 1.5);
     CHECK_INT(b.active, 2);
     CHECK(wait_count(s, 1, NSESS / 2));
     CHECK_INT(on(s, 0), NSESS / 2);
@@ -217,7 +225,7 @@ static void test_decisions(pgpeek_server *s)
      * does not pack again for a while (calm ticks, then the hold)... */
     int held = 0;
     while (b.active == 2 && held < 1000) {
-        srv_balance_decide(&b, light, 2, 0.1);
+        tick(&b, light, 0.1);
         held++;
     }
     CHECK_INT(held, 40); /* the hold counts down during the calm ticks too */
@@ -225,14 +233,22 @@ static void test_decisions(pgpeek_server *s)
     CHECK(wait_count(s, 0, NSESS));
     /* ...and a second regret holds packing twice as long. */
     for (int i = 0; i < 5; i++)
-        srv_balance_decide(&b, light, 2, 1.5);
+        tick(&b, light, 1.5);
     CHECK_INT(b.active, 2);
     held = 0;
     while (b.active == 2 && held < 1000) {
-        srv_balance_decide(&b, light, 2, 0.1);
+        tick(&b, light, 0.1);
         held++;
     }
     CHECK_INT(held, 80);
+    CHECK(wait_count(s, 0, NSESS));
+    /* A worker bound by its own CPU spreads the load even with no idle CPU (after the calm
+     * ticks of the last change). */
+    double bound[2] = {0.99, 0.0};
+    for (int i = 0; i < 5; i++)
+        tick(&b, bound, 0.0);
+    CHECK_INT(b.active, 2);
+    CHECK(wait_count(s, 1, NSESS / 2));
     srv_balance_free(&b);
     char buf[32];
     for (int i = 0; i < NSESS; i++) {
