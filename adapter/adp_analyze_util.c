@@ -230,8 +230,9 @@ bool adp_expr_equal(const adp_expr *a, const adp_expr *b)
 static bool primary_key_grouped(const adp_pctx *p, const adp_select_plan *plan)
 {
     if (!p->table) return false;
-    for (int k = 0; k < p->table->nindexes; k++) {
-        const adp_index *ix = p->table->indexes[k];
+    const adp_ixlist *xs = adp_table_ixs(p->table);
+    for (int k = 0; k < xs->n; k++) {
+        const adp_index *ix = xs->ix[k];
         if (!ix->primary) continue;
         for (int c = 0; c < ix->ncols; c++) {
             bool found = false;

@@ -17,8 +17,9 @@
 
 typedef enum adp_pend {
     ADP_PEND_NONE,
-    ADP_PEND_COMMIT,  /* the statement ran; its commit is in the commit thread's hands */
-    ADP_PEND_READ_TS, /* the statement has not run: it waits for its read timestamp */
+    ADP_PEND_COMMIT,     /* the statement ran; its commit is in the commit thread's hands */
+    ADP_PEND_READ_TS,    /* the statement has not run: it waits for its read timestamp */
+    ADP_PEND_CHECKPOINT, /* CHECKPOINT ran: it waits for the checkpointer (adp_durable.h) */
 } adp_pend;
 
 /* Called on the worker's thread once a pending session may go on. */
@@ -31,7 +32,8 @@ void adp_session_set_async(adp_session *s, orc *o, orc_inbox *in, adp_resume_fn 
 adp_pend adp_session_pending(const adp_session *s);
 /* After the resume callback: ends the pending state. For a commit: true when it is
  * durable and visible; false with err (e.g. 53100, 58030) when it failed, its changes
- * rolled back and the session's settings restored as after a ROLLBACK. */
+ * rolled back and the session's settings restored as after a ROLLBACK. For a CHECKPOINT:
+ * false with err when the checkpoint failed. */
 bool adp_session_finish(adp_session *s, pgw_error *err);
 
 /* Extended protocol: whether the next Execute may write on top of a hot row's queued

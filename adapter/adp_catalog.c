@@ -5,6 +5,8 @@
 
 #include "adp_durable_int.h"
 #include "adp_internal.h"
+#include "adp_mvcc.h"
+#include "adp_peekshare.h"
 #include "adp_system.h"
 
 adp_db *adp_db_open(const char *data_dir, pgw_error *err)
@@ -15,6 +17,8 @@ adp_db *adp_db_open(const char *data_dir, pgw_error *err)
         return NULL;
     }
     pthread_rwlock_init(&db->lock, NULL);
+    adp_epochs_init(&db->epochs);
+    db->peekshare = adp_peekshare_new();
     pthread_mutex_init(&db->holds_mu, NULL);
     pthread_mutex_init(&db->commit_mu, NULL);
     pthread_cond_init(&db->commit_cv, NULL);
@@ -35,11 +39,15 @@ void adp_db_close(adp_db *db)
     if (!db) return;
     adp_durable_close(db->dur); /* the checkpointer reads tables: first */
     adp_system_free(db);
-    for (int i = 0; i < db->ntables; i++)
-        adp_table_free(db->tables[i]);
+    /* retired rows and indexes still name their tables: before the tables go */
+    adp_epochs_destroy(&db->epochs);
+    adp_peekshare_free(db->peekshare); /* retired entries counted in it went just before */
+    adp_tablist *tl = atomic_load(&db->tables);
+    for (int i = 0; tl && i < tl->n; i++)
+        adp_table_free(tl->t[i]);
+    free(tl);
     for (int i = 0; i < db->ngrave; i++)
         adp_table_free(db->graveyard[i]);
-    free(db->tables);
     free(db->graveyard);
     pthread_rwlock_destroy(&db->lock);
     pthread_mutex_destroy(&db->holds_mu);
@@ -51,29 +59,35 @@ void adp_db_close(adp_db *db)
 
 adp_table *adp_cat_find_table(adp_db *db, const char *name)
 {
-    for (int i = 0; i < db->ntables; i++)
-        if (strcmp(db->tables[i]->name, name) == 0) return db->tables[i];
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++)
+        if (strcmp(tl->t[i]->name, name) == 0) return tl->t[i];
     return NULL;
 }
 
 adp_index *adp_cat_find_index(adp_db *db, const char *name, adp_table **table)
 {
-    for (int i = 0; i < db->ntables; i++)
-        for (int j = 0; j < db->tables[i]->nindexes; j++)
-            if (strcmp(db->tables[i]->indexes[j]->name, name) == 0) {
-                *table = db->tables[i];
-                return db->tables[i]->indexes[j];
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++) {
+        const adp_ixlist *xs = adp_table_ixs(tl->t[i]);
+        for (int j = 0; j < xs->n; j++)
+            if (strcmp(xs->ix[j]->name, name) == 0) {
+                *table = tl->t[i];
+                return xs->ix[j];
             }
+    }
     return NULL;
 }
 
 bool adp_cat_relation_exists(adp_db *db, const char *name)
 {
-    for (int i = 0; i < db->ntables; i++) {
-        adp_table *t = db->tables[i];
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++) {
+        const adp_table *t = tl->t[i];
         if (strcmp(t->name, name) == 0) return true;
-        for (int j = 0; j < t->nindexes; j++)
-            if (strcmp(t->indexes[j]->name, name) == 0) return true;
+        const adp_ixlist *xs = adp_table_ixs(t);
+        for (int j = 0; j < xs->n; j++)
+            if (strcmp(xs->ix[j]->name, name) == 0) return true;
     }
     return false;
 }
@@ -86,36 +100,67 @@ static void *grow(void *p, int *cap, size_t elem)
     return n;
 }
 
+const adp_tablist adp_no_tables = {0};
+
+static void tablist_release(void *p, const void *unused)
+{
+    (void)unused;
+    free(p);
+}
+
+/* Readers that loaded the old list keep it until they leave. */
+static void set_tables(adp_db *db, adp_tablist *tl)
+{
+    adp_tablist *old = atomic_exchange_explicit(&db->tables, tl, memory_order_acq_rel);
+    if (old) adp_epoch_retire(db, tablist_release, old, NULL);
+}
+
 void adp_cat_add_table(adp_db *db, adp_table *t)
 {
-    if (db->ntables == db->captables)
-        db->tables = grow(db->tables, &db->captables, sizeof *db->tables);
-    db->tables[db->ntables++] = t;
+    const adp_tablist *cur = adp_cat_tables(db);
+    adp_tablist *tl = malloc(sizeof *tl + (size_t)(cur->n + 1) * sizeof *tl->t);
+    if (!tl) abort();
+    tl->n = cur->n + 1;
+    for (int i = 0; i < cur->n; i++)
+        tl->t[i] = cur->t[i];
+    tl->t[cur->n] = t;
+    set_tables(db, tl);
+    t->db = db;
     if (!t->oid) t->oid = db->next_oid++;
     atomic_fetch_add(&db->catalog_version, 1);
 }
 
 void adp_cat_remove_table(adp_db *db, adp_table *t)
 {
-    for (int i = 0; i < db->ntables; i++)
-        if (db->tables[i] == t) {
-            memmove(&db->tables[i], &db->tables[i + 1],
-                    (size_t)(db->ntables - i - 1) * sizeof *db->tables);
-            db->ntables--;
-            break;
-        }
+    const adp_tablist *cur = adp_cat_tables(db);
+    adp_tablist *tl = malloc(sizeof *tl + (size_t)(cur->n ? cur->n : 1) * sizeof *tl->t);
+    if (!tl) abort();
+    tl->n = 0;
+    for (int i = 0; i < cur->n; i++)
+        if (cur->t[i] != t) tl->t[tl->n++] = cur->t[i];
+    set_tables(db, tl);
     atomic_fetch_add(&db->catalog_version, 1);
+}
+
+/* Retired with its rows (adp_epoch.h): a reader may still hold either. */
+static void vec_release(void *v, const void *unused)
+{
+    (void)unused;
+    free(v);
 }
 
 void adp_cat_bury_table(adp_db *db, adp_table *t)
 {
-    for (size_t i = 0; i < t->nrows; i++)
-        adp_row_free(t, t->rows[i]);
-    t->nrows = 0;
-    t->ndead = 0;
+    adp_rowvec *v = atomic_exchange_explicit(&t->vec, NULL, memory_order_acq_rel);
+    size_t n = adp_rowvec_len(v);
+    for (size_t i = 0; i < n; i++)
+        adp_epoch_retire(db, adp_row_release, v->rows[i], t);
+    if (v) adp_epoch_retire(db, vec_release, v, NULL);
+    atomic_store(&t->ndead, 0);
     /* Undo entries of other sessions may relink rows here later: start from empty hashes. */
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_clear(t->indexes[k]);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_index_clear(t, xs->ix[k]);
     if (db->ngrave == db->capgrave)
         db->graveyard = grow(db->graveyard, &db->capgrave, sizeof *db->graveyard);
     db->graveyard[db->ngrave++] = t;
@@ -123,15 +168,18 @@ void adp_cat_bury_table(adp_db *db, adp_table *t)
 
 void adp_table_free(adp_table *t)
 {
-    for (size_t i = 0; i < t->nrows; i++)
-        adp_row_free(t, t->rows[i]);
-    free(t->rows);
+    adp_rowvec *v = atomic_load(&t->vec);
+    for (size_t i = 0, n = adp_rowvec_len(v); i < n; i++)
+        adp_row_free(t, v->rows[i]);
+    free(v);
     for (int i = 0; i < t->ncols; i++)
         if (t->cols[i].has_default) adp_value_free_heap(t->cols[i].type.id, &t->cols[i].defval);
     free(t->cols);
-    for (int i = 0; i < t->nindexes; i++)
-        adp_index_free(t->indexes[i]);
-    free(t->indexes);
+    t->db = NULL; /* no reader left: indexes go at once */
+    adp_ixlist *xs = atomic_load(&t->ixs);
+    for (int i = 0; xs && i < xs->n; i++)
+        adp_index_free(t, xs->ix[i]);
+    free(xs);
     free(t);
 }
 
@@ -140,10 +188,12 @@ adp_row *adp_row_new(const adp_table *t, const adp_value *vals)
     adp_row *r = malloc(sizeof *r + (size_t)t->ncols * sizeof(adp_value));
     if (!r) abort();
     r->seq = 0;
-    r->begin_ts = 0;
-    r->end_ts = ADP_TS_INF;
-    r->owner = r->deleter = NULL;
-    r->prev = NULL;
+    /* Invisible to every reader until its insert is stamped or its owner set. */
+    atomic_init(&r->begin_ts, ADP_TS_INF);
+    atomic_init(&r->end_ts, ADP_TS_INF);
+    atomic_init(&r->owner, NULL);
+    atomic_init(&r->deleter, NULL);
+    atomic_init(&r->prev, NULL);
     for (int i = 0; i < t->ncols; i++)
         adp_value_copy_heap(t->cols[i].type.id, &vals[i], &r->vals[i]);
     return r;
@@ -156,30 +206,61 @@ void adp_row_free(const adp_table *t, adp_row *r)
     free(r);
 }
 
-static void reserve_rows(adp_table *t)
+void adp_row_release(void *r, const void *table)
 {
-    if (t->nrows < t->caprows) return;
-    t->caprows = t->caprows ? t->caprows * 2 : 16;
-    t->rows = realloc(t->rows, t->caprows * sizeof *t->rows);
-    if (!t->rows) abort();
+    adp_row_free(table, r);
+}
+
+adp_rowvec *adp_rowvec_new(size_t cap, adp_row *const *rows, size_t n)
+{
+    adp_rowvec *v = malloc(sizeof *v + cap * sizeof *v->rows);
+    if (!v) abort();
+    v->cap = cap;
+    if (n) memcpy(v->rows, rows, n * sizeof *rows);
+    atomic_init(&v->n, n);
+    return v;
+}
+
+void adp_table_set_rows(adp_table *t, adp_rowvec *v)
+{
+    adp_rowvec *old = atomic_exchange_explicit(&t->vec, v, memory_order_acq_rel);
+    if (!old) return;
+    if (t->db)
+        adp_epoch_retire(t->db, vec_release, old, NULL);
+    else
+        free(old);
+}
+
+/* Room for one more row; a full array is replaced by a bigger copy (readers keep theirs). */
+static adp_rowvec *reserve_rows(adp_table *t)
+{
+    adp_rowvec *v = atomic_load_explicit(&t->vec, memory_order_relaxed);
+    size_t n = adp_rowvec_len(v);
+    if (v && n < v->cap) return v;
+    adp_rowvec *nv = adp_rowvec_new(v ? 2 * v->cap : 16, v ? v->rows : NULL, n);
+    adp_table_set_rows(t, nv);
+    return nv;
 }
 
 void adp_table_append(adp_table *t, adp_row *r)
 {
-    reserve_rows(t);
+    adp_rowvec *v = reserve_rows(t);
+    size_t n = atomic_load_explicit(&v->n, memory_order_relaxed);
     r->seq = ++t->next_seq;
-    t->rows[t->nrows++] = r;
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_add(t, t->indexes[k], r);
+    v->rows[n] = r;
+    atomic_store_explicit(&v->n, n + 1, memory_order_release);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_index_add(t, xs->ix[k], r);
 }
 
 /* Rows stay sorted by seq, so binary search finds one. */
-static size_t lower_bound(const adp_table *t, uint64_t seq)
+static size_t lower_bound(const adp_rowvec *v, uint64_t seq)
 {
-    size_t lo = 0, hi = t->nrows;
+    size_t lo = 0, hi = adp_rowvec_len(v);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t->rows[mid]->seq < seq)
+        if (v->rows[mid]->seq < seq)
             lo = mid + 1;
         else
             hi = mid;
@@ -187,27 +268,76 @@ static size_t lower_bound(const adp_table *t, uint64_t seq)
     return lo;
 }
 
-bool adp_table_unlink(adp_table *t, adp_row *r)
+void adp_table_abort_insert(adp_db *db, adp_table *t, adp_row *r)
 {
-    size_t i = lower_bound(t, r->seq);
-    if (i >= t->nrows || t->rows[i] != r) return false;
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_remove(t, t->indexes[k], r);
-    memmove(&t->rows[i], &t->rows[i + 1], (t->nrows - i - 1) * sizeof *t->rows);
-    t->nrows--;
+    adp_table_unindex(t, r);
+    /* begin_ts is still ADP_TS_INF: once the owner is gone nobody sees it, and an end at 0
+     * makes it reclaimable at once */
+    atomic_store_explicit(&r->end_ts, 0, memory_order_relaxed);
+    atomic_store_explicit(&r->owner, NULL, memory_order_release);
+    atomic_fetch_add(&t->ndead, 1);
+    adp_table_maybe_reclaim(db, t);
+}
+
+const adp_ixlist adp_no_indexes = {0};
+
+static void list_release(void *p, const void *unused)
+{
+    (void)unused;
+    free(p);
+}
+
+static void set_ixs(adp_table *t, adp_ixlist *l)
+{
+    adp_ixlist *old = atomic_exchange_explicit(&t->ixs, l, memory_order_acq_rel);
+    if (!old) return;
+    if (t->db)
+        adp_epoch_retire(t->db, list_release, old, NULL);
+    else
+        free(old);
+}
+
+void adp_table_add_index(adp_table *t, adp_index *ix)
+{
+    const adp_ixlist *cur = adp_table_ixs(t);
+    adp_ixlist *l = malloc(sizeof *l + (size_t)(cur->n + 1) * sizeof *l->ix);
+    if (!l) abort();
+    l->n = cur->n + 1;
+    for (int k = 0; k < cur->n; k++)
+        l->ix[k] = cur->ix[k];
+    l->ix[cur->n] = ix;
+    set_ixs(t, l);
+}
+
+bool adp_table_remove_index(adp_table *t, const adp_index *ix)
+{
+    const adp_ixlist *cur = adp_table_ixs(t);
+    adp_ixlist *l = malloc(sizeof *l + (size_t)(cur->n ? cur->n : 1) * sizeof *l->ix);
+    if (!l) abort();
+    l->n = 0;
+    for (int k = 0; k < cur->n; k++)
+        if (cur->ix[k] != ix) l->ix[l->n++] = cur->ix[k];
+    if (l->n == cur->n) {
+        free(l);
+        return false;
+    }
+    set_ixs(t, l);
     return true;
 }
 
 void adp_table_unindex(adp_table *t, adp_row *r)
 {
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_remove(t, t->indexes[k], r);
+    atomic_fetch_add(&t->churn, 1);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_index_remove(t, xs->ix[k], r);
 }
 
 void adp_table_reindex(adp_table *t, adp_row *r)
 {
-    for (int k = 0; k < t->nindexes; k++)
-        adp_index_add(t, t->indexes[k], r);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_index_add(t, xs->ix[k], r);
 }
 
 adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *vals,
@@ -221,26 +351,29 @@ adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *
 
 void adp_table_insert_seq(adp_table *t, adp_row *r)
 {
-    reserve_rows(t);
+    adp_rowvec *v = reserve_rows(t);
+    size_t n = atomic_load_explicit(&v->n, memory_order_relaxed);
     /* Groups commit out of seq order, so a replayed row may belong before the last one. */
-    size_t i = lower_bound(t, r->seq);
-    memmove(&t->rows[i + 1], &t->rows[i], (t->nrows - i) * sizeof *t->rows);
-    t->rows[i] = r;
-    t->nrows++;
+    size_t i = lower_bound(v, r->seq);
+    memmove(&v->rows[i + 1], &v->rows[i], (n - i) * sizeof *v->rows);
+    v->rows[i] = r;
+    atomic_store_explicit(&v->n, n + 1, memory_order_relaxed);
     if (r->seq > t->next_seq) t->next_seq = r->seq;
 }
 
 adp_row *adp_table_take_seq(adp_table *t, uint64_t seq)
 {
-    size_t i = lower_bound(t, seq);
-    if (i >= t->nrows || t->rows[i]->seq != seq) return NULL;
-    adp_row *r = t->rows[i];
-    memmove(&t->rows[i], &t->rows[i + 1], (t->nrows - i - 1) * sizeof *t->rows);
-    t->nrows--;
+    adp_rowvec *v = atomic_load_explicit(&t->vec, memory_order_relaxed);
+    size_t n = adp_rowvec_len(v);
+    size_t i = lower_bound(v, seq);
+    if (i >= n || v->rows[i]->seq != seq) return NULL;
+    adp_row *r = v->rows[i];
+    memmove(&v->rows[i], &v->rows[i + 1], (n - i - 1) * sizeof *v->rows);
+    atomic_store_explicit(&v->n, n - 1, memory_order_relaxed);
     return r;
 }
 
 size_t adp_table_seq_pos(const adp_table *t, uint64_t seq)
 {
-    return lower_bound(t, seq);
+    return lower_bound(adp_table_rows(t), seq);
 }

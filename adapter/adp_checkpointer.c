@@ -12,6 +12,7 @@
 
 #include "adp_durable_int.h"
 #include "adp_mvcc.h"
+#include "orc_inbox.h"
 #include "pgw_log.h"
 
 #define POLL_MS 50
@@ -128,9 +129,9 @@ static bool write_rows(adp_durable *d, const adp_dur_rel *rel, adp_ckpt_out *out
             pthread_rwlock_unlock(&db->lock);
             return true;
         }
-        size_t i = adp_table_seq_pos(t, last + 1), scanned = 0;
-        for (; i < t->nrows && k < CHUNK_ROWS && scanned < CHUNK_SCAN; i++, scanned++) {
-            const adp_row *r = t->rows[i];
+        size_t i = adp_table_seq_pos(t, last + 1), scanned = 0, n = adp_table_count(t);
+        for (; i < n && k < CHUNK_ROWS && scanned < CHUNK_SCAN; i++, scanned++) {
+            const adp_row *r = adp_table_row(t, i);
             last = r->seq;
             if (!visible_at(r, ts)) continue;
             adp_walw_u64(w, r->seq);
@@ -138,7 +139,7 @@ static bool write_rows(adp_durable *d, const adp_dur_rel *rel, adp_ckpt_out *out
                 adp_dur_put_value(w, t->cols[c].type.id, &r->vals[c]);
             k++;
         }
-        done = i >= t->nrows;
+        done = i >= n;
         pthread_rwlock_unlock(&db->lock);
         if (!k) continue;
         for (int b = 0; b < 4 && w->len >= count_at + 4; b++)
@@ -181,8 +182,7 @@ static bool write_snapshot(void *arg, adp_ckpt_out *out, char *err, size_t errle
     return ok;
 }
 
-/* One checkpoint, on the checkpointer thread. */
-static adp_wal_status run_checkpoint(adp_durable *d, char *err, size_t errlen)
+adp_wal_status adp_dur_run_checkpoint(adp_durable *d, char *err, size_t errlen)
 {
     err[0] = 0;
     pthread_mutex_lock(&d->append_mu);
@@ -216,7 +216,46 @@ static adp_wal_status run_checkpoint(adp_durable *d, char *err, size_t errlen)
     d->ck_last_rows = job->rows;
     d->ck_last_ms = now_ms() - t0;
     pthread_mutex_unlock(&d->ck_mu);
+    d->replayed = 0; /* covered now */
     return ADP_WAL_OK;
+}
+
+/* ck_mu held. Hands back the posted requests a finished checkpoint served (tickets up to
+ * `served`), or all of them when the checkpointer stops. A request may be freed by its
+ * owner as soon as it is posted: nothing of it is read after. */
+static void hand_back(adp_durable *d, uint64_t served, bool stopping)
+{
+    for (adp_ckpt_wait **pp = &d->waiters; *pp;) {
+        adp_ckpt_wait *w = *pp;
+        if (!stopping && w->ticket > served) {
+            pp = &w->next;
+            continue;
+        }
+        *pp = w->next;
+        w->ok = !stopping && d->last_status == ADP_WAL_OK;
+        if (stopping)
+            pgw_errorf(&w->err, "57P01", "checkpoint failed: the server is shutting down");
+        else if (!w->ok)
+            pgw_errorf(&w->err, adp_wal_sqlstate(d->last_status), "checkpoint failed: %s",
+                       d->last_err);
+        orc_inbox_post(w->inbox, &w->post, w->cb, w->arg, w->ok, 0, w->ok ? NULL : w->err.message);
+    }
+}
+
+bool adp_durable_checkpoint_post(adp_db *db, adp_ckpt_wait *w)
+{
+    adp_durable *d = db->dur;
+    if (!d) return false;
+    pthread_mutex_lock(&d->ck_mu);
+    w->ticket = ++d->requested;
+    w->next = d->waiters;
+    d->waiters = w;
+    if (d->stop)
+        hand_back(d, 0, true); /* no thread left to serve it */
+    else
+        pthread_cond_signal(&d->ck_cv);
+    pthread_mutex_unlock(&d->ck_mu);
+    return true;
 }
 
 static void *checkpointer_main(void *arg)
@@ -231,13 +270,15 @@ static void *checkpointer_main(void *arg)
         if (d->stop) break;
         uint64_t size = adp_wal_size_since_checkpoint(d->wal);
         bool asked = d->requested > d->completed_req;
+        /* the log the start replayed counts as something logged, for the time trigger */
+        bool logged = size > 0 || d->replayed > 0;
         bool due =
-            asked || size >= d->ck_log_bytes || (size > 0 && now_ms() - last >= d->ck_interval_ms);
+            asked || size >= d->ck_log_bytes || (logged && now_ms() - last >= d->ck_interval_ms);
         if (!due) continue;
         uint64_t serving = d->requested;
         pthread_mutex_unlock(&d->ck_mu);
         char err[256];
-        adp_wal_status st = run_checkpoint(d, err, sizeof err);
+        adp_wal_status st = adp_dur_run_checkpoint(d, err, sizeof err);
         bool ok = st == ADP_WAL_OK;
         if (!ok) pgw_log_emit(PGPEEK_LOG_WARN, "checkpointer", "checkpoint failed: %s", err);
         pthread_mutex_lock(&d->ck_mu);
@@ -246,8 +287,10 @@ static void *checkpointer_main(void *arg)
         d->completed_req = serving;
         d->last_status = st;
         snprintf(d->last_err, sizeof d->last_err, "%s", ok ? "" : err);
+        hand_back(d, serving, false);
         pthread_cond_broadcast(&d->ck_done_cv);
     }
+    hand_back(d, 0, true);
     pthread_cond_broadcast(&d->ck_done_cv);
     pthread_mutex_unlock(&d->ck_mu);
     return NULL;
@@ -264,10 +307,11 @@ bool adp_dur_checkpointer_start(adp_durable *d, char *err, size_t errlen)
     return true;
 }
 
-void adp_dur_checkpointer_stop(adp_durable *d)
+void adp_dur_checkpointer_stop(adp_durable *d, bool finish)
 {
     if (!d->thread_started) return;
-    atomic_store(&d->stopping, true);
+    /* Without `finish`, a checkpoint being written gives up: closing must not wait. */
+    if (!finish) atomic_store(&d->stopping, true);
     pthread_mutex_lock(&d->ck_mu);
     d->stop = true;
     pthread_cond_broadcast(&d->ck_cv);

@@ -5,6 +5,7 @@
  * A file is only ever renamed into place complete and synced, so a damaged one is passed
  * over on load; the log check (segment from the mark on present) decides if that is safe. */
 #include "adp_ckpt.h"
+#include "adp_fileio.h"
 #include "adp_wal_int.h"
 
 #include <dirent.h>
@@ -130,7 +131,7 @@ adp_wal_status adp_ckpt_write(adp_datadir *dd, adp_wal *w, const adp_ckpt_mark *
         goto out;
     }
     XXH3_64bits_reset(&o.sum);
-    o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    o.fd = adp_file_create_tmp(tmp);
     if (o.fd < 0) {
         o.err = errno;
         what = "create";
@@ -155,21 +156,13 @@ adp_wal_status adp_ckpt_write(adp_datadir *dd, adp_wal *w, const adp_ckpt_mark *
     adp_put32(t + 16, CK_END);
     out_put(&o, t, sizeof t);
     if (!flush_out(&o)) goto io;
-    if (fsync(o.fd) != 0) {
+    int fd = o.fd;
+    o.fd = -1; /* closed by the commit, whatever happens */
+    adp_file_step step;
+    if (!adp_file_commit(fd, tmp, path, &step)) {
         o.err = errno;
-        what = "sync";
+        what = adp_file_step_name(step);
         goto io;
-    }
-    close(o.fd);
-    o.fd = -1;
-    if (rename(tmp, path) != 0) {
-        o.err = errno;
-        what = "rename";
-        goto io;
-    }
-    if (!adp_datadir_fsync_dir(dir, err, errlen)) {
-        st = (errno == ENOSPC) ? ADP_WAL_ENOSPC : ADP_WAL_EIO;
-        goto out;
     }
     /* Durable: now the covered log and older checkpoints can go. */
     drop_old(dir, mark->ts);

@@ -169,6 +169,7 @@ static void *commit_main(void *arg)
             adp_txn_reclaim(c->batch[i]);
         pthread_rwlock_unlock(&db->lock);
         adp_commit_signal(db);
+        adp_epoch_collect(db); /* what earlier groups retired, once readers moved on */
         oracle_call(c, ORC_OP_APPLY, ts);
         adp_set_applied(db, ts);
         atomic_fetch_add_explicit(&c->groups, 1, memory_order_relaxed);

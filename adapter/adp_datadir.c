@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "adp_fileio.h"
+
 /* Owned by the server; immutable after adp_datadir_open. */
 struct adp_datadir {
     char *path, *wal, *ckpt;
@@ -22,16 +24,11 @@ struct adp_datadir {
 
 bool adp_datadir_fsync_dir(const char *dir, char *err, size_t errlen)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-        int e = errno;
-        if (fd >= 0) close(fd);
-        snprintf(err, errlen, "could not fsync directory \"%s\": %s", dir, strerror(e));
-        errno = e;
-        return false;
-    }
-    close(fd);
-    return true;
+    if (adp_fsync_dir(dir)) return true;
+    int e = errno;
+    snprintf(err, errlen, "could not fsync directory \"%s\": %s", dir, strerror(e));
+    errno = e;
+    return false;
 }
 
 /* mkdir -p; the last component is fsynced into its parent when it is created. */

@@ -25,7 +25,7 @@ const char *adp_datadir_path(const adp_datadir *dd);
 const char *adp_datadir_wal_dir(const adp_datadir *dd);
 const char *adp_datadir_ckpt_dir(const adp_datadir *dd);
 
-/* fsync a directory so that a create, rename or unlink in it is durable. */
+/* adp_fsync_dir (adp_fileio.h) with the message in err on failure. */
 bool adp_datadir_fsync_dir(const char *dir, char *err, size_t errlen);
 
 #endif

@@ -16,21 +16,18 @@ static int find_col(const adp_table *t, const char *name)
     return -1;
 }
 
-static adp_index *new_index(adp_table *t, const char *name, bool unique, bool primary, int ncols,
-                            const int *cols)
+/* A new index, not yet in its table's list (adp_table_add_index publishes it). */
+static adp_index *new_index(const char *name, bool unique, bool primary, int ncols, const int *cols)
 {
     adp_index *ix = calloc(1, sizeof *ix);
     if (!ix) abort();
-    snprintf(ix->name, sizeof ix->name, "%s", name);
+    snprintf(ix->name, sizeof ix->name, "%.*s", (int)sizeof ix->name - 1, name);
     ix->unique = unique;
     ix->primary = primary;
     ix->ncols = ncols;
     ix->cols = malloc((size_t)(ncols ? ncols : 1) * sizeof *ix->cols);
     if (!ix->cols) abort();
     memcpy(ix->cols, cols, (size_t)ncols * sizeof *cols);
-    t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
-    if (!t->indexes) abort();
-    t->indexes[t->nindexes++] = ix;
     return ix;
 }
 
@@ -60,8 +57,8 @@ static bool key_constraint(adp_pctx *p, adp_table *t, PgQuery__Constraint *c, in
             len += (size_t)snprintf(name + len, sizeof name - len, "_%s", t->cols[cols[i]].name);
     }
     if (primary) {
-        for (int i = 0; i < t->nindexes; i++)
-            if (t->indexes[i]->primary)
+        for (int i = 0; i < adp_table_ixs(t)->n; i++)
+            if (adp_table_ixs(t)->ix[i]->primary)
                 return adp_perr(p, c->location, "42P16",
                                 "multiple primary keys for table \"%s\" are not allowed", t->name);
         for (int i = 0; i < n; i++)
@@ -72,14 +69,16 @@ static bool key_constraint(adp_pctx *p, adp_table *t, PgQuery__Constraint *c, in
     else if (len < sizeof name)
         snprintf(name + len, sizeof name - len, "%s", primary ? "_pkey" : "_key");
     name[ADP_NAMEDATALEN - 1] = 0;
-    for (int i = 0; i < t->nindexes; i++)
-        if (strcmp(t->indexes[i]->name, name) == 0 ||
-            (t->indexes[i]->ncols == n &&
-             memcmp(t->indexes[i]->cols, cols, (size_t)n * sizeof *cols) == 0))
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int i = 0; i < xs->n; i++)
+        if (strcmp(xs->ix[i]->name, name) == 0 ||
+            (xs->ix[i]->ncols == n && memcmp(xs->ix[i]->cols, cols, (size_t)n * sizeof *cols) == 0))
             return true; /* same key twice: PostgreSQL keeps one index as well */
     if (adp_cat_relation_exists(p->s->db, name))
         return adp_perr(p, c->location, "42P07", "relation \"%s\" already exists", name);
-    new_index(t, name, true, primary, n, cols)->constraint = true;
+    adp_index *ix = new_index(name, true, primary, n, cols);
+    ix->constraint = true;
+    adp_table_add_index(t, ix); /* the table is not in the catalog yet: nothing to fill */
     return true;
 }
 
@@ -209,11 +208,12 @@ bool adp_exec_create_table(adp_pctx *p, PgQuery__CreateStmt *st, pgw_buf *out)
     return true;
 }
 
-/* Appends an index, fills it with the current rows and checks them when it is unique. */
+/* Fills an index with the current rows, checks them when it is unique, then appends it:
+ * lock-free readers see it only complete. */
 static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, int n,
                       const int *cols)
 {
-    adp_index *ix = new_index(t, name, unique, false, n, cols);
+    adp_index *ix = new_index(name, unique, false, n, cols);
     for (size_t i = 0; i < adp_table_count(t); i++)
         if (adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter &&
             adp_index_add(t, ix, adp_table_row(t, i))) {
@@ -228,12 +228,12 @@ static bool add_index(adp_pctx *p, adp_table *t, const char *name, bool unique, 
                     v->isnull ? "null"
                               : adp_value_out_cstr(p->a, t->cols[cols[c]].type, v, &p->s->fmt));
             }
-            t->nindexes--;
-            adp_index_free(ix);
+            adp_index_free(t, ix);
             pgw_errorf(p->err, "23505", "could not create unique index \"%s\"", name);
             pgw_error_detail(p->err, "Key (%s)=(%s) is duplicated.", names, vals);
             return false;
         }
+    adp_table_add_index(t, ix);
     adp_undo_push(p->s, ADP_UNDO_INDEX, t, NULL);
     p->s->undo[p->s->nundo - 1].index = ix;
     atomic_fetch_add(&p->s->db->catalog_version, 1);
@@ -323,15 +323,14 @@ static bool drop_index(adp_pctx *p, PgQuery__DropStmt *st, pgw_buf *out)
     for (size_t i = 0; i < st->n_objects; i++) {
         if (!found[i]) continue;
         adp_table *t = owner[i];
-        for (int k = 0; k < t->nindexes; k++)
-            if (t->indexes[k] == found[i]) {
-                memmove(&t->indexes[k], &t->indexes[k + 1],
-                        (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
-                t->nindexes--;
-                break;
-            }
-        /* nobody maintains it while it is out of the table: a rollback refills it */
-        adp_index_clear(found[i]);
+        /* before it goes out of use: a lock-free read that planned with it sees the
+         * version move when it is done, and runs again (adp_read.h) */
+        atomic_fetch_add(&db->catalog_version, 1);
+        adp_table_remove_index(t, found[i]);
+        /* nobody maintains it while it is out of the table: a rollback refills it (a
+         * reader that still plans with it finds it empty, and the churn this bumps sends
+         * its key lookups to a scan) */
+        adp_index_clear(t, found[i]);
         adp_undo_push(p->s, ADP_UNDO_DROP_INDEX, t, NULL);
         p->s->undo[p->s->nundo - 1].index = found[i];
         atomic_fetch_add(&db->catalog_version, 1);
@@ -406,8 +405,8 @@ bool adp_exec_truncate(adp_pctx *p, PgQuery__TruncateStmt *st, pgw_buf *out)
         for (size_t k = adp_table_count(t); k-- > 0;) {
             adp_row *r = adp_table_row(t, k);
             if (r->end_ts != ADP_TS_INF || r->deleter || (r->owner && r->owner != p->s)) continue;
-            adp_table_unindex(t, r);
             adp_undo_push(p->s, ADP_UNDO_DELETE, t, r);
+            adp_table_unindex(t, r);
         }
     }
     pgw_be_write_command_complete(out, "TRUNCATE TABLE");

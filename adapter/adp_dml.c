@@ -129,8 +129,9 @@ static bool check_row(adp_pctx *p, adp_table *t, const adp_value *vals, const ad
                              row_text(p, t, vals, NULL, t->ncols));
             return false;
         }
-    for (int k = 0; k < t->nindexes; k++) {
-        adp_index *ix = t->indexes[k];
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++) {
+        adp_index *ix = xs->ix[k];
         if (!ix->unique || !adp_table_find_dup(t, ix, vals, self)) continue;
         char names[512];
         size_t n = 0;
@@ -481,9 +482,9 @@ static bool run_update(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out)
             if (!adp_eval(pl->set_exprs[i], &c, &vals[pl->set_cols[i]], p->err)) return false;
         if (!check_row(p, t, vals, old)) return false;
         adp_row *row = adp_row_new(t, vals);
-        row->prev = old;
+        atomic_init(&row->prev, old);                 /* before a reader can find row */
+        adp_undo_push(p->s, ADP_UNDO_DELETE, t, old); /* counted pending, then unindexed */
         adp_table_unindex(t, old);
-        adp_undo_push(p->s, ADP_UNDO_DELETE, t, old);
         adp_table_append(t, row);
         adp_undo_push(p->s, ADP_UNDO_INSERT, t, row);
         if (!returning_row(p, &pl->ret, row->vals, out)) return false;
@@ -523,8 +524,8 @@ bool adp_run_modify(adp_pctx *p, const adp_modify_plan *pl, pgw_buf *out)
     begin_returning(p, &pl->ret, out);
     for (size_t r = 0; r < n; r++) {
         if (!returning_row(p, &pl->ret, rows[r]->vals, out)) return false;
-        adp_table_unindex(pl->table, rows[r]);
         adp_undo_push(p->s, ADP_UNDO_DELETE, pl->table, rows[r]);
+        adp_table_unindex(pl->table, rows[r]);
     }
     char tag[48];
     snprintf(tag, sizeof tag, "DELETE %zu", n);

@@ -18,12 +18,14 @@
  * a key in turn in an order replay does not see); they are built once, here. */
 static void rebuild_indexes(adp_db *db)
 {
-    for (int i = 0; i < db->ntables; i++) {
-        adp_table *t = db->tables[i];
-        for (int k = 0; k < t->nindexes; k++) {
-            adp_index_clear(t->indexes[k]);
-            for (size_t r = 0; r < t->nrows; r++)
-                adp_index_add(t, t->indexes[k], t->rows[r]);
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++) {
+        adp_table *t = tl->t[i];
+        const adp_ixlist *xs = adp_table_ixs(t);
+        for (int k = 0; k < xs->n; k++) {
+            adp_index_clear(t, xs->ix[k]);
+            for (size_t r = 0, n = adp_table_count(t); r < n; r++)
+                adp_index_add(t, xs->ix[k], adp_table_row(t, r));
         }
     }
 }
@@ -77,6 +79,7 @@ adp_durable *adp_durable_open(adp_db *db, const char *dir, pgw_error *err)
         goto fail;
     }
     rebuild_indexes(db);
+    d->replayed = info.records;
     db->recovered_ts = info.last_ts > mark.ts ? info.last_ts : mark.ts;
     /* Every replayed version is visible to the first snapshot. */
     if (db->recovered_ts > 1) {
@@ -108,7 +111,7 @@ fail:
 void adp_durable_close(adp_durable *d)
 {
     if (!d) return;
-    adp_dur_checkpointer_stop(d);
+    adp_dur_checkpointer_stop(d, false);
     adp_wal_close(d->wal);
     adp_datadir_close(d->dd);
     for (size_t i = 0; i < d->nbufs; i++)
@@ -212,6 +215,30 @@ bool adp_durable_checkpoint(adp_db *db, pgw_error *err)
                    "checkpoint failed: %s", d->stop ? "the server is shutting down" : d->last_err);
     pthread_mutex_unlock(&d->ck_mu);
     return ok;
+}
+
+bool adp_durable_shutdown_checkpoint(adp_db *db)
+{
+    adp_durable *d = db->dur;
+    if (!d || !d->wal) return true;
+    /* A checkpoint under way is let finish: often it leaves nothing more to write. */
+    adp_dur_checkpointer_stop(d, true);
+    uint64_t size = adp_wal_size_since_checkpoint(d->wal);
+    uint64_t replayed = d->replayed; /* in the log too, until a checkpoint covers it */
+    if (!size && !replayed) return true;
+    char err[256];
+    adp_wal_status st = adp_dur_run_checkpoint(d, err, sizeof err);
+    if (st != ADP_WAL_OK) {
+        pgw_log_emit(PGPEEK_LOG_WARN, "checkpointer",
+                     "shutdown checkpoint failed: %s; the next start replays the log", err);
+        return false;
+    }
+    pgw_log_emit(PGPEEK_LOG_INFO, "checkpointer",
+                 "shutdown checkpoint written (%llu bytes logged since the last one, %llu "
+                 "records replayed at start): %llu rows in %llu ms",
+                 (unsigned long long)size, (unsigned long long)replayed,
+                 (unsigned long long)d->ck_last_rows, (unsigned long long)d->ck_last_ms);
+    return true;
 }
 
 uint64_t adp_durable_recovered_ts(adp_db *db)

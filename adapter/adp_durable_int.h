@@ -111,6 +111,8 @@ struct adp_durable {
     adp_dur_deferred *deferred; /* recovery only */
     size_t ndeferred, capdeferred;
     uint64_t loaded_rows;   /* recovery: rows read from the checkpoint */
+    uint64_t replayed;      /* log records the start replayed; 0 once a checkpoint covers
+                             * them (the checkpointer thread's, or shutdown's after it) */
     adp_table **ck_orphans; /* recovery only: checkpoint tables waiting for their CREATE */
     size_t nck_orphans;
     adp_wal_status job_status; /* the cut's */
@@ -124,6 +126,7 @@ struct adp_durable {
     bool stop;
     _Atomic bool stopping;             /* set before `stop`: a checkpoint being written gives up */
     uint64_t requested, completed_req; /* CHECKPOINT requests: asked, served */
+    adp_ckpt_wait *waiters;            /* posted requests not handed back yet */
     char last_err[256];                /* the last failed checkpoint's message */
     adp_wal_status last_status;        /* the last checkpoint's */
     _Atomic uint64_t ck_interval_ms, ck_log_bytes; /* read by the commit thread without ck_mu */
@@ -172,7 +175,11 @@ size_t adp_table_seq_pos(const adp_table *t, uint64_t seq);
 /* Commit thread, after a group with DROP TABLE of oid was logged. */
 void adp_dur_note_drop(struct adp_durable *d, uint32_t oid);
 bool adp_dur_checkpointer_start(struct adp_durable *d, char *err, size_t errlen);
-void adp_dur_checkpointer_stop(struct adp_durable *d);
+/* Stops the checkpointer thread; `finish`: let a checkpoint being written end first. */
+void adp_dur_checkpointer_stop(struct adp_durable *d, bool finish);
+/* One checkpoint on the calling thread (the checkpointer's, or the last one at shutdown
+ * once that thread has stopped). */
+adp_wal_status adp_dur_run_checkpoint(struct adp_durable *d, char *err, size_t errlen);
 /* Commit thread, append_mu held: makes a requested cut between two groups. */
 void adp_dur_cut_if_wanted(struct adp_durable *d);
 

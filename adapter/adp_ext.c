@@ -9,6 +9,7 @@
 
 #include "adp_exec.h"
 #include "adp_ext.h"
+#include "adp_read.h"
 #include "adp_value_ext.h"
 #include "pgw_be_write.h"
 
@@ -294,6 +295,20 @@ bool adp_ps_failed_block(adp_session *s, const adp_prepared *ps, pgw_error *err)
 }
 
 /* Runs ps with the session's current parameters and result formats. */
+/* A prepared SELECT's run as a read (adp_read.h); stale: planned at another catalog
+ * version, nothing run. Stack value. */
+typedef struct ps_read {
+    const adp_prepared *ps;
+    bool stale;
+} ps_read;
+
+static bool run_ps_select(adp_pctx *p, const void *arg, pgw_buf *out)
+{
+    ps_read *r = (ps_read *)arg;
+    r->stale = atomic_load(&p->s->db->catalog_version) != r->ps->version;
+    return r->stale || adp_exec_select_plan(p, r->ps->plan, out);
+}
+
 bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
 {
     if (adp_ps_failed_block(s, ps, err)) return false;
@@ -327,22 +342,26 @@ bool adp_ps_run(adp_session *s, adp_prepared *ps, pgw_buf *out, pgw_error *err)
     if (ps->nparams) memcpy(s->ptypes, ps->ptypes, (size_t)ps->nparams * sizeof *s->ptypes);
     bool ok;
     for (int tries = 0; ps->plan; tries++) {
-        bool write = ps->plan_kind != 'S';
-        if (write && s->read_only) {
+        if (ps->plan_kind == 'S') {
+            ps_read r = {ps, false};
+            adp_pctx p = {.s = s, .a = &s->arena, .sql = ps->sql, .err = err};
+            ok = adp_read_run(&p, run_ps_select, &r, out);
+            if (!r.stale) return ok;
+            if (tries == 3) break; /* DDL keeps racing us: plan inside the statement instead */
+            if (!adp_ps_analyze(s, ps, err)) return false;
+            continue;
+        }
+        if (s->read_only) {
             const char *what = ps->plan_kind == 'I'                             ? "INSERT"
                                : ((const adp_modify_plan *)ps->plan)->is_delete ? "DELETE"
                                                                                 : "UPDATE";
             return pgw_errorf(err, "25006", "cannot execute %s in a read-only transaction", what);
         }
-        if (write)
-            pthread_rwlock_wrlock(&db->lock);
-        else
-            pthread_rwlock_rdlock(&db->lock);
+        pthread_rwlock_wrlock(&db->lock);
         if (atomic_load(&db->catalog_version) == ps->version) {
             adp_pctx p = {.s = s, .a = &s->arena, .sql = ps->sql, .err = err};
-            ok = ps->plan_kind == 'S'   ? adp_exec_select_plan(&p, ps->plan, out)
-                 : ps->plan_kind == 'I' ? adp_run_insert(&p, ps->plan, out)
-                                        : adp_run_modify(&p, ps->plan, out);
+            ok = ps->plan_kind == 'I' ? adp_run_insert(&p, ps->plan, out)
+                                      : adp_run_modify(&p, ps->plan, out);
             pthread_rwlock_unlock(&db->lock);
             return ok;
         }

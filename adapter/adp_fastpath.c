@@ -5,12 +5,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "adp_cert.h"
 #include "adp_exec.h"
 #include "adp_ext.h"
 #include "adp_fastpath.h"
 #include "adp_mvcc.h"
+#include "adp_peekshare.h"
 #include "adp_value_ext.h"
 #include "orc.h"
 #include "pgw_be_write.h"
@@ -34,6 +36,14 @@ static adp_plancache *session_cache(adp_session *s)
         long cap = strtol(s->settings.v[ADP_SET_PLAN_CACHE_SIZE], NULL, 10);
         pc->enabled = strcmp(on, "on") == 0 && cap > 0;
         pc->peek = strcmp(s->settings.v[ADP_SET_ENABLE_PEEK_CACHE], "on") == 0;
+        pc->shared = pc->peek && strcmp(s->settings.v[ADP_SET_ENABLE_SHARED_PEEK], "on") == 0;
+        /* Every value, not a list of the ones that change output: sessions with the same
+         * settings share, and a setting added later cannot be forgotten here. */
+        pc->settings_key = 0;
+        for (int i = 0; i < ADP_SET_COUNT_; i++)
+            if (i != ADP_SET_APPLICATION_NAME)
+                pc->settings_key = XXH3_64bits_withSeed(s->settings.v[i], strlen(s->settings.v[i]),
+                                                        pc->settings_key + (uint64_t)i);
         adp_pc_resize(pc, cap > 0 ? (size_t)cap : 0);
         pc->settings_gen = s->settings_gen;
     }
@@ -148,11 +158,12 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
     adp_db *db = s->db;
     adp_plancache *pc = s->fp;
     const adp_select_plan *pl = f->pl;
-    /* The peek cache: the rows of the last run, if no commit happened since (a commit
-     * raises commit_ts before its client hears of it): the read timestamp is the one the
-     * rows were read at, the session has no pending changes of its own and every result
-     * column is text. No lock: the catalog version and the timestamp say it all. With a
-     * shared oracle the timestamps come from it and rarely repeat, so this seldom hits. */
+    /* The peek cache: the rows of the last run, if no commit wrote the table since (or
+     * none happened at all: a shared oracle's timestamps may run ahead of commit_ts),
+     * the session has no pending changes of its own and every result column is text. No
+     * lock: the catalog version and the timestamps say it all. Plans read one table (no
+     * joins or subqueries: adp_select_plan.c), so its write timestamp is all there is to
+     * check; a plan over several would have to check each. */
     uint64_t ts = 0;
     bool peekable = peek && pc && pc->peek && pl->table && !s->nundo &&
                     (s->txn == ADP_TXN_IDLE || (s->txn == ADP_TXN_BLOCK && s->snap_held));
@@ -160,8 +171,8 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
         peekable = s->rfmt[i] == 0;
     if (peekable && peek->valid) {
         ts = s->txn == ADP_TXN_IDLE ? adp_readts_idle(s) : s->snap_ts; /* as adp_snapshot */
-        if (ts == peek->ts &&
-            atomic_load_explicit(&db->catalog_version, memory_order_acquire) == version) {
+        if (atomic_load_explicit(&db->catalog_version, memory_order_acquire) == version &&
+            adp_peek_fresh(db, pl->table, peek->ts, ts)) {
             if (!s->skip_rowdesc) pgw_buf_put(out, f->rowdesc->data, f->rowdesc->len);
             pgw_buf_put(out, peek->rows.data, peek->rows.len);
             adp_cert_note_read(s, pl->table);
@@ -169,16 +180,51 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
             return true;
         }
     }
-    if (pl->table) {
+    /* Read without db->lock (adp_epoch.h, adp_read.h) when every commit at or below the
+     * read timestamp is stamped: always so for a timestamp from commit_ts; a shared
+     * oracle's may be ahead of a group still being stamped, and waits for it under the
+     * lock. */
+    bool lockfree = pl->table && !s->read_lockfree &&
+                    adp_snapshot(s) <= atomic_load_explicit(&db->commit_ts, memory_order_acquire);
+    if (lockfree) {
+        if (!s->reader) s->reader = adp_reader_new(db);
+        adp_reader_enter(&db->epochs, s->reader,
+                         atomic_load_explicit(&db->commit_ts, memory_order_relaxed));
+    } else if (pl->table) {
         pthread_rwlock_rdlock(&db->lock);
-        if (atomic_load_explicit(&db->catalog_version, memory_order_acquire) != version) {
+    }
+    /* After entering: a DROP that this misses retires what it frees until we leave. */
+    if (pl->table && atomic_load_explicit(&db->catalog_version, memory_order_acquire) != version) {
+        if (lockfree)
+            adp_reader_exit(s->reader);
+        else
             pthread_rwlock_unlock(&db->lock);
-            *why = ADP_FP_R_CATALOG_RACE;
-            return false;
-        }
+        *why = ADP_FP_R_CATALOG_RACE;
+        return false;
     }
     size_t mark = out->len;
+    size_t rows_at = mark + (s->skip_rowdesc ? 0 : f->rowdesc->len);
+    /* Then another connection's run of the same text, shared (adp_peekshare.h). */
+    bool share = peekable && lockfree && f->sharable && pc->shared;
+    uint64_t key = 0;
+    size_t len = share ? strlen(f->sql) : 0;
+    if (share) {
+        uint64_t ts0;
+        ts = adp_snapshot(s);
+        key = adp_peekshare_key(f->sql, len, pc->settings_key);
+        if (!s->skip_rowdesc) pgw_buf_put(out, f->rowdesc->data, f->rowdesc->len);
+        if (adp_peekshare_get(db, key, f->sql, len, version, pl->table, ts, out, &ts0)) {
+            adp_reader_exit(s->reader);
+            adp_cert_note_read(s, pl->table);
+            keep_rows(budget, peek, out, rows_at, ts0);
+            *how = ADP_FP_S_SHARED;
+            return true;
+        }
+        out->len = mark;
+    }
     bool ok;
+    s->read_lockfree = lockfree;
+    s->read_version = version;
     if (f->general) {
         /* commit_ts cannot move while db->lock is held: this is the executor's timestamp */
         if (pl->table) {
@@ -196,14 +242,31 @@ bool adp_fp_run(adp_session *s, const adp_fp_plan *f, uint64_t version, adp_peek
         *how = ADP_FP_S_GENERAL;
     } else {
         ok = adp_fp_exec(s, f, out, &ts);
-        *how = ADP_FP_S_EXECUTOR;
+        *how = lockfree || !pl->table ? ADP_FP_S_EXECUTOR : ADP_FP_S_LOCKED;
     }
-    if (pl->table) pthread_rwlock_unlock(&db->lock);
+    s->read_lockfree = false;
+    /* DDL bumps the version before it takes an index out of use: a read that may have
+     * used one is given to the normal path */
+    if (lockfree && ok &&
+        atomic_load_explicit(&db->catalog_version, memory_order_acquire) != version) {
+        adp_reader_exit(s->reader);
+        out->len = mark;
+        out->msg_start = SIZE_MAX;
+        *why = ADP_FP_R_CATALOG_RACE;
+        return false;
+    }
+    if (ok && share && !out->failed)
+        adp_peekshare_put(db, key, f->sql, len, version, pl->table, ts,
+                          (const uint8_t *)out->data + rows_at, out->len - rows_at);
+    if (lockfree)
+        adp_reader_exit(s->reader);
+    else if (pl->table)
+        pthread_rwlock_unlock(&db->lock);
     if (!ok) {
         *why = ADP_FP_R_EXEC_ERROR;
         return false;
     }
-    if (peekable) keep_rows(budget, peek, out, mark + (s->skip_rowdesc ? 0 : f->rowdesc->len), ts);
+    if (peekable) keep_rows(budget, peek, out, rows_at, ts);
     return true;
 }
 

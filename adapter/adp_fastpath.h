@@ -48,6 +48,9 @@ typedef struct adp_fp_plan {
     bool plain;             /* every target a text or integer column: rows encoded inline */
     uint8_t *kind;          /* plain: per target 't' text, 'i' integer */
     const pgw_buf *rowdesc; /* RowDescription with text formats (nrfmt 0), owned elsewhere */
+    /* its result depends on the table and the settings only: one table, plain column
+     * targets, no function calls (adp_peekshare.h) */
+    bool sharable;
 } adp_fp_plan;
 
 /* The peek cache of one plan: its DataRows and CommandComplete from the last run, valid for
@@ -76,9 +79,12 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
 
 /* How a hit was served. X(id, label) */
 #define ADP_FP_SERVED(X)                                                                           \
-    X(EXECUTOR, "executor") /* the fast executor: rows read and encoded */                         \
-    X(PEEK, "peek")         /* the peek cache: the last run's bytes */                             \
-    X(GENERAL, "general")   /* a kept plan run by the normal executor */
+    X(EXECUTOR, "executor") /* the fast executor: rows read and encoded, without db->lock */       \
+    X(LOCKED,                                                                                      \
+      "executor_locked")     /* the same under db->lock: an oracle timestamp ahead of commits */   \
+    X(PEEK, "peek")          /* the peek cache: the last run's bytes */                            \
+    X(SHARED, "peek_shared") /* the shared peek cache: another connection's run */                 \
+    X(GENERAL, "general")    /* a kept plan run by the normal executor */
 
 typedef enum adp_fp_served {
 #define ADP_FP_X(id, label) ADP_FP_S_##id,
@@ -129,8 +135,10 @@ typedef struct adp_plancache {
     adp_pc_entry *lru_head, *lru_tail;
     uint64_t settings_gen; /* of the values below */
     bool enabled;
-    bool peek;         /* enable_peek_cache */
-    size_t peek_bytes; /* held by entries' rows, at most ADP_PEEK_SESSION_BYTES */
+    bool peek;             /* enable_peek_cache */
+    bool shared;           /* enable_shared_peek_cache */
+    uint64_t settings_key; /* the output settings, for shared entries' keys */
+    size_t peek_bytes;     /* held by entries' rows, at most ADP_PEEK_SESSION_BYTES */
 } adp_plancache;
 
 /* The longest query text the plan cache keeps. */

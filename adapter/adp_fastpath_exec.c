@@ -78,6 +78,16 @@ bool adp_fp_eligible(const adp_select_plan *pl, const char *sql, size_t len, adp
     return true;
 }
 
+/* No function call in e: nothing can depend on the session (current_user, pg_backend_pid). */
+static bool no_func(const adp_expr *e)
+{
+    if (!e) return true;
+    if (e->kind == ADP_E_FUNC) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!no_func(e->args[i])) return false;
+    return true;
+}
+
 /* Nothing in e reads the clock. */
 static bool no_clock(const adp_expr *e)
 {
@@ -124,6 +134,7 @@ void adp_fp_describe(adp_fp_plan *f, const adp_select_plan *pl, const pgw_buf *r
         f->kind[i] = text ? 't' : 'i';
         if (!col || !(text || integer)) f->plain = false;
     }
+    f->sharable = !general && pl->table && !f->exprs && no_func(pl->where);
 }
 
 /* --- the executor --- */
@@ -331,6 +342,12 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
                 key[pl->lookup_col] = s->params[pl->lookup_param];
             }
             bool null = key[pl->lookup_col].isnull;
+            /* Without db->lock a writer may move the row's versions meanwhile: a delete is
+             * counted and the table's churn bumped before it leaves the hash, a rolled-back
+             * one is back in the hash before it stops counting, so asking before and after
+             * the lookup misses neither (adp_txn.c). */
+            uint64_t churn = atomic_load_explicit(&pl->table->churn, memory_order_acquire);
+            bool versions = adp_table_has_versions(pl->table);
             adp_row *row = null ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
             /* the hash holds current rows only: this snapshot may see an older version */
             row = adp_row_version(s, row, ts);
@@ -339,11 +356,15 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
             if (row && adp_value_cmp(kt, &row->vals[pl->lookup_col], &key[pl->lookup_col]) != 0)
                 row = NULL;
             if (row) ok = input_row(&r, row->vals);
-            scan = !row && !null && adp_table_has_versions(pl->table);
+            scan = !row && !null &&
+                   (versions || adp_table_has_versions(pl->table) ||
+                    atomic_load_explicit(&pl->table->churn, memory_order_acquire) != churn);
         }
-        size_t n = adp_table_count(pl->table);
-        for (size_t i = 0; scan && ok && i < n; i++) {
-            const adp_row *row = adp_table_row(pl->table, i);
+        /* one array for the whole scan: a writer replaces it rather than change it */
+        const adp_rowvec *v = scan ? adp_table_rows(pl->table) : NULL;
+        size_t n = adp_rowvec_len(v);
+        for (size_t i = 0; ok && i < n; i++) {
+            const adp_row *row = v->rows[i];
             if (adp_row_visible(s, row, ts)) ok = input_row(&r, row->vals);
         }
     }

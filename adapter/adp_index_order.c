@@ -48,10 +48,11 @@ bool adp_ipath_ordered(const adp_select_plan *pl, adp_ipath *path, bool *desc)
         return true;
     }
     if (has && chosen.neq > 0) return false; /* an equality elsewhere selects better */
-    for (int k = 0; k < t->nindexes; k++)
-        if (keys_match(pl, t->indexes[k], 0, *desc)) {
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        if (keys_match(pl, xs->ix[k], 0, *desc)) {
             memset(path, 0, sizeof *path);
-            path->ix = t->indexes[k];
+            path->ix = xs->ix[k];
             return true;
         }
     return false;

@@ -175,15 +175,16 @@ static int score(const adp_index *ix, const term *terms, int n, adp_ipath *p)
 
 bool adp_ipath_choose(const adp_table *t, const adp_expr *where, adp_ipath *path)
 {
-    if (!t || !where || !t->nindexes) return false;
+    const adp_ixlist *xs = t ? adp_table_ixs(t) : NULL;
+    if (!t || !where || !xs->n) return false;
     term terms[MAXTERMS];
     int n = 0;
     gather(t, where, terms, &n);
     if (!n) return false;
     int best = 0;
     adp_ipath cand;
-    for (int k = 0; k < t->nindexes; k++) {
-        int s = score(t->indexes[k], terms, n, &cand);
+    for (int k = 0; k < xs->n; k++) {
+        int s = score(xs->ix[k], terms, n, &cand);
         if (s > best) {
             best = s;
             *path = cand;

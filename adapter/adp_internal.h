@@ -9,6 +9,7 @@
 #include "adp.h"
 #include "adp_arena.h"
 #include "adp_async.h"
+#include "adp_epoch.h"
 #include "adp_settings.h"
 #include "adp_value.h"
 #include <pg_query/pg_query.pb-c.h>
@@ -35,46 +36,72 @@ typedef struct adp_index {
     bool unique;
     bool primary;
     int ncols;
-    int *cols;       /* column positions, heap */
-    adp_ihash *hash; /* unique indexes: live rows by key (adp_index.c) */
-    adp_itree *tree; /* current rows in key order, built on the first add */
-    bool constraint; /* made by PRIMARY KEY / UNIQUE: DROP INDEX refuses it */
+    int *cols;                 /* column positions, heap */
+    _Atomic(adp_ihash *) hash; /* unique indexes: live rows by key (adp_index.c) */
+    adp_itree *tree;           /* current rows in key order, built on the first add */
+    bool constraint;           /* made by PRIMARY KEY / UNIQUE: DROP INDEX refuses it */
 } adp_index;
 
 #define ADP_TS_INF UINT64_MAX
 
 typedef struct adp_session adp_session;
 
-/* A stored row version: heap memory owned by its table (in `rows` from its insert until
- * reclaimed). `seq` orders rows as PostgreSQL's heap would return them. A version is
- * valid for reads at ts when begin_ts <= ts < end_ts (adp_mvcc.h); while the writing
- * transaction is open, `owner` / `deleter` name its session and only that session sees
- * the change. Fields change only under db->lock held for writing. */
+/* A stored row version: heap memory owned by its table (in its row array from its insert
+ * until reclaimed, then retired: adp_epoch.h). `seq` orders rows as PostgreSQL's heap would
+ * return them. A version is valid for reads at ts when begin_ts <= ts < end_ts
+ * (adp_mvcc.h); while the writing transaction is open, `owner` / `deleter` name its
+ * session and only that session sees the change. `seq` and `vals` never change once the
+ * row is in its table; the atomic fields change only under db->lock held for writing and
+ * are read by lock-free readers too (the order of the stores is in adp_txn.c). */
 typedef struct adp_row {
     uint64_t seq;
-    uint64_t begin_ts;          /* commit timestamp of the insert (0 while pending) */
-    uint64_t end_ts;            /* commit timestamp of the delete; ADP_TS_INF while current */
-    const adp_session *owner;   /* pending insert: its session, else NULL */
-    const adp_session *deleter; /* pending delete: its session, else NULL */
-    struct adp_row *prev;       /* the version an UPDATE replaced, until it is reclaimed */
+    _Atomic uint64_t begin_ts; /* commit timestamp of the insert; ADP_TS_INF before */
+    _Atomic uint64_t end_ts;   /* commit timestamp of the delete; ADP_TS_INF while current */
+    _Atomic(const adp_session *) owner;   /* pending insert: its session, else NULL */
+    _Atomic(const adp_session *) deleter; /* pending delete: its session, else NULL */
+    _Atomic(struct adp_row *) prev;       /* the version an UPDATE replaced, until reclaimed */
     adp_value vals[];
 } adp_row;
 
-/* A table. Owned by the db (or by an undo entry / the graveyard once dropped); all
- * access under db->lock (read for scans, write for changes). */
+/* A table's indexes as readers see them: replaced whole on every change (the old list
+ * retired, adp_epoch.h), never changed in place. Heap memory owned by its table. */
+typedef struct adp_ixlist {
+    int n;
+    adp_index *ix[];
+} adp_ixlist;
+
+/* The rows of a table in seq order, as lock-free readers see them: a writer appends in
+ * place (the slot is written before `n` covers it) and otherwise replaces the whole array,
+ * retiring the old one. Heap memory owned by its table. */
+typedef struct adp_rowvec {
+    size_t cap;
+    _Atomic size_t n;
+    adp_row *rows[];
+} adp_rowvec;
+
+/* A table. Owned by the db (or by an undo entry / the graveyard once dropped); changed
+ * under db->lock held for writing; read under it, or without it by fast-path readers,
+ * which walk only `vec`, the unique hashes, `cols` and the two counters. */
 typedef struct adp_table {
     char name[ADP_NAMEDATALEN];
+    adp_db *db; /* set once in the catalog: what it retires waits for readers there */
     uint32_t oid;
     int ncols;
     adp_column *cols;
-    int nindexes;
-    adp_index **indexes;
-    adp_row **rows; /* every version not yet reclaimed, ordered by seq */
-    size_t nrows, caprows;
+    _Atomic(struct adp_ixlist *) ixs; /* its indexes (adp_table_ixs), NULL: none */
+    _Atomic(adp_rowvec *) vec;        /* every version not yet reclaimed, ordered by seq */
     uint64_t next_seq;
-    size_t npending;   /* rows with a pending insert or delete (undo entries open) */
-    size_t ndead;      /* rows whose delete committed, waiting for reclamation */
+    /* Rows with a pending insert or delete, and rows ended but not yet reclaimed: a unique
+     * hash misses a version only while one of these counts it. */
+    _Atomic size_t npending;
+    _Atomic size_t ndead;
+    /* Bumped before a row leaves the unique hashes: a lock-free lookup that missed while
+     * it moved sees it change, however quickly a rollback put the row back. */
+    _Atomic uint64_t churn;
     size_t reclaim_at; /* ndead that triggers the next reclamation pass */
+    /* The commit timestamp of the last committed write, stored before commit_ts: peek
+     * caches stay valid while no commit writes the table (adp_peekshare.h). */
+    _Atomic uint64_t write_ts;
     uint64_t cert_seq; /* the last certified commit that wrote it (adp_cert.h; under the
                           lock that orders commits, not db->lock) */
 } adp_table;
@@ -85,8 +112,9 @@ typedef struct adp_committer adp_committer;
  * rows and the graveyard (a later issue replaces it with multiversion tables). */
 struct adp_db {
     pthread_rwlock_t lock;
-    adp_table **tables;
-    int ntables, captables;
+    adp_epochs epochs;                    /* fast-path readers and the memory retired for them */
+    struct adp_peekshare *peekshare;      /* results shared across connections */
+    _Atomic(struct adp_tablist *) tables; /* the catalog (adp_cat_tables), NULL: empty */
     adp_table **graveyard; /* dropped tables: undo entries elsewhere may still point here */
     int ngrave, capgrave;
     uint32_t next_oid;
@@ -121,7 +149,21 @@ struct adp_db {
     _Atomic uint64_t stamped_seq;
 };
 
-/* --- catalog and table access (adp_catalog.c); callers hold db->lock --- */
+/* The catalog's tables as readers see them: replaced whole on every CREATE/DROP (the old
+ * list retired), never changed in place. Heap memory owned by the db. */
+typedef struct adp_tablist {
+    int n;
+    adp_table *t[];
+} adp_tablist;
+extern const adp_tablist adp_no_tables;
+static inline const adp_tablist *adp_cat_tables(adp_db *db)
+{
+    const adp_tablist *l = atomic_load_explicit(&db->tables, memory_order_acquire);
+    return l ? l : &adp_no_tables;
+}
+
+/* --- catalog and table access (adp_catalog.c); callers hold db->lock for writing to
+ * change, or read without it inside a reader's epoch --- */
 adp_table *adp_cat_find_table(adp_db *db, const char *name);
 /* The index called name and its table, or NULL. */
 adp_index *adp_cat_find_index(adp_db *db, const char *name, adp_table **table);
@@ -130,21 +172,51 @@ void adp_cat_add_table(adp_db *db, adp_table *t);
 void adp_cat_remove_table(adp_db *db, adp_table *t); /* unlinks only */
 void adp_cat_bury_table(adp_db *db, adp_table *t);   /* to the graveyard, rows freed */
 void adp_table_free(adp_table *t);
+/* Frees r's values and r (r no longer reachable; retired rows come here through
+ * adp_epoch_collect with aux = the table). */
+void adp_row_release(void *r, const void *table);
 adp_row *adp_row_new(const adp_table *t, const adp_value *vals); /* heap copies */
 void adp_row_free(const adp_table *t, adp_row *r);
-/* Scans go through these two, so that multiversion storage can replace the row array. */
+/* The row array as it is now: under db->lock it stays so; a lock-free reader keeps the
+ * one it loaded for its whole read. */
+static inline const adp_rowvec *adp_table_rows(const adp_table *t)
+{
+    return atomic_load_explicit(&t->vec, memory_order_acquire);
+}
+static inline size_t adp_rowvec_len(const adp_rowvec *v)
+{
+    return v ? atomic_load_explicit(&v->n, memory_order_acquire) : 0;
+}
+/* Scans under db->lock go through these two. */
 static inline size_t adp_table_count(const adp_table *t)
 {
-    return t->nrows;
+    return adp_rowvec_len(adp_table_rows(t));
 }
 static inline adp_row *adp_table_row(const adp_table *t, size_t i)
 {
-    return t->rows[i];
+    return adp_table_rows(t)->rows[i];
 }
+extern const adp_ixlist adp_no_indexes;
+/* t's indexes now: under db->lock they stay so, a lock-free reader keeps the list it
+ * loaded. */
+static inline const adp_ixlist *adp_table_ixs(const adp_table *t)
+{
+    const adp_ixlist *l = atomic_load_explicit(&t->ixs, memory_order_acquire);
+    return l ? l : &adp_no_indexes;
+}
+/* Publish a list with ix appended (filled already), or without ix (false: not there);
+ * caller holds db->lock for writing. The old list is retired. */
+void adp_table_add_index(adp_table *t, adp_index *ix);
+bool adp_table_remove_index(adp_table *t, const adp_index *ix);
+/* A row array of capacity cap holding rows[0..n); publishes v as t's rows, retiring the
+ * old array (caller holds db->lock for writing). */
+adp_rowvec *adp_rowvec_new(size_t cap, adp_row *const *rows, size_t n);
+void adp_table_set_rows(adp_table *t, adp_rowvec *v);
 /* Appends a new row (its seq assigned). */
 void adp_table_append(adp_table *t, adp_row *r);
-/* Removes a row (by seq) from the table and its indexes without freeing it. */
-bool adp_table_unlink(adp_table *t, adp_row *r);
+/* A rolled-back insert: out of the indexes, visible to nobody, and reclaimed with the
+ * dead versions (readers may be walking the array: rows are never taken out in place). */
+void adp_table_abort_insert(adp_db *db, adp_table *t, adp_row *r);
 /* Takes a row out of the unique indexes (a delete: the version stays for readers). */
 void adp_table_unindex(adp_table *t, adp_row *r);
 /* Puts a row back into the unique indexes (a rolled-back delete). */
@@ -160,8 +232,9 @@ adp_row *adp_index_lookup(const adp_table *t, const adp_index *ix, const adp_val
 /* Indexes r; returns the conflicting row instead when its key is taken. */
 adp_row *adp_index_add(const adp_table *t, adp_index *ix, adp_row *r);
 void adp_index_remove(const adp_table *t, adp_index *ix, const adp_row *r);
-void adp_index_free(adp_index *ix);
-void adp_index_clear(adp_index *ix); /* drops every entry */
+/* Both retire what a lock-free reader may hold when t is in the catalog (t->db). */
+void adp_index_free(const adp_table *t, adp_index *ix);
+void adp_index_clear(const adp_table *t, adp_index *ix); /* drops every entry */
 
 /* --- undo log (adp_txn.c) --- */
 typedef enum adp_undo_kind {
@@ -271,6 +344,10 @@ struct adp_session {
     bool may_chain;  /* the running statement commits alone, right after it ends */
     bool chain_next; /* the next Execute may chain (adp_session_chain_next) */
     bool chain_held; /* it wrote on top of a queued commit: the queue waits for it */
+
+    adp_reader *reader;    /* its announcement to writers while it reads without db->lock */
+    bool read_lockfree;    /* a read runs inside reader's epoch, not under db->lock */
+    uint64_t read_version; /* ... planned and run at this catalog version (adp_read.h) */
 
     /* The fast path (adp_fastpath.h): its plan cache, made on first use, and the settings
      * generation, bumped by every settings change (adp_session_sync_fmt). */

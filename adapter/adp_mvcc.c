@@ -81,41 +81,63 @@ uint64_t adp_holds_min(adp_db *db)
     for (size_t i = 0; i < db->nholds; i++)
         if (db->holds[i] < min) min = db->holds[i];
     pthread_mutex_unlock(&db->holds_mu);
-    return min;
+    /* After the above: a lock-free reader this misses reads at a commit_ts loaded later. */
+    uint64_t readers = adp_epoch_min_ts(db);
+    return readers < min ? readers : min;
 }
 
 static bool reclaimable(const adp_row *r, uint64_t min_ts)
 {
     /* Every snapshot now or later is >= min_ts, and r is invisible at ts >= end_ts. */
-    return r->end_ts != ADP_TS_INF && r->end_ts <= min_ts;
+    uint64_t end = atomic_load_explicit(&r->end_ts, memory_order_relaxed);
+    return end != ADP_TS_INF && end <= min_ts;
 }
 
 void adp_table_reclaim(adp_table *t, uint64_t min_ts)
 {
-    /* First cut the chains into what goes (only rows of this table point there), then free. */
-    for (size_t i = 0; i < t->nrows; i++)
-        if (t->rows[i]->prev && reclaimable(t->rows[i]->prev, min_ts)) t->rows[i]->prev = NULL;
+    const adp_rowvec *v = adp_table_rows(t);
+    size_t n = adp_rowvec_len(v), gone = 0;
+    /* First cut the chains into what goes (only rows of this table point there): nobody
+     * would follow them that far, as nobody reads below min_ts. */
+    for (size_t i = 0; i < n; i++) {
+        adp_row *prev = atomic_load_explicit(&v->rows[i]->prev, memory_order_relaxed);
+        if (prev && reclaimable(prev, min_ts))
+            atomic_store_explicit(&v->rows[i]->prev, NULL, memory_order_relaxed);
+        gone += reclaimable(v->rows[i], min_ts);
+    }
+    if (!gone) return;
+    /* Readers may be walking v: the survivors go to a new array, and v and what left it
+     * are retired. */
+    size_t cap = 16;
+    while (cap < 2 * (n - gone))
+        cap *= 2;
+    adp_rowvec *nv = adp_rowvec_new(cap, NULL, 0);
     size_t kept = 0;
-    for (size_t i = 0; i < t->nrows; i++) {
-        adp_row *r = t->rows[i];
+    for (size_t i = 0; i < n; i++) {
+        adp_row *r = v->rows[i];
         if (reclaimable(r, min_ts)) {
-            adp_row_free(t, r);
-            t->ndead--;
+            if (t->db)
+                adp_epoch_retire(t->db, adp_row_release, r, t);
+            else
+                adp_row_free(t, r);
         } else {
-            t->rows[kept++] = r;
+            nv->rows[kept++] = r;
         }
     }
-    t->nrows = kept;
+    atomic_store_explicit(&nv->n, kept, memory_order_relaxed);
+    atomic_fetch_sub(&t->ndead, gone);
+    adp_table_set_rows(t, nv);
 }
 
 void adp_table_maybe_reclaim(adp_db *db, adp_table *t)
 {
     if (t->ndead < t->reclaim_at) return;
-    /* A statement in flight holds db->lock for reading, so none runs now; later ones read
-     * at the newest commit or at a registered hold. */
+    /* A statement in flight under db->lock holds it for reading, so none runs now;
+     * lock-free readers announce a timestamp, and later ones read at the newest commit or
+     * at a registered hold. */
     adp_table_reclaim(t, adp_holds_min(db));
     /* What a hold keeps stays: wait until as many again have died before scanning again,
      * so that the cost per commit stays constant. */
-    size_t live = t->nrows - t->ndead;
+    size_t live = adp_table_count(t) - t->ndead;
     t->reclaim_at = t->ndead + (live / 4 > 1 ? live / 4 : 1);
 }

@@ -12,12 +12,15 @@
 #include "adp_internal.h"
 
 /* Whether session s reading at ts sees version r: committed at or before ts and not
- * deleted by then, or inserted by s itself; never a version s itself deleted. */
+ * deleted by then, or inserted by s itself; never a version s itself deleted. The owner is
+ * loaded first: a commit stores begin_ts before it clears the owner (adp_txn_stamp). */
 static inline bool adp_row_visible(const adp_session *s, const adp_row *r, uint64_t ts)
 {
-    if (r->owner ? r->owner != s : r->begin_ts > ts) return false;
-    if (r->deleter == s) return false;
-    return r->end_ts > ts;
+    const adp_session *owner = atomic_load_explicit(&r->owner, memory_order_acquire);
+    if (owner ? owner != s : atomic_load_explicit(&r->begin_ts, memory_order_relaxed) > ts)
+        return false;
+    if (atomic_load_explicit(&r->deleter, memory_order_relaxed) == s) return false;
+    return atomic_load_explicit(&r->end_ts, memory_order_relaxed) > ts;
 }
 
 /* The version of r's row that s sees at ts, following r back through the versions it
@@ -26,7 +29,7 @@ static inline bool adp_row_visible(const adp_session *s, const adp_row *r, uint6
 static inline adp_row *adp_row_version(const adp_session *s, adp_row *r, uint64_t ts)
 {
     while (r && !adp_row_visible(s, r, ts))
-        r = r->prev;
+        r = atomic_load_explicit(&r->prev, memory_order_acquire);
     return r;
 }
 
@@ -35,7 +38,8 @@ static inline adp_row *adp_row_version(const adp_session *s, adp_row *r, uint64_
  * committed after s's snapshot (or is still open): 40001. */
 static inline bool adp_row_writable(const adp_session *s, const adp_row *r)
 {
-    return r->end_ts == ADP_TS_INF && !r->deleter && (!r->owner || r->owner == s);
+    const adp_session *owner = r->owner;
+    return r->end_ts == ADP_TS_INF && !r->deleter && (!owner || owner == s);
 }
 
 /* Whether s may write on top of r, the newest version of its row, inserted by another
@@ -45,14 +49,19 @@ static inline bool adp_row_writable(const adp_session *s, const adp_row *r)
  * no subqueries), so it is serialized right after the transaction it builds on. */
 static inline bool adp_row_chainable(const adp_session *s, const adp_row *r)
 {
-    return s->may_chain && r && r->owner && r->owner != s && r->end_ts == ADP_TS_INF && !r->deleter;
+    if (!s->may_chain || !r) return false;
+    const adp_session *owner = r->owner;
+    return owner && owner != s && r->end_ts == ADP_TS_INF && !r->deleter;
 }
 
 /* Whether some version of t is not the committed current state: index lookups that miss
- * then have to scan, since the hashes hold only current rows. */
+ * then have to scan, since the hashes hold only current rows. npending first: a committed
+ * delete counts in ndead before it leaves npending (adp_txn_stamp). A lock-free reader
+ * asks before and after its lookup (adp_fastpath_exec.c says why). */
 static inline bool adp_table_has_versions(const adp_table *t)
 {
-    return t->npending || t->ndead;
+    return atomic_load_explicit(&t->npending, memory_order_acquire) ||
+           atomic_load_explicit(&t->ndead, memory_order_acquire);
 }
 
 /* The timestamp s reads at now; inside a block, the block's (taken and held on first use).

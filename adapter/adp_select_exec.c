@@ -8,6 +8,7 @@
 #include "adp_cert.h"
 #include "adp_index_path.h"
 #include "adp_mvcc.h"
+#include "adp_read.h"
 #include "pgw_be_write.h"
 
 /* Running state of one aggregate in one group. Arena memory of the statement. */
@@ -496,6 +497,10 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
                 return pgw_errorf(err, "42P02", "there is no parameter $%d", pl->lookup_param + 1);
             *k = p->s->params[pl->lookup_param];
         }
+        /* as the fast path's lookup (adp_fastpath_exec.c): without db->lock a delete may
+         * take the row out of the hash and put it back meanwhile */
+        uint64_t churn = atomic_load_explicit(&pl->table->churn, memory_order_acquire);
+        bool versions = adp_table_has_versions(pl->table);
         adp_row *row = k->isnull ? NULL : adp_index_lookup(pl->table, pl->lookup, key, NULL);
         /* The hash holds current rows only: what this snapshot sees may be an older version,
          * and only one with the same key is the row (keys are unique at every snapshot). */
@@ -503,7 +508,9 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
         adp_type_id kt = pl->table->cols[pl->lookup_col].type.id;
         if (row && adp_value_cmp(kt, &row->vals[pl->lookup_col], k) == 0)
             ok = input_row(&r, row->vals, err);
-        else if (!k->isnull && adp_table_has_versions(pl->table))
+        else if (!k->isnull &&
+                 (versions || adp_table_has_versions(pl->table) ||
+                  atomic_load_explicit(&pl->table->churn, memory_order_acquire) != churn))
             scan = true;
     } else if (pl->table) {
         scan = true;
@@ -514,26 +521,35 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
      * so not while the table has other versions) */
     adp_ipath opath;
     bool desc;
-    if (scan && ok && limit >= 0 && !adp_table_has_versions(pl->table) &&
-        adp_ipath_ordered(pl, &opath, &desc)) {
-        scan = false;
-        top_walk w = {&r, ts, (size_t)limit + (size_t)offset, true, err, &opath, NULL, 0, 0};
-        if (w.need && !adp_ipath_walk(p->s, pl->table, &opath, desc,
-                                      desc ? top_visit_desc : top_visit, &w, err))
-            ok = false;
-        ok = ok && w.ok && (!w.ngrp || top_flush(&w));
+    if (scan && ok && limit >= 0 && adp_ipath_ordered(pl, &opath, &desc)) {
+        /* trees and the version counts together, under db->lock (adp_read.h) */
+        bool current = adp_read_trees_begin(p->s) && !adp_table_has_versions(pl->table);
+        if (current) {
+            scan = false;
+            top_walk w = {&r, ts, (size_t)limit + (size_t)offset, true, err, &opath, NULL, 0, 0};
+            if (w.need && !adp_ipath_walk(p->s, pl->table, &opath, desc,
+                                          desc ? top_visit_desc : top_visit, &w, err))
+                ok = false;
+            ok = ok && w.ok && (!w.ngrp || top_flush(&w));
+        }
+        adp_read_trees_end(p->s);
     }
     /* A scan, or the rows an index selects (in scan order, versions included). */
     adp_ipath path;
     adp_row **cand = NULL;
-    size_t ncand = scan ? adp_table_count(pl->table) : 0;
-    if (scan && adp_ipath_choose(pl->table, pl->where, &path) &&
-        !(ok = adp_ipath_rows(p->s, pl->table, &path, &p->s->arena, &cand, &ncand, err)))
-        ncand = 0;
-    else if (scan && !cand)
-        ncand = adp_table_count(pl->table); /* too many: scan */
+    size_t ncand = 0;
+    if (scan && adp_ipath_choose(pl->table, pl->where, &path)) {
+        /* a tree walk; a catalog change skips it, and the read runs again (adp_read.h) */
+        if (adp_read_trees_begin(p->s) &&
+            !(ok = adp_ipath_rows(p->s, pl->table, &path, &p->s->arena, &cand, &ncand, err)))
+            ncand = 0;
+        adp_read_trees_end(p->s);
+    }
+    /* one row array for the whole scan: a writer replaces it rather than change it */
+    const adp_rowvec *v = scan && !cand ? adp_table_rows(pl->table) : NULL;
+    if (v) ncand = adp_rowvec_len(v); /* no index, or too many rows for one: scan */
     for (size_t i = 0; ok && i < ncand; i++) {
-        const adp_row *row = cand ? cand[i] : adp_table_row(pl->table, i);
+        const adp_row *row = cand ? cand[i] : v->rows[i];
         if (adp_row_visible(p->s, row, ts)) ok = input_row(&r, row->vals, err);
     }
     if (ok && pl->grouped) ok = finish_groups(&r, err);

@@ -30,8 +30,9 @@ static const adp_expr *key_equality(const adp_table *t, const adp_expr *e, const
         (val->kind == ADP_E_CONST && val->val.isnull) ||
         t->cols[col->index].type.id != e->optype.id || val->type.id != e->optype.id)
         return NULL;
-    for (int k = 0; k < t->nindexes; k++) {
-        const adp_index *x = t->indexes[k];
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++) {
+        const adp_index *x = xs->ix[k];
         if (x->unique && x->ncols == 1 && x->cols[0] == col->index) {
             *ix = x;
             *colno = col->index;

@@ -41,6 +41,7 @@ void adp_session_free(adp_session *s)
     adp_parse_cache_free(s);
     adp_fastpath_free(s);
     adp_cert_free(s);
+    adp_reader_free(s->db, s->reader);
     adp_tzcache_release(s->fmt.zone);
     free(s->undo);
     adp_arena_free(&s->arena);
@@ -226,6 +227,12 @@ bool adp_session_finish(adp_session *s, pgw_error *err)
 {
     adp_pend p = s->pend;
     s->pend = ADP_PEND_NONE;
+    if (p == ADP_PEND_CHECKPOINT && s->creq.failed) { /* adp_durable_stmt.c */
+        s->creq.failed = false;
+        *err = s->creq.err;
+        adp_session_abort(s); /* as the statement's error would have, had it waited */
+        return false;
+    }
     if (p != ADP_PEND_COMMIT) return true;
     /* The commit thread stamped the undo log's changes, or rolled them back. */
     s->nundo = 0;

@@ -208,6 +208,7 @@ bool adp_setting_set(adp_settings *s, int id, const char *given, const char *val
         return true;
     case ADP_SET_ENABLE_FAST_PATH:
     case ADP_SET_ENABLE_PEEK_CACHE:
+    case ADP_SET_ENABLE_SHARED_PEEK:
         if (!parse_bool(value, &b))
             return pgw_errorf(err, "22023", "parameter \"%s\" requires a Boolean value", given);
         strcpy(dst, b ? "on" : "off");

@@ -41,7 +41,8 @@
     X(DATABASE, "database", "materialize", ADP_SF_FIXED)                                           \
     X(ENABLE_FAST_PATH, "enable_fast_path", "on", 0)                                               \
     X(PLAN_CACHE_SIZE, "plan_cache_size", "64", 0)                                                 \
-    X(ENABLE_PEEK_CACHE, "enable_peek_cache", "on", 0)
+    X(ENABLE_PEEK_CACHE, "enable_peek_cache", "on", 0)                                             \
+    X(ENABLE_SHARED_PEEK, "enable_shared_peek_cache", "on", 0)
 
 /* LIST_QUOTE: SET quotes each list element as an identifier when needed (search_path). */
 enum { ADP_SF_REPORT = 1, ADP_SF_FIXED = 2, ADP_SF_LIST_QUOTE = 4 };

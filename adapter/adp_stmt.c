@@ -5,8 +5,9 @@
 #include <strings.h>
 
 #include "adp_durable.h"
-#include "adp_index_path.h"
 #include "adp_ext.h"
+#include "adp_index_path.h"
+#include "adp_read.h"
 #include "adp_value_ext.h"
 #include "pgw_be_write.h"
 
@@ -134,6 +135,11 @@ static bool discard(adp_session *s, PgQuery__DiscardStmt *d, pgw_buf *out, pgw_e
     return true;
 }
 
+static bool run_select(adp_pctx *p, const void *st, pgw_buf *out)
+{
+    return adp_exec_select(p, (PgQuery__SelectStmt *)st, out);
+}
+
 bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf *out,
                   pgw_error *err)
 {
@@ -158,10 +164,7 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     }
     switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
-        pthread_rwlock_rdlock(&db->lock);
-        ok = adp_exec_select(&p, stmt->select_stmt, out);
-        pthread_rwlock_unlock(&db->lock);
-        return ok;
+        return adp_read_run(&p, run_select, stmt->select_stmt, out);
     case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
         pthread_rwlock_rdlock(&db->lock);
         ok = adp_exec_explain(&p, stmt->explain_stmt, out);
@@ -220,9 +223,7 @@ bool adp_stmt_run(adp_session *s, const char *sql, PgQuery__Node *stmt, pgw_buf 
     case PG_QUERY__NODE__NODE_CHECK_POINT_STMT:
         /* Superuser only in PostgreSQL; every pgpeek user is one until roles exist. */
         if (s->plan_only) return true;
-        if (!adp_durable_checkpoint(db, err)) return false;
-        pgw_be_write_command_complete(out, "CHECKPOINT");
-        return true;
+        return adp_durable_checkpoint_stmt(s, out, err); /* may go pending */
     case PG_QUERY__NODE__NODE_PREPARE_STMT:
         if (s->plan_only) return true;
         return adp_ext_sql_prepare(&p, stmt->prepare_stmt, out);

@@ -2,7 +2,6 @@
 #include "adp_system.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "adp_exec.h"
+#include "adp_fileio.h"
 #include "adp_internal.h"
 
 #define AUTO_CONF "pgpeek.auto.conf"
@@ -90,46 +90,32 @@ static bool set_one(adp_system *y, const char *name, const char *value, pgw_erro
     return true;
 }
 
-/* Writes the file from y (tmp, fsync, rename, fsync of the directory). Caller holds mu. */
+/* Writes the file from y, atomically (adp_fileio.h). Caller holds mu. */
 static bool persist(adp_system *y, pgw_error *err)
 {
     if (!y->path) return true;
-    size_t n = strlen(y->path);
-    char *tmp = malloc(n + 5);
-    if (!tmp) abort();
-    snprintf(tmp, n + 5, "%s.tmp", y->path);
-    FILE *f = fopen(tmp, "w");
-    bool ok = f != NULL;
-    if (ok) {
-        fprintf(f, "# written by ALTER SYSTEM: do not edit while pgpeekd runs\n");
-        if (y->max_in_flight) fprintf(f, "oracle_max_in_flight = '%d'\n", y->max_in_flight);
-        for (int i = 0; i < ADP_SET_COUNT_; i++)
-            if (y->mask & (1ull << i)) {
-                fprintf(f, "%s = '", adp_setting_name(i));
-                for (const char *c = y->vals.v[i]; *c; c++)
-                    fprintf(f, *c == '\'' ? "''" : "%c", *c);
-                fprintf(f, "'\n");
-            }
-        ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-        ok = fclose(f) == 0 && ok;
-    }
-    if (ok) ok = rename(tmp, y->path) == 0;
-    if (ok) {
-        char *dir = strdup(y->path);
-        if (!dir) abort();
-        char *slash = strrchr(dir, '/');
-        if (slash) *slash = 0;
-        int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
-        ok = fd >= 0 && fsync(fd) == 0;
-        if (fd >= 0) close(fd);
-        free(dir);
-    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) abort();
+    fprintf(f, "# written by ALTER SYSTEM: do not edit while pgpeekd runs\n");
+    if (y->max_in_flight) fprintf(f, "oracle_max_in_flight = '%d'\n", y->max_in_flight);
+    for (int i = 0; i < ADP_SET_COUNT_; i++)
+        if (y->mask & (1ull << i)) {
+            fprintf(f, "%s = '", adp_setting_name(i));
+            for (const char *c = y->vals.v[i]; *c; c++)
+                fprintf(f, *c == '\'' ? "''" : "%c", *c);
+            fprintf(f, "'\n");
+        }
+    if (fclose(f) != 0) abort(); /* memory only: fails only without memory */
+    adp_file_step step;
+    bool ok = adp_file_replace(y->path, text, len, &step);
     int e = errno;
-    if (!ok) unlink(tmp);
-    free(tmp);
+    free(text);
     if (!ok)
-        return pgw_errorf(err, e == ENOSPC ? "53100" : "58030", "could not write file \"%s\": %s",
-                          y->path, strerror(e));
+        return pgw_errorf(err, e == ENOSPC || e == EDQUOT ? "53100" : "58030",
+                          "could not %s file \"%s\": %s", adp_file_step_name(step), y->path,
+                          strerror(e));
     return true;
 }
 

@@ -17,12 +17,13 @@ void adp_undo_push(adp_session *s, adp_undo_kind kind, adp_table *t, adp_row *r)
         if (!s->undo) abort();
     }
     s->undo[s->nundo++] = (adp_undo){kind, t, r, NULL};
+    /* Counted before a delete leaves the unique hashes (adp_table_has_versions). */
     if (kind == ADP_UNDO_INSERT) {
-        r->owner = s;
-        t->npending++;
+        atomic_store_explicit(&r->owner, s, memory_order_release);
+        atomic_fetch_add(&t->npending, 1);
     } else if (kind == ADP_UNDO_DELETE) {
-        r->deleter = s;
-        t->npending++;
+        atomic_store_explicit(&r->deleter, s, memory_order_release);
+        atomic_fetch_add(&t->npending, 1);
     }
 }
 
@@ -33,22 +34,27 @@ void adp_txn_stamp(adp_session *s, uint64_t ts)
     for (size_t i = 0; i < s->nundo; i++) {
         adp_undo *u = &s->undo[i];
         switch (u->kind) {
+        /* Lock-free readers load the owner before begin_ts (adp_row_visible), and count
+         * pending changes before dead ones (adp_table_has_versions). Those at or above ts
+         * load commit_ts after this whole group is stamped. */
         case ADP_UNDO_INSERT:
-            u->row->begin_ts = ts;
-            u->row->owner = NULL;
-            u->table->npending--;
+            atomic_store_explicit(&u->table->write_ts, ts, memory_order_relaxed);
+            atomic_store_explicit(&u->row->begin_ts, ts, memory_order_relaxed);
+            atomic_store_explicit(&u->row->owner, NULL, memory_order_release);
+            atomic_fetch_sub(&u->table->npending, 1);
             break;
         case ADP_UNDO_DELETE:
-            u->row->end_ts = ts;
-            u->row->deleter = NULL;
-            u->table->npending--;
-            u->table->ndead++;
+            atomic_store_explicit(&u->table->write_ts, ts, memory_order_relaxed);
+            atomic_store_explicit(&u->row->end_ts, ts, memory_order_relaxed);
+            atomic_store_explicit(&u->row->deleter, NULL, memory_order_release);
+            atomic_fetch_add(&u->table->ndead, 1);
+            atomic_fetch_sub(&u->table->npending, 1);
             break;
         case ADP_UNDO_DROP:
             adp_cat_bury_table(db, u->table);
             break;
         case ADP_UNDO_DROP_INDEX:
-            adp_index_free(u->index);
+            adp_index_free(u->table, u->index);
             break;
         default:
             break;
@@ -120,6 +126,7 @@ bool adp_txn_commit(adp_session *s)
     adp_txn_reclaim(s);
     pthread_rwlock_unlock(&db->lock);
     adp_commit_signal(db);
+    adp_epoch_collect(db);
     s->nundo = 0;
     return true;
 }
@@ -134,6 +141,7 @@ void adp_txn_rollback(adp_session *s)
     pthread_rwlock_wrlock(&db->lock);
     adp_txn_rollback_locked(s);
     pthread_rwlock_unlock(&db->lock);
+    adp_epoch_collect(db);
 }
 
 void adp_txn_rollback_locked(adp_session *s)
@@ -143,13 +151,14 @@ void adp_txn_rollback_locked(adp_session *s)
         adp_undo *u = &s->undo[i];
         switch (u->kind) {
         case ADP_UNDO_INSERT:
-            u->table->npending--;
-            if (adp_table_unlink(u->table, u->row)) adp_row_free(u->table, u->row);
+            adp_table_abort_insert(db, u->table, u->row);
+            atomic_fetch_sub(&u->table->npending, 1);
             break;
         case ADP_UNDO_DELETE:
-            u->table->npending--;
-            u->row->deleter = NULL;
+            /* back in the hashes before it stops counting as pending */
+            atomic_store_explicit(&u->row->deleter, NULL, memory_order_release);
             adp_table_reindex(u->table, u->row);
+            atomic_fetch_sub(&u->table->npending, 1);
             break;
         case ADP_UNDO_CREATE:
             adp_cat_remove_table(db, u->table);
@@ -160,26 +169,17 @@ void adp_txn_rollback_locked(adp_session *s)
             break;
         case ADP_UNDO_DROP_INDEX: {
             adp_table *t = u->table;
-            t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
-            if (!t->indexes) abort();
-            t->indexes[t->nindexes++] = u->index;
             for (size_t i = 0; i < adp_table_count(t); i++)
                 if (adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter)
                     adp_index_add(t, u->index, adp_table_row(t, i));
+            adp_table_add_index(t, u->index); /* filled first: readers see it whole */
             atomic_fetch_add(&db->catalog_version, 1);
             break;
         }
         case ADP_UNDO_INDEX: {
             /* the index this entry created, wherever it sits now */
             adp_table *t = u->table;
-            for (int k = 0; k < t->nindexes; k++)
-                if (t->indexes[k] == u->index) {
-                    memmove(&t->indexes[k], &t->indexes[k + 1],
-                            (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
-                    t->nindexes--;
-                    adp_index_free(u->index);
-                    break;
-                }
+            if (adp_table_remove_index(t, u->index)) adp_index_free(t, u->index);
             atomic_fetch_add(&db->catalog_version, 1);
             break;
         }

@@ -121,8 +121,9 @@ void adp_dur_put_table(adp_walw *w, const adp_table *t, const adp_dur_ix *ix, in
 static int create_indexes(const adp_table *t, adp_dur_ix *out)
 {
     int n = 0;
-    for (int k = 0; k < t->nindexes; k++)
-        if (t->indexes[k]->constraint) out[n++] = ix_of(t->indexes[k]);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        if (xs->ix[k]->constraint) out[n++] = ix_of(xs->ix[k]);
     return n;
 }
 
@@ -173,7 +174,7 @@ void adp_dur_encode_txn(adp_walw *w, const adp_session *s)
         case ADP_UNDO_CREATE: {
             at = op_begin(w, ADP_DUR_OP_CREATE, t->oid);
             pthread_rwlock_rdlock(&s->db->lock);
-            adp_dur_ix ix[t->nindexes ? t->nindexes : 1];
+            adp_dur_ix ix[adp_table_ixs(t)->n ? adp_table_ixs(t)->n : 1];
             int nix = create_indexes(t, ix);
             adp_dur_put_table(w, t, ix, nix);
             pthread_rwlock_unlock(&s->db->lock);
@@ -229,8 +230,9 @@ void adp_dur_cat_commit(struct adp_durable *d, const adp_session *s)
         case ADP_UNDO_CREATE: {
             r = adp_dur_cat_add(&d->cat, t->oid, t);
             pthread_rwlock_rdlock(&s->db->lock);
-            for (int k = 0; k < t->nindexes; k++)
-                if (t->indexes[k]->constraint) adp_dur_rel_add_ix(r, t->indexes[k]);
+            const adp_ixlist *xs = adp_table_ixs(t);
+            for (int k = 0; k < xs->n; k++)
+                if (xs->ix[k]->constraint) adp_dur_rel_add_ix(r, xs->ix[k]);
             pthread_rwlock_unlock(&s->db->lock);
             adp_dur_rel *o = adp_dur_cat_find(&d->orphans, t->oid);
             for (int k = 0; o && k < o->nix; k++)

@@ -11,8 +11,9 @@
 
 static adp_table *find_oid(adp_db *db, uint32_t oid)
 {
-    for (int i = 0; i < db->ntables; i++)
-        if (db->tables[i]->oid == oid) return db->tables[i];
+    const adp_tablist *tl = adp_cat_tables(db);
+    for (int i = 0; i < tl->n; i++)
+        if (tl->t[i]->oid == oid) return tl->t[i];
     return NULL;
 }
 
@@ -71,9 +72,7 @@ static bool add_index(struct adp_durable *d, adp_table *t, adp_dur_ix *def, char
     ix->constraint = def->constraint;
     ix->ncols = def->ncols;
     ix->cols = def->cols; /* moved */
-    t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
-    if (!t->indexes) abort();
-    t->indexes[t->nindexes++] = ix;
+    adp_table_add_index(t, ix);
     adp_dur_rel *r = adp_dur_cat_find(&d->cat, t->oid);
     if (r) adp_dur_rel_add_ix(r, ix);
     def->cols = NULL;
@@ -153,8 +152,9 @@ static void register_table(struct adp_durable *d, adp_table *t)
     adp_cat_add_table(db, t);
     if (t->oid >= db->next_oid) db->next_oid = t->oid + 1;
     adp_dur_rel *rel = adp_dur_cat_add(&d->cat, t->oid, t);
-    for (int k = 0; k < t->nindexes; k++)
-        adp_dur_rel_add_ix(rel, t->indexes[k]);
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++)
+        adp_dur_rel_add_ix(rel, xs->ix[k]);
 }
 
 static adp_table *get_table(struct adp_durable *d, adp_walr *r, char *err, size_t errlen)
@@ -187,20 +187,19 @@ static adp_table *adopt(struct adp_durable *d, adp_table *t, adp_walr *body, cha
         adp_table_free(t);
         return NULL;
     }
-    for (int k = 0; k < def->nindexes; k++) {
+    /* the indexes t lacks move over; def goes with the rest */
+    for (int k = 0; k < adp_table_ixs(def)->n;) {
+        adp_index *ix = adp_table_ixs(def)->ix[k];
         bool have = false;
-        for (int j = 0; j < t->nindexes; j++)
-            have |= strcmp(t->indexes[j]->name, def->indexes[k]->name) == 0;
-        if (have) continue;
-        t->indexes = realloc(t->indexes, (size_t)(t->nindexes + 1) * sizeof *t->indexes);
-        if (!t->indexes) abort();
-        t->indexes[t->nindexes++] = def->indexes[k];
-        def->indexes[k] = NULL;
+        for (int j = 0; j < adp_table_ixs(t)->n; j++)
+            have |= strcmp(adp_table_ixs(t)->ix[j]->name, ix->name) == 0;
+        if (have) {
+            k++;
+            continue;
+        }
+        adp_table_remove_index(def, ix);
+        adp_table_add_index(t, ix);
     }
-    int kept = 0;
-    for (int k = 0; k < def->nindexes; k++)
-        if (def->indexes[k]) def->indexes[kept++] = def->indexes[k];
-    def->nindexes = kept;
     adp_table_free(def);
     register_table(d, t);
     return t;
@@ -264,12 +263,12 @@ static bool apply_op(struct adp_durable *d, adp_table *t, uint64_t ts, uint8_t o
     case ADP_DUR_OP_DROP_INDEX: {
         char *name = adp_walr_strdup(r);
         bool found = false;
-        for (int k = 0; name && k < t->nindexes; k++)
-            if (strcmp(t->indexes[k]->name, name) == 0) {
-                adp_index_free(t->indexes[k]);
-                memmove(&t->indexes[k], &t->indexes[k + 1],
-                        (size_t)(t->nindexes - k - 1) * sizeof *t->indexes);
-                t->nindexes--;
+        const adp_ixlist *xs = adp_table_ixs(t);
+        for (int k = 0; name && k < xs->n; k++)
+            if (strcmp(xs->ix[k]->name, name) == 0) {
+                adp_index *ix = xs->ix[k];
+                adp_table_remove_index(t, ix); /* xs may be gone now */
+                adp_index_free(t, ix);
                 found = true;
                 break;
             }

@@ -1,12 +1,11 @@
 /* orc_local: the local backend. This process is the only writer of its timeline, so the
  * atomic read timestamp is the state; only an upper bound "write_ts <= bound" is kept on
- * disk, raised a reserve ahead (write + fdatasync + rename) before any timestamp above it
- * is handed out, so not every call syncs and a restart resumes above everything given. */
+ * disk, raised a reserve ahead (the file replaced atomically) before any timestamp above
+ * it is handed out, so not every call syncs and a restart resumes above everything given. */
 #include "orc_int.h"
 
 #include <errno.h>
 #include <event2/event.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +13,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "adp_fileio.h" /* plain libc: the oracle uses nothing else of the adapter */
+
 #define ORC_LOCAL_FILE "timestamp_oracle"
 #define ORC_LOCAL_MAGIC "pgpeek timestamp oracle 1"
 
 /* The local backend's state, oracle thread only (after orc_local_init). */
 typedef struct orc_local {
-    char *dir, *path, *tmp; /* NULL: in memory */
-    uint64_t last_write;    /* the last write_ts handed out (peek_write_ts) */
-    uint64_t bound;         /* durable: no write_ts above it was ever handed out */
-    unsigned seed;          /* test latency */
+    char *path;          /* NULL: in memory */
+    uint64_t last_write; /* the last write_ts handed out (peek_write_ts) */
+    uint64_t bound;      /* durable: no write_ts above it was ever handed out */
+    unsigned seed;       /* test latency */
 } orc_local;
 
 static bool persist(orc_local *l, const char *timeline, uint64_t bound, char *err, size_t errlen)
@@ -34,28 +35,14 @@ static bool persist(orc_local *l, const char *timeline, uint64_t bound, char *er
     char buf[512];
     int n = snprintf(buf, sizeof buf, "%s\ntimeline %s\nbound %" PRIu64 "\n", ORC_LOCAL_MAGIC,
                      timeline, bound);
-    int fd = open(l->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && n > 0 && (size_t)n < sizeof buf && write(fd, buf, (size_t)n) == n &&
-              fdatasync(fd) == 0;
-    int saved = errno;
-    if (fd >= 0 && close(fd) != 0 && ok) {
-        ok = false;
-        saved = errno;
+    if (n <= 0 || (size_t)n >= sizeof buf) {
+        snprintf(err, errlen, "timeline name too long for \"%s\"", l->path);
+        return false;
     }
-    if (ok && rename(l->tmp, l->path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok) {
-        /* The rename is durable only once the directory is. */
-        int dfd = open(l->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        ok = dfd >= 0 && fsync(dfd) == 0;
-        saved = errno;
-        if (dfd >= 0) close(dfd);
-    }
-    if (!ok) {
-        snprintf(err, errlen, "could not persist timestamp oracle state \"%s\": %s", l->path,
-                 strerror(saved));
+    adp_file_step step;
+    if (!adp_file_replace(l->path, buf, (size_t)n, &step)) {
+        snprintf(err, errlen, "could not persist timestamp oracle state \"%s\" (%s): %s", l->path,
+                 adp_file_step_name(step), strerror(errno));
         return false;
     }
     l->bound = bound;
@@ -155,9 +142,7 @@ static void local_free(orc *o)
 {
     orc_local *l = o->be.state;
     if (!l) return;
-    free(l->dir);
     free(l->path);
-    free(l->tmp);
     free(l);
 }
 
@@ -179,16 +164,13 @@ bool orc_local_init(orc *o, char *err, size_t errlen)
                      strerror(errno));
             return false;
         }
-        l->dir = strdup(o->data_dir);
-        size_t n = strlen(o->data_dir) + sizeof(ORC_LOCAL_FILE) + 8;
+        size_t n = strlen(o->data_dir) + sizeof(ORC_LOCAL_FILE) + 2;
         l->path = malloc(n);
-        l->tmp = malloc(n);
-        if (!l->dir || !l->path || !l->tmp) {
+        if (!l->path) {
             snprintf(err, errlen, "out of memory");
             return false;
         }
         snprintf(l->path, n, "%s/%s", o->data_dir, ORC_LOCAL_FILE);
-        snprintf(l->tmp, n, "%s/%s.tmp", o->data_dir, ORC_LOCAL_FILE);
         if (!load(l, o->timeline, err, errlen)) return false;
         /* Reserve a first range now: an unwritable data directory fails the open, not
          * the first commit. */

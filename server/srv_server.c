@@ -284,13 +284,17 @@ void pgpeek_stop(pgpeek_server *s)
 {
     if (!s) return;
     /* Order: no new sockets, then every worker says goodbye to its clients and exits
-     * (statements run inside callbacks, so running ones finish first), then HTTP. */
+     * (statements run inside callbacks, so running ones finish first, pending commits and
+     * CHECKPOINTs come back first), then HTTP. */
+    bool started = s->listener != NULL; /* a refused start leaves the data directory as is */
     srv_listener_stop(s->listener);
     for (int i = 0; i < s->nworkers; i++)
         srv_worker_stop(&s->workers[i]);
     srv_http_stop(s->http);
     /* Workers have stopped issuing oracle calls and freed their inboxes. */
     adp_commit_stop(s->db); /* idle: the workers' sessions are gone */
+    /* After the last group, before the log closes: the next start replays nothing. */
+    if (started && s->db) adp_durable_shutdown_checkpoint(s->db);
     if (s->oracle) orc_close(s->oracle);
     if (s->db) adp_db_close(s->db);
     if (s->cancels_ready) srv_cancel_destroy(&s->cancels);

@@ -4,7 +4,9 @@
 # the client) and divides the difference by N2-N1, so startup, connecting and shutdown cancel.
 #   bench/fastpath/cg.sh BUILD_DIR MODE [QUERY]     MODE: simple | extended | prepared
 # Env: N1 (1000), N2 (11000), KEEP=1 keeps the callgrind files in $WORK, FLOOR=1 measures
-# bench's canned-reply server (pgpeek-floor) instead of pgpeekd, ROWS=N puts N rows in t.
+# bench's canned-reply server (pgpeek-floor) instead of pgpeekd, ROWS=N puts N rows in t,
+# SETUP='SQL' runs after the table is made (e.g. "ALTER SYSTEM SET enable_peek_cache = off":
+# every query then reads the table instead of repeating the last run's bytes).
 set -euo pipefail
 BUILD=${1:?build dir}
 MODE=${2:-simple}
@@ -29,7 +31,7 @@ run_once() {
     for i in $(seq 1 300); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.1; done
     [ "${FLOOR:-0}" = 1 ] || psql -X -q -h 127.0.0.1 -p "$port" -U materialize -d materialize \
         -v ON_ERROR_STOP=1 -c "CREATE TABLE t (id text, value int4)" \
-        -c "INSERT INTO t VALUES $VALUES" >/dev/null
+        -c "INSERT INTO t VALUES $VALUES" ${SETUP:+-c "$SETUP"} >/dev/null
     "$BUILD/bench/pgpeek-bench" -url "postgres://materialize@127.0.0.1:$port/materialize" \
         -query "$QUERY" -concurrency 1 -count "$n" -mode "$MODE" -force-pre-auth >"$WORK/bench.$n" 2>&1
     kill -TERM $pid

@@ -4,6 +4,7 @@
 #ifndef DUR_UTIL_H
 #define DUR_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -224,13 +225,24 @@ static inline bool on_rec(void *arg, uint64_t ts, uint8_t kind, const uint8_t *p
     return true;
 }
 
-/* Highest logged ts (and the lowest above `boundary`), read with the log's own scanner. */
+/* Highest logged ts (and the lowest above `boundary`), read with the log's own scanner,
+ * from the oldest segment there (a checkpoint may have deleted the ones before it). */
 static inline ts_scan scan_ts(const char *dir, uint64_t boundary)
 {
     char wal[4200], err[512];
     snprintf(wal, sizeof wal, "%s/wal", dir);
     ts_scan s = {.boundary = boundary};
-    adp_wal_start start = {0, 0};
+    uint32_t oldest = 0;
+    DIR *dh = opendir(wal);
+    for (struct dirent *e; dh && (e = readdir(dh));) {
+        unsigned n;
+        char tail[8];
+        if (sscanf(e->d_name, "%8x%7s", &n, tail) == 2 && strcmp(tail, ".log") == 0 &&
+            (!oldest || n < oldest))
+            oldest = n;
+    }
+    if (dh) closedir(dh);
+    adp_wal_start start = {0, oldest};
     adp_wal_info info;
     if (!adp_wal_scan(wal, &start, on_rec, &s, &info, err, sizeof err))
         fprintf(stderr, "scan: %s\n", err);

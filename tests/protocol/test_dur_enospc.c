@@ -98,6 +98,17 @@ int main(void)
     /* a checkpoint cannot be written either: it fails cleanly, the previous state stays */
     CHECK(!dur_exec(c, "CHECKPOINT", ss));
     CHECK_STR(ss, "53100");
+    /* its error comes back to a pending CHECKPOINT: in a block it aborts the block */
+    CHECK(dur_exec(c, "BEGIN", NULL));
+    CHECK(!dur_exec(c, "CHECKPOINT", ss));
+    CHECK_STR(ss, "53100");
+    CHECK_INT(PQtransactionStatus(c), PQTRANS_INERROR);
+    CHECK(dur_exec(c, "ROLLBACK", NULL));
+    PGresult *r = PQexecParams(c, "CHECKPOINT", 0, NULL, NULL, NULL, NULL, 0);
+    CHECK_INT(PQresultStatus(r), PGRES_FATAL_ERROR);
+    CHECK_STR(PQresultErrorField(r, PG_DIAG_SQLSTATE), "53100");
+    PQclear(r);
+    CHECK_INT(PQtransactionStatus(c), PQTRANS_IDLE);
     /* space back: writes resume on the same connection */
     CHECK(unlink(filler) == 0);
     for (int i = failed; i < failed + 20; i++) {

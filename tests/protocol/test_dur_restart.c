@@ -137,11 +137,10 @@ static void test_restart(void)
     PQfinish(c);
     char *before = snapshot(s.port);
     CHECK(strstr(before, "deux") && strstr(before, "five|99.99") && !strstr(before, "rolled"));
-    CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    /* kill -9 with no checkpoint yet: the restart replays the whole log */
+    CHECK_INT(dur_stop(&s, SIGKILL), -1);
     ts_scan t1 = scan_ts(dir, 0);
     CHECK(t1.records > 10);
-
-    /* clean restart */
     CHECK(dur_start(&s, dir, quiet));
     char *after = snapshot(s.port);
     CHECK_STR(after, before);
@@ -149,11 +148,32 @@ static void test_restart(void)
     c = dur_connect(s.port);
     CHECK(dur_exec(c, "INSERT INTO t (id, name) VALUES (7, 'seven')", NULL));
     PQfinish(c);
-    CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    char *before1 = snapshot(s.port);
+    CHECK_INT(dur_stop(&s, SIGKILL), -1);
     ts_scan t2 = scan_ts(dir, t1.max);
     /* the write after the restart got a timestamp above every one before it */
     CHECK(t2.min_after > t1.max);
     CHECK(t2.records == t1.records + 1);
+
+    /* clean stop (its checkpoint), clean restart from it alone, nothing replayed */
+    const char *info[] = {"--checkpoint-interval", "3600", "--log-level", "info", NULL};
+    CHECK(dur_start(&s, dir, info));
+    CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    CHECK(dur_log_has(&s, "shutdown checkpoint written"));
+    CHECK_INT(scan_ts(dir, 0).records, 0);
+    CHECK(dur_start(&s, dir, info));
+    CHECK(dur_log_has(&s, "then 0 log records"));
+    char *after1 = snapshot(s.port);
+    CHECK_STR(after1, before1);
+    check_catalog(s.port);
+    c = dur_connect(s.port);
+    CHECK(dur_exec(c, "INSERT INTO t (id, name) VALUES (9, 'nine')", NULL) &&
+          dur_exec(c, "DELETE FROM t WHERE id = 9", NULL));
+    PQfinish(c);
+    CHECK_INT(dur_stop(&s, SIGKILL), -1);
+    ts_scan t3 = scan_ts(dir, 0);
+    /* the writes after a restart from the checkpoint are above it too */
+    CHECK(t3.records == 2 && t3.min_after > t2.max);
 
     /* a checkpoint, more writes in the log after it, then kill -9 */
     CHECK(dur_start(&s, dir, quiet));
@@ -190,7 +210,8 @@ static void test_restart(void)
     char *after3 = snapshot(s.port);
     CHECK_STR(after3, before2);
     CHECK_INT(dur_stop(&s, SIGTERM), 0);
-    free(before), free(after), free(before2), free(after2), free(after3);
+    free(before), free(after), free(before1), free(after1), free(before2), free(after2),
+        free(after3);
     CHECK(dur_rm_rf(dir));
 }
 
@@ -405,6 +426,20 @@ static void test_triggers(void)
     CHECK(wait_ckpt(dir));
     PQfinish(c);
     CHECK_INT(dur_stop(&s, SIGTERM), 0);
+    CHECK(dur_rm_rf(dir));
+
+    /* what a start replayed counts as logged: the time trigger covers it with no write */
+    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
+    const char *slow[] = {"--checkpoint-interval", "3600", NULL};
+    CHECK(dur_start(&s, dir, slow));
+    c = dur_connect(s.port);
+    CHECK(dur_exec(c, "CREATE TABLE tr (x int4)", NULL));
+    PQfinish(c);
+    CHECK_INT(dur_stop(&s, SIGKILL), -1);
+    CHECK_INT(count_ckpts(dir), 0);
+    CHECK(dur_start(&s, dir, timed));
+    CHECK(wait_ckpt(dir));
+    CHECK_INT(dur_stop(&s, SIGKILL), -1);
     CHECK(dur_rm_rf(dir));
 
     CHECK(dur_tmpdir(dir, sizeof dir) != NULL);

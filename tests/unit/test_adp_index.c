@@ -78,15 +78,18 @@ static int key_order(const adp_table *t, const adp_index *ix, const adp_row *a, 
 static bool trees_ordered(adp_table *t)
 {
     bool ok = true;
-    for (int k = 0; k < t->nindexes; k++) {
+    const adp_ixlist *xs = adp_table_ixs(t);
+    for (int k = 0; k < xs->n; k++) {
         walk w = {0};
-        adp_itree_range(t, t->indexes[k], NULL, 0, NULL, false, NULL, false, collect, &w);
+        adp_itree_range(t, adp_table_ixs(t)->ix[k], NULL, 0, NULL, false, NULL, false, collect, &w);
         for (size_t i = 0; i < w.n; i++) {
             if (w.v[i]->end_ts != ADP_TS_INF || w.v[i]->deleter) ok = false;
-            if (i && key_order(t, t->indexes[k], w.v[i - 1], w.v[i]) >= 0) ok = false;
+            if (i && key_order(t, adp_table_ixs(t)->ix[k], w.v[i - 1], w.v[i]) >= 0) ok = false;
         }
-        if (w.n != adp_itree_count(t->indexes[k])) ok = false;
-        if (!ok) fprintf(stderr, "index %s: walk out of order or stale\n", t->indexes[k]->name);
+        if (w.n != adp_itree_count(adp_table_ixs(t)->ix[k])) ok = false;
+        if (!ok)
+            fprintf(stderr, "index %s: walk out of order or stale\n",
+                    adp_table_ixs(t)->ix[k]->name);
         free(w.v);
     }
     return ok;
@@ -98,13 +101,14 @@ static bool trees_consistent(adp_db *db, const char *table)
     pthread_rwlock_rdlock(&db->lock);
     adp_table *t = adp_cat_find_table(db, table);
     size_t current = 0;
-    for (size_t i = 0; t && i < t->nrows; i++)
-        current += t->rows[i]->end_ts == ADP_TS_INF && !t->rows[i]->deleter;
+    for (size_t i = 0, n = t ? adp_table_count(t) : 0; i < n; i++)
+        current += adp_table_row(t, i)->end_ts == ADP_TS_INF && !adp_table_row(t, i)->deleter;
     bool ok = t != NULL && trees_ordered(t);
-    for (int k = 0; t && k < t->nindexes; k++)
-        if (adp_itree_count(t->indexes[k]) != current) {
+    for (int k = 0; t && k < adp_table_ixs(t)->n; k++)
+        if (adp_itree_count(adp_table_ixs(t)->ix[k]) != current) {
             fprintf(stderr, "index %s holds %zu rows, the table has %zu current\n",
-                    t->indexes[k]->name, adp_itree_count(t->indexes[k]), current);
+                    adp_table_ixs(t)->ix[k]->name, adp_itree_count(adp_table_ixs(t)->ix[k]),
+                    current);
             ok = false;
         }
     pthread_rwlock_unlock(&db->lock);

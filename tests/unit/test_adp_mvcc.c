@@ -10,7 +10,7 @@ static size_t versions(adp_db *db, const char *table)
 {
     pthread_rwlock_rdlock(&db->lock);
     adp_table *t = adp_cat_find_table(db, table);
-    size_t n = t ? t->nrows : 0;
+    size_t n = t ? adp_table_count(t) : 0;
     pthread_rwlock_unlock(&db->lock);
     return n;
 }

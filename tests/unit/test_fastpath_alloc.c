@@ -11,6 +11,7 @@
 #include "adp.h"
 #include "adp_fastpath.h"
 #include "pgw_conn.h"
+#include "unit/pt_pgw_stub.h"
 
 #ifdef PGPEEK_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -28,42 +29,12 @@ static int passed, failed;
     } while (0)
 
 #ifdef PGPEEK_HAVE_JEMALLOC
-static bool admit(void *ctx, pgw_conn *c, pgw_error *err)
-{
-    (void)ctx;
-    (void)err;
-    c->pid = 1;
-    c->secret = 2;
-    return true;
-}
-static void release(void *ctx, pgw_conn *c)
-{
-    (void)ctx;
-    (void)c;
-}
-static void cancel(void *ctx, pgw_conn *c, int32_t pid, int32_t secret)
-{
-    (void)ctx;
-    (void)c;
-    (void)pid;
-    (void)secret;
-}
-
 static void put32(char *p, uint32_t v)
 {
     p[0] = (char)(v >> 24);
     p[1] = (char)(v >> 16);
     p[2] = (char)(v >> 8);
     p[3] = (char)v;
-}
-
-/* One message: type, length, body. */
-static void msg(pgw_buf *b, char type, const void *body, size_t n)
-{
-    char hdr[5] = {type};
-    put32(hdr + 1, (uint32_t)(n + 4));
-    pgw_buf_put(b, hdr, 5);
-    pgw_buf_put(b, body, n);
 }
 
 static void startup(pgw_conn *c)
@@ -80,7 +51,7 @@ static void startup(pgw_conn *c)
 
 static void query(pgw_buf *b, const char *sql)
 {
-    msg(b, 'Q', sql, strlen(sql) + 1);
+    pt_pgw_msg(b, 'Q', sql, strlen(sql) + 1);
 }
 
 /* Bind (unnamed portal, statement "s", one text parameter, text results), Execute, Sync. */
@@ -99,10 +70,10 @@ static void bind_execute_sync(pgw_buf *b, const char *param)
     n += strlen(param);
     body[n++] = 0, body[n++] = 1; /* one result format */
     body[n++] = 0, body[n++] = 0; /* text */
-    msg(b, 'B', body, n);
+    pt_pgw_msg(b, 'B', body, n);
     char ex[5] = {0, 0, 0, 0, 0}; /* portal "", no row limit */
-    msg(b, 'E', ex, 5);
-    msg(b, 'S', NULL, 0);
+    pt_pgw_msg(b, 'E', ex, 5);
+    pt_pgw_msg(b, 'S', NULL, 0);
 }
 
 static uint64_t *allocated, *deallocated;
@@ -141,7 +112,7 @@ static void run(bool malloc_check)
     CHECK(mallctl("thread.deallocatedp", &deallocated, &sz, NULL, 0) == 0);
     pgw_error err;
     adp_db *db = adp_db_open(NULL, &err);
-    pgw_conn_env env = {db, 1u << 20, PGPEEK_LOG_ERROR, NULL, admit, release, cancel};
+    pgw_conn_env env = pt_stub_env(db, 1u << 20);
     pgw_stats stats = {0};
     pgw_conn c;
     pgw_conn_init(&c, &env, &stats, "alloc");
@@ -161,8 +132,8 @@ static void run(bool malloc_check)
     memcpy(body + 2, ps, strlen(ps) + 1);
     size_t n = 2 + strlen(ps) + 1;
     body[n++] = 0, body[n++] = 0; /* no parameter types */
-    msg(&setup, 'P', body, n);
-    msg(&setup, 'S', NULL, 0);
+    pt_pgw_msg(&setup, 'P', body, n);
+    pt_pgw_msg(&setup, 'S', NULL, 0);
     pgw_buf_put(&c.in, setup.data, setup.len);
     pgw_conn_process(&c, 1u << 20);
     CHECK(c.out.len > 0 && c.out.data[0] == '1'); /* ParseComplete */

@@ -3,6 +3,7 @@
  * well-formed messages, and a protocol error must always end in CLOSE. */
 #include "pgw_conn.h"
 #include "protocol/pt_check.h"
+#include "unit/pt_pgw_stub.h"
 
 #include <stdlib.h>
 
@@ -15,37 +16,9 @@ static uint32_t rnd(uint32_t n)
     return n ? (uint32_t)(rng % n) : 0;
 }
 
-static bool admit(void *ctx, pgw_conn *c, pgw_error *err)
-{
-    (void)ctx;
-    (void)err;
-    c->pid = 1;
-    c->secret = 2;
-    return true;
-}
-static void release(void *ctx, pgw_conn *c)
-{
-    (void)ctx;
-    (void)c;
-}
-static void cancel(void *ctx, pgw_conn *c, int32_t pid, int32_t secret)
-{
-    (void)ctx;
-    (void)c;
-    (void)pid;
-    (void)secret;
-}
-
 static void put32(pgw_buf *b, uint32_t v)
 {
     pgw_buf_put_i32(b, (int32_t)v);
-}
-
-static void msg(pgw_buf *b, char type, const char *body, size_t n)
-{
-    pgw_buf_put_u8(b, (uint8_t)type);
-    put32(b, (uint32_t)(n + 4));
-    pgw_buf_put(b, body, n);
 }
 
 /* A plausible session: maybe SSL/GSS requests, a startup packet, then messages. */
@@ -65,9 +38,9 @@ static void build_stream(pgw_buf *b)
         char t = rnd(20) ? types[rnd(sizeof types - 1)] : closing[rnd(sizeof closing - 1)];
         if (t == 'Q') {
             bool empty = rnd(4) == 0;
-            msg(b, 'Q', empty ? "" : "SELECT 1", empty ? 1 : 9);
+            pt_pgw_msg(b, 'Q', empty ? "" : "SELECT 1", empty ? 1 : 9);
         } else {
-            msg(b, t, "\0\0\0\0\0\0", rnd(7));
+            pt_pgw_msg(b, t, "\0\0\0\0\0\0", rnd(7));
         }
     }
 }
@@ -122,7 +95,7 @@ int main(void)
     pgw_error err;
     adp_db *db = adp_db_open(NULL, &err);
     CHECK(db != NULL);
-    pgw_conn_env env = {db, 4096, PGPEEK_LOG_ERROR, NULL, admit, release, cancel};
+    pgw_conn_env env = pt_stub_env(db, 4096);
     pgw_stats stats = {0};
     int iterations = getenv("PT_FUZZ") ? atoi(getenv("PT_FUZZ")) : 5000;
     int bad_output = 0, closes = 0, readies = 0;
