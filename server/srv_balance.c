@@ -29,9 +29,11 @@
 #define PACK_BUSY 1.2
 /* Ticks to wait after a change, so that the next decision sees its effect. */
 #define CALM_TICKS 4
-/* A spread this soon after a pack means the pack was wrong: packing then waits HOLD_TICKS,
- * doubled on every repeat up to HOLD_MAX_TICKS, so a load at the edge does not flap. */
+/* A spread this soon after a pack, with the packed workers this busy, means the pack was
+ * wrong: packing then waits HOLD_TICKS, doubled on every repeat up to HOLD_MAX_TICKS, so a
+ * load at the edge does not flap. */
 #define REGRET_TICKS 20
+#define REGRET_BUSY 0.9
 #define HOLD_TICKS 40
 #define HOLD_MAX_TICKS 1200
 
@@ -156,7 +158,9 @@ void srv_balance_decide(srv_balance *b, const double *busy, int n, double idle)
     if (b->calm > 0) {
         b->calm--;
     } else if (b->active < n && (idle > SPREAD_IDLE || most > SPREAD_BUSY)) {
-        if (b->since_pack <= REGRET_TICKS) {
+        /* Regretted only when the packed workers were full: idle CPU because the load went
+         * away says nothing about the pack. */
+        if (b->since_pack <= REGRET_TICKS && sum >= b->active * REGRET_BUSY) {
             b->hold_next = b->hold_next ? b->hold_next * 2 : HOLD_TICKS;
             if (b->hold_next > HOLD_MAX_TICKS) b->hold_next = HOLD_MAX_TICKS;
             b->hold = b->hold_next;

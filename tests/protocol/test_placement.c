@@ -191,6 +191,17 @@ static void tick(srv_balance *b, const double *busy, double idle)
     usleep(2000);
 }
 
+/* Periods of one load until `active` workers take connections (at most 1000). */
+static int ticks_until(srv_balance *b, int active, const double *busy, double idle)
+{
+    int n = 0;
+    while (b->active != active && n < 1000) {
+        tick(b, busy, idle);
+        n++;
+    }
+    return n;
+}
+
 /* The balancer on made-up loads: packs a full machine, spreads again once CPU is idle. */
 static void test_decisions(pgpeek_server *s)
 {
@@ -221,34 +232,23 @@ static void test_decisions(pgpeek_server *s)
     CHECK(wait_count(s, 1, NSESS / 2));
     CHECK_INT(on(s, 0), NSESS / 2);
     CHECK(srv_balance_pick(&b) != srv_balance_pick(&b));
-    /* That pack was regretted within a few seconds: the same light load on a full machine
-     * does not pack again for a while (calm ticks, then the hold)... */
-    int held = 0;
-    while (b.active == 2 && held < 1000) {
-        tick(&b, light, 0.1);
-        held++;
-    }
-    CHECK_INT(held, 40); /* the hold counts down during the calm ticks too */
-    CHECK_INT(b.active, 1);
+    /* The load went away meanwhile (the workers were not full): not a wrong pack, so the
+     * next pack comes right after the calm ticks. */
+    CHECK_INT(ticks_until(&b, 1, light, 0.1), 5);
     CHECK(wait_count(s, 0, NSESS));
-    /* ...and a second regret holds packing twice as long. */
-    for (int i = 0; i < 5; i++)
-        tick(&b, light, 1.5);
-    CHECK_INT(b.active, 2);
-    held = 0;
-    while (b.active == 2 && held < 1000) {
-        tick(&b, light, 0.1);
-        held++;
-    }
-    CHECK_INT(held, 80);
-    CHECK(wait_count(s, 0, NSESS));
-    /* A worker bound by its own CPU spreads the load even with no idle CPU (after the calm
-     * ticks of the last change). */
+    /* A worker bound by its own CPU spreads the load even with no idle CPU... */
     double bound[2] = {0.99, 0.0};
-    for (int i = 0; i < 5; i++)
-        tick(&b, bound, 0.0);
-    CHECK_INT(b.active, 2);
+    CHECK_INT(ticks_until(&b, 2, bound, 0.0), 5);
     CHECK(wait_count(s, 1, NSESS / 2));
+    /* ...and that pack was wrong: the same light load on a full machine does not pack again
+     * for a while (the hold counts down during the calm ticks too)... */
+    CHECK_INT(ticks_until(&b, 1, light, 0.1), 40);
+    CHECK(wait_count(s, 0, NSESS));
+    /* ...and a second wrong pack holds packing twice as long. */
+    CHECK_INT(ticks_until(&b, 2, bound, 0.0), 5);
+    CHECK(wait_count(s, 1, NSESS / 2));
+    CHECK_INT(ticks_until(&b, 1, light, 0.1), 80);
+    CHECK(wait_count(s, 0, NSESS));
     srv_balance_free(&b);
     char buf[32];
     for (int i = 0; i < NSESS; i++) {
