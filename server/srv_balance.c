@@ -1,7 +1,7 @@
 /* srv_balance: packs connections onto as few workers as keep up (see srv_balance.h). The
- * listener samples each worker's thread CPU clock and the machine's idle time every
- * SRV_BALANCE_PERIOD_MS, and asks workers to shed idle connections through their inboxes;
- * nothing of this runs per query. */
+ * listener samples each worker's thread CPU clock every SRV_BALANCE_PERIOD_MS and asks
+ * workers to shed connections that are between statements through their inboxes; nothing
+ * of this runs per query. */
 #include "srv_balance.h"
 
 #include <pthread.h>
@@ -14,26 +14,24 @@
 #include "srv_server.h"
 #include "srv_worker.h"
 
-/* Every worker takes connections again when this many CPUs sat idle over a period, or
- * when an active worker computed this share of the period: a worker bound by its own CPU
- * (a heavy query) gets more done spread even on a machine other processes keep busy. A
- * worker serving cheap queries without ever sleeping stays well below it, since the
- * loopback's softirq time is not charged to its thread clock. */
-#define SPREAD_IDLE 0.5
+/* Every worker takes connections again when an active worker computed this share of
+ * SPREAD_TICKS periods in a row: it is bound by its own CPU (a heavy query) and gets more
+ * done spread. A worker serving cheap queries without ever sleeping stays well below it,
+ * since the loopback's softirq time is not charged to its thread clock; a burst of
+ * connection setups lasts less than SPREAD_TICKS. */
 #define SPREAD_BUSY 0.95
-/* One worker fewer when the machine had less idle than this (in CPUs)... */
-#define PACK_IDLE 0.25
-/* ...and the active workers' load fits in one fewer at this share each. Above one CPU on
- * purpose: a worker that no longer sleeps spends about a quarter less CPU per query (no
- * switches, warm caches), so two workers at 0.55 each become one at about 0.8. */
+#define SPREAD_TICKS 3
+/* One worker fewer when the active workers' load fits in one fewer at this share each.
+ * Above one CPU on purpose: a worker that no longer sleeps spends about a quarter less CPU
+ * per query (no switches, warm caches), so two workers at 0.55 each become one at about
+ * 0.8. Idle CPU is not a reason to spread: on two CPUs with the client on the machine,
+ * spread workers leave 0.4 CPUs idle in their sleeps and still serve a fifth less. */
 #define PACK_BUSY 1.2
 /* Ticks to wait after a change, so that the next decision sees its effect. */
 #define CALM_TICKS 4
-/* A spread this soon after a pack, with the packed workers this busy, means the pack was
- * wrong: packing then waits HOLD_TICKS, doubled on every repeat up to HOLD_MAX_TICKS, so a
- * load at the edge does not flap. */
+/* A spread this soon after a pack means the pack was wrong: packing then waits HOLD_TICKS, doubled
+ * on every repeat up to HOLD_MAX_TICKS, so a load at the edge does not flap. */
 #define REGRET_TICKS 20
-#define REGRET_BUSY 0.9
 #define HOLD_TICKS 40
 #define HOLD_MAX_TICKS 1200
 
@@ -154,13 +152,12 @@ void srv_balance_decide(srv_balance *b, const double *busy, int n, double idle)
     srv_log(s, PGPEEK_LOG_DEBUG, "placement: %d of %d workers active, %.2f CPUs busy, %.2f idle",
             b->active, n, sum, idle);
     if (b->since_pack <= REGRET_TICKS) b->since_pack++;
+    b->hot = most > SPREAD_BUSY ? b->hot + 1 : 0;
     if (b->hold > 0) b->hold--;
     if (b->calm > 0) {
         b->calm--;
-    } else if (b->active < n && (idle > SPREAD_IDLE || most > SPREAD_BUSY)) {
-        /* Regretted only when the packed workers were full: idle CPU because the load went
-         * away says nothing about the pack. */
-        if (b->since_pack <= REGRET_TICKS && sum >= b->active * REGRET_BUSY) {
+    } else if (b->active < n && b->hot >= SPREAD_TICKS) {
+        if (b->since_pack <= REGRET_TICKS) {
             b->hold_next = b->hold_next ? b->hold_next * 2 : HOLD_TICKS;
             if (b->hold_next > HOLD_MAX_TICKS) b->hold_next = HOLD_MAX_TICKS;
             b->hold = b->hold_next;
@@ -168,17 +165,14 @@ void srv_balance_decide(srv_balance *b, const double *busy, int n, double idle)
         b->active = n;
         b->calm = CALM_TICKS;
         even_out(b);
-        srv_log(s, PGPEEK_LOG_DEBUG,
-                "placement: spread over %d workers (%.1f CPUs idle, busiest worker at %.2f)", n,
-                idle, most);
-    } else if (b->active > 1 && b->hold == 0 && idle < PACK_IDLE &&
-               sum < (b->active - 1) * PACK_BUSY) {
+        srv_log(s, PGPEEK_LOG_DEBUG, "placement: spread over %d workers (busiest worker at %.2f)",
+                n, most);
+    } else if (b->active > 1 && b->hold == 0 && sum < (b->active - 1) * PACK_BUSY) {
         b->active--;
         b->calm = CALM_TICKS;
         b->since_pack = 0;
-        srv_log(s, PGPEEK_LOG_DEBUG,
-                "placement: packed onto %d workers (%.2f CPUs of work, no idle CPU)", b->active,
-                sum);
+        srv_log(s, PGPEEK_LOG_DEBUG, "placement: packed onto %d workers (%.2f CPUs of work)",
+                b->active, sum);
     }
     /* Connections left on retired workers move over (those that were busy at the last
      * request are asked again). */

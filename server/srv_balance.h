@@ -1,13 +1,15 @@
 /* srv_balance: how many workers take connections, and moving connections between them.
  *
- * Every worker takes connections while the machine has idle CPU. When it has none, the
- * connections are packed onto as few workers as their load fits in: a worker that always
+ * Connections are packed onto as few workers as their load fits in: a worker that always
  * finds input never sleeps, so its clients' sends wake nobody, and the CPUs go to work
  * instead of wakeups and switches. On two CPUs with the client on the same machine, 64
  * connections on one worker serve about 285k SELECTs/s at 0.01 sleeps per query; split
- * over two, 225k at 0.37 (bench/fastpath/ctxsw.sh). As soon as CPU time is left idle (a
- * query too heavy for the active workers, or workers waiting) every worker is used again.
- * PGPEEK_PLACEMENT=spread in the environment turns this off (round robin, for comparison). */
+ * over two, 225k at 0.37 (bench/fastpath/ctxsw.sh). When an active worker is bound by its
+ * own CPU (a heavy query), every worker takes connections again, and a pack that had to
+ * be undone soon holds packing back for a while. Decisions come from the workers' thread
+ * CPU clocks, sampled by the listener every SRV_BALANCE_PERIOD_MS; the machine's idle CPU
+ * is only logged (debug). PGPEEK_PLACEMENT=spread in the environment turns this off
+ * (plain round robin, for comparison). */
 #ifndef SRV_BALANCE_H
 #define SRV_BALANCE_H
 
@@ -31,6 +33,7 @@ typedef struct srv_balance {
     int calm;       /* ticks left before another change (the load must settle first) */
     int since_pack; /* ticks since the last pack */
     int hold;       /* ticks left before packing is allowed again (after a wrong pack) */
+    int hot;        /* periods in a row an active worker was bound by its CPU */
     int hold_next;  /* the hold a next wrong pack gets */
     int ncpu;
     int64_t last_ns;      /* monotonic time of the last sample */

@@ -211,43 +211,42 @@ static void test_decisions(pgpeek_server *s)
     srv_balance b;
     CHECK(srv_balance_init(&b, s, true));
     CHECK_INT(b.active, 2);
-    double light[2] = {0.2, 0.2}, heavy[2] = {0.8, 0.8};
-    /* Enough work for both workers and no idle CPU: stays spread. */
+    double light[2] = {0.2, 0.2}, heavy[2] = {0.8, 0.8}, bound[2] = {0.99, 0.0};
+    /* Enough work for both workers: stays spread, idle CPU or not. */
     tick(&b, heavy, 0.0);
+    tick(&b, heavy, 1.0);
     CHECK_INT(b.active, 2);
-    /* Little work, no idle CPU: one worker takes everything. */
-    tick(&b, light, 0.1);
+    /* Little work: one worker takes everything, idle CPU or not. */
+    tick(&b, light, 0.9);
     CHECK_INT(b.active, 1);
     CHECK(wait_count(s, 0, NSESS));
     CHECK_INT(srv_balance_pick(&b), 0);
     CHECK_INT(srv_balance_pick(&b), 0);
-    /* Right after a change it waits for the load to settle... */
-    for (int i = 0; i < 4; i++) {
-        tick(&b, light, 1.5);
+    /* Past the calm ticks, a burst (one period bound by its CPU at a time) does not spread,
+     * nor does idle CPU... */
+    for (int i = 0; i < 30; i++) {
+        tick(&b, i % 2 ? light : bound, 1.5);
         CHECK_INT(b.active, 1);
     }
-    /* ...then idle CPU spreads the connections evenly again. */
-    tick(&b, light, 1.5);
-    CHECK_INT(b.active, 2);
+    /* ...a worker bound by its CPU for three periods in a row does, evenly; long after the
+     * pack, so the pack is not held against... */
+    CHECK_INT(ticks_until(&b, 2, bound, 0.0), 3);
     CHECK(wait_count(s, 1, NSESS / 2));
     CHECK_INT(on(s, 0), NSESS / 2);
     CHECK(srv_balance_pick(&b) != srv_balance_pick(&b));
-    /* The load went away meanwhile (the workers were not full): not a wrong pack, so the
-     * next pack comes right after the calm ticks. */
-    CHECK_INT(ticks_until(&b, 1, light, 0.1), 5);
+    /* ...and the next pack comes right after the calm ticks. */
+    CHECK_INT(ticks_until(&b, 1, light, 0.0), 5);
     CHECK(wait_count(s, 0, NSESS));
-    /* A worker bound by its own CPU spreads the load even with no idle CPU... */
-    double bound[2] = {0.99, 0.0};
+    /* A spread soon after a pack means that pack was wrong: the same light load does not
+     * pack again for a while (the hold counts down during the calm ticks too)... */
     CHECK_INT(ticks_until(&b, 2, bound, 0.0), 5);
     CHECK(wait_count(s, 1, NSESS / 2));
-    /* ...and that pack was wrong: the same light load on a full machine does not pack again
-     * for a while (the hold counts down during the calm ticks too)... */
-    CHECK_INT(ticks_until(&b, 1, light, 0.1), 40);
+    CHECK_INT(ticks_until(&b, 1, light, 0.0), 40);
     CHECK(wait_count(s, 0, NSESS));
     /* ...and a second wrong pack holds packing twice as long. */
     CHECK_INT(ticks_until(&b, 2, bound, 0.0), 5);
     CHECK(wait_count(s, 1, NSESS / 2));
-    CHECK_INT(ticks_until(&b, 1, light, 0.1), 80);
+    CHECK_INT(ticks_until(&b, 1, light, 0.0), 80);
     CHECK(wait_count(s, 0, NSESS));
     srv_balance_free(&b);
     char buf[32];
