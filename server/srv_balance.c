@@ -1,5 +1,6 @@
 /* srv_balance: packs connections onto as few workers as keep up (see srv_balance.h). The
- * listener samples each worker's thread CPU clock every SRV_BALANCE_PERIOD_MS and asks
+ * listener samples each worker's thread CPU clock and the machine's idle time every
+ * SRV_BALANCE_PERIOD_MS, and asks
  * workers to shed connections that are between statements through their inboxes; nothing
  * of this runs per query. */
 #include "srv_balance.h"
@@ -15,17 +16,19 @@
 #include "srv_worker.h"
 
 /* Every worker takes connections again when an active worker computed this share of
- * SPREAD_TICKS periods in a row: it is bound by its own CPU (a heavy query) and gets more
- * done spread. A worker serving cheap queries without ever sleeping stays well below it,
- * since the loopback's softirq time is not charged to its thread clock; a burst of
+ * SPREAD_TICKS periods in a row while the machine left SPREAD_IDLE CPUs idle: it is bound
+ * by its own CPU (a heavy query) and another CPU is there to take half. A packed worker
+ * serving cheap queries to a client on the same machine is as busy, but leaves no CPU idle
+ * (the client has the other one): spreading would only bring the sleeps back. A burst of
  * connection setups lasts less than SPREAD_TICKS. */
 #define SPREAD_BUSY 0.95
 #define SPREAD_TICKS 3
+#define SPREAD_IDLE 0.5
 /* One worker fewer when the active workers' load fits in one fewer at this share each.
- * Above one CPU on purpose: a worker that no longer sleeps spends about a quarter less CPU
- * per query (no switches, warm caches), so two workers at 0.55 each become one at about
- * 0.8. Idle CPU is not a reason to spread: on two CPUs with the client on the machine,
- * spread workers leave 0.4 CPUs idle in their sleeps and still serve a fifth less. */
+ * Above one CPU on purpose: a worker that no longer sleeps spends less CPU per query (no
+ * switches, warm caches): two workers at 0.42 each become one at about 0.6 busy with
+ * everything else, then nearly 1.0 once it serves the queries the sleeps had cost. Idle
+ * CPU is no condition: spread workers leave 0.4 CPUs idle in their sleeps. */
 #define PACK_BUSY 1.2
 /* Ticks to wait after a change, so that the next decision sees its effect. */
 #define CALM_TICKS 4
@@ -152,7 +155,7 @@ void srv_balance_decide(srv_balance *b, const double *busy, int n, double idle)
     srv_log(s, PGPEEK_LOG_DEBUG, "placement: %d of %d workers active, %.2f CPUs busy, %.2f idle",
             b->active, n, sum, idle);
     if (b->since_pack <= REGRET_TICKS) b->since_pack++;
-    b->hot = most > SPREAD_BUSY ? b->hot + 1 : 0;
+    b->hot = most > SPREAD_BUSY && idle > SPREAD_IDLE ? b->hot + 1 : 0;
     if (b->hold > 0) b->hold--;
     if (b->calm > 0) {
         b->calm--;

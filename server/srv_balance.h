@@ -5,11 +5,11 @@
  * instead of wakeups and switches. On two CPUs with the client on the same machine, 64
  * connections on one worker serve about 285k SELECTs/s at 0.01 sleeps per query; split
  * over two, 225k at 0.37 (bench/fastpath/ctxsw.sh). When an active worker is bound by its
- * own CPU (a heavy query), every worker takes connections again, and a pack that had to
- * be undone soon holds packing back for a while. Decisions come from the workers' thread
- * CPU clocks, sampled by the listener every SRV_BALANCE_PERIOD_MS; the machine's idle CPU
- * is only logged (debug). PGPEEK_PLACEMENT=spread in the environment turns this off
- * (plain round robin, for comparison). */
+ * own CPU (a heavy query) while another CPU sits idle, every worker takes connections
+ * again, and a pack that had to be undone soon holds packing back for a while. Decisions
+ * come from the workers' thread CPU clocks and the machine's idle time (/proc/stat),
+ * sampled by the listener every SRV_BALANCE_PERIOD_MS. PGPEEK_PLACEMENT=spread in the
+ * environment turns this off (plain round robin, for comparison). */
 #ifndef SRV_BALANCE_H
 #define SRV_BALANCE_H
 
