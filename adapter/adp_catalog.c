@@ -175,6 +175,7 @@ void adp_table_free(adp_table *t)
     for (int i = 0; i < t->ncols; i++)
         if (t->cols[i].has_default) adp_value_free_heap(t->cols[i].type.id, &t->cols[i].defval);
     free(t->cols);
+    free(t->kseq);
     t->db = NULL; /* no reader left: indexes go at once */
     adp_ixlist *xs = atomic_load(&t->ixs);
     for (int i = 0; xs && i < xs->n; i++)

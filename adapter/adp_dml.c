@@ -340,7 +340,6 @@ static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows
 {
     adp_table *t = pl->table;
     uint64_t ts = adp_snapshot(p->s);
-    adp_cert_note_read(p->s, t);
     const adp_index *ix;
     int col;
     const adp_expr *key = pl->where ? adp_find_key_lookup(t, pl->where, &ix, &col) : NULL;
@@ -361,6 +360,7 @@ static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows
         /* an older version with another key is not the row: the index path finds it */
         if (r && adp_value_cmp(t->cols[col].type.id, &r->vals[col], &vals[col]) != 0) goto scan;
         if (!r && !vals[col].isnull && adp_table_has_versions(t)) goto scan;
+        adp_cert_note_key(p->s, t, ix, vals); /* only its key's rows were read */
         if (!r) return true;
         adp_eval_ctx c = {.s = p->s, .row = r->vals};
         bool pass = true;
@@ -370,6 +370,7 @@ static bool collect_rows(adp_pctx *p, const adp_modify_plan *pl, adp_row ***rows
         return true;
     }
 scan:;
+    adp_cert_note_read(p->s, t);
     /* every row, or those an index selects (in scan order, other versions included) */
     adp_ipath path;
     adp_row **cand = NULL;

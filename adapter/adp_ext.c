@@ -230,13 +230,15 @@ bool adp_ps_analyze(adp_session *s, adp_prepared *ps, pgw_error *err)
                 ps->plan_kind = 'M';
                 ps->plan = pl;
             }
+            /* still under the lock: eligibility looks at the table's indexes */
+            size_t n = strlen(ps->sql);
+            bool fast =
+                ok && ps->plan_kind == 'S' && adp_fp_eligible(ps->plan, ps->sql, n, &ps->fast_why);
             pthread_rwlock_unlock(&s->db->lock);
             if (!ok) ps->plan = NULL;
             if (ok && (ntargets || ps->plan_kind == 'S'))
                 adp_write_row_description(s, &ps->rowdesc, targets, ntargets);
             if (ok && ps->plan_kind == 'S') {
-                size_t n = strlen(ps->sql);
-                bool fast = adp_fp_eligible(ps->plan, ps->sql, n, &ps->fast_why);
                 /* without parameters other shapes can use the peek cache (general plans) */
                 bool general = !fast && ps->fast_why == ADP_FP_R_UNSUPPORTED && !s->nptypes &&
                                adp_fp_deterministic(ps->plan, ps->sql, n);

@@ -105,13 +105,15 @@ static adp_pc_entry *plan_entry(adp_session *s, adp_plancache *pc, uint64_t h, c
     /* read under the lock: the plan's table pointer is valid for this version */
     e->catalog_version = atomic_load(&db->catalog_version);
     bool ok = adp_plan_select(&p, st, pl);
+    /* still under the lock: eligibility looks at the table's indexes */
+    bool eligible = ok && adp_fp_eligible(pl, sql, len, &e->reason);
     pthread_rwlock_unlock(&db->lock);
     if (!ok) {
         e->reason = ADP_FP_R_PLAN_ERROR;
         return e;
     }
     bool general = false;
-    if (!adp_fp_eligible(pl, sql, len, &e->reason)) {
+    if (!eligible) {
         /* other shapes: kept if deterministic, for the peek cache */
         if (e->reason != ADP_FP_R_UNSUPPORTED) return e;
         if (!adp_fp_deterministic(pl, sql, len)) {

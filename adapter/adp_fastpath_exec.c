@@ -330,7 +330,7 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
         ok = input_row(&r, NULL);
     } else {
         uint64_t ts = adp_snapshot(s);
-        adp_cert_note_read(s, pl->table);
+        if (!pl->lookup) adp_cert_note_read(s, pl->table);
         if (read_ts) *read_ts = ts;
         bool scan = true;
         if (pl->lookup) {
@@ -359,6 +359,11 @@ bool adp_fp_exec(adp_session *s, const adp_fp_plan *f, pgw_buf *out, uint64_t *r
             scan = !row && !null &&
                    (versions || adp_table_has_versions(pl->table) ||
                     atomic_load_explicit(&pl->table->churn, memory_order_acquire) != churn);
+            /* a lookup read only its key's rows; a scan read the table */
+            if (scan)
+                adp_cert_note_read(s, pl->table);
+            else
+                adp_cert_note_key(s, pl->table, pl->lookup, key);
         }
         /* one array for the whole scan: a writer replaces it rather than change it */
         const adp_rowvec *v = scan ? adp_table_rows(pl->table) : NULL;

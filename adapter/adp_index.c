@@ -22,7 +22,7 @@ struct adp_ihash {
 };
 
 /* false when a key column is NULL: such rows never conflict and are not indexed. */
-static bool key_hash(const adp_table *t, const adp_index *ix, const adp_value *vals, uint64_t *h)
+bool adp_index_key_hash(const adp_table *t, const adp_index *ix, const adp_value *vals, uint64_t *h)
 {
     uint64_t x = 0x9E3779B97F4A7C15ull;
     for (int k = 0; k < ix->ncols; k++) {
@@ -121,7 +121,7 @@ adp_row *adp_index_lookup(const adp_table *t, const adp_index *ix, const adp_val
 {
     uint64_t hv;
     const adp_ihash *h = atomic_load_explicit(&ix->hash, memory_order_acquire);
-    if (!h || !key_hash(t, ix, vals, &hv)) return NULL;
+    if (!h || !adp_index_key_hash(t, ix, vals, &hv)) return NULL;
     for (adp_hnode *e =
              atomic_load_explicit(&h->buckets[hv & (h->nbuckets - 1)], memory_order_acquire);
          e; e = next_of(e))
@@ -135,7 +135,7 @@ adp_row *adp_index_add(const adp_table *t, adp_index *ix, adp_row *r)
     /* the tree holds every current row, also one the hash refuses (a duplicate key that a
      * pending delete makes possible) */
     adp_itree_add(t, ix, r);
-    if (!ix->unique || !key_hash(t, ix, r->vals, &hv)) return NULL;
+    if (!ix->unique || !adp_index_key_hash(t, ix, r->vals, &hv)) return NULL;
     adp_row *dup = adp_index_lookup(t, ix, r->vals, r);
     if (dup) return dup;
     adp_ihash *h = atomic_load_explicit(&ix->hash, memory_order_relaxed);
@@ -157,7 +157,7 @@ void adp_index_remove(const adp_table *t, adp_index *ix, const adp_row *r)
     uint64_t hv;
     adp_itree_remove(t, ix, r);
     adp_ihash *h = atomic_load_explicit(&ix->hash, memory_order_relaxed);
-    if (!h || !key_hash(t, ix, r->vals, &hv)) return;
+    if (!h || !adp_index_key_hash(t, ix, r->vals, &hv)) return;
     for (_Atomic(adp_hnode *) *pp = &h->buckets[hv & (h->nbuckets - 1)];;) {
         adp_hnode *e = atomic_load_explicit(pp, memory_order_relaxed);
         if (!e) return;

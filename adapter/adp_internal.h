@@ -102,6 +102,11 @@ typedef struct adp_table {
     /* The commit timestamp of the last committed write, stored before commit_ts: peek
      * caches stay valid while no commit writes the table (adp_peekshare.h). */
     _Atomic uint64_t write_ts;
+    /* Per key (adp_cert.h): the last certified commit that wrote a row whose unique key
+     * hashes to the bucket (ADP_CERT_KEYS of them, made on first use), and the last one
+     * that changed the table other than by rows (DDL). Under the lock that orders commits. */
+    uint64_t *kseq;
+    uint64_t kall_seq;
     uint64_t cert_seq; /* the last certified commit that wrote it (adp_cert.h; under the
                           lock that orders commits, not db->lock) */
 } adp_table;
@@ -221,6 +226,9 @@ void adp_table_abort_insert(adp_db *db, adp_table *t, adp_row *r);
 void adp_table_unindex(adp_table *t, adp_row *r);
 /* Puts a row back into the unique indexes (a rolled-back delete). */
 void adp_table_reindex(adp_table *t, adp_row *r);
+/* The hash of vals' key in index ix; false when a key column is NULL (no key). */
+bool adp_index_key_hash(const adp_table *t, const adp_index *ix, const adp_value *vals,
+                        uint64_t *h);
 /* Unique checks: true when vals collide with a live row other than `self` on index ix. */
 adp_row *adp_table_find_dup(adp_table *t, const adp_index *ix, const adp_value *vals,
                             const adp_row *self);
@@ -313,11 +321,11 @@ struct adp_session {
     bool *pseen;             /* while planning: which $n the statement uses */
     const adp_value *params; /* while executing a bound statement: its parameter values */
     int nparams;
-    uint64_t snap_ts;              /* the block's read timestamp once snap_held */
-    bool snap_held;                /* snap_ts is registered in db->holds (until COMMIT/ROLLBACK) */
-    uint64_t snap_seq;             /* the newest certified commit snap_ts includes (adp_cert.h) */
-    uint64_t cert_seq;             /* this session's certified commit, while it is being stamped */
-    const struct adp_table **rset; /* tables the block read (adp_cert.h) */
+    uint64_t snap_ts;           /* the block's read timestamp once snap_held */
+    bool snap_held;             /* snap_ts is registered in db->holds (until COMMIT/ROLLBACK) */
+    uint64_t snap_seq;          /* the newest certified commit snap_ts includes (adp_cert.h) */
+    uint64_t cert_seq;          /* this session's certified commit, while it is being stamped */
+    struct adp_cert_read *rset; /* what the block read: tables, or keys of one (adp_cert.h) */
     uint32_t nrset, caprset;
     const int16_t *rfmt; /* result format codes of the portal being run (0 text, 1 binary) */
     int nrfmt;           /* 0: all text, 1: rfmt[0] for all, else one per column */

@@ -486,7 +486,7 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
         return false;
     bool scan = false;
     uint64_t ts = pl->table ? adp_snapshot(p->s) : 0;
-    if (pl->table) adp_cert_note_read(p->s, pl->table);
+    if (pl->table && !pl->lookup) adp_cert_note_read(p->s, pl->table);
     if (pl->table && pl->lookup) {
         /* at most one row can match; WHERE still runs on it */
         adp_value key[pl->table->ncols];
@@ -512,6 +512,11 @@ bool adp_select_collect(adp_pctx *p, const adp_select_plan *pl, adp_value ***row
                  (versions || adp_table_has_versions(pl->table) ||
                   atomic_load_explicit(&pl->table->churn, memory_order_acquire) != churn))
             scan = true;
+        /* a lookup read only its key's rows; a scan read the table */
+        if (scan)
+            adp_cert_note_read(p->s, pl->table);
+        else
+            adp_cert_note_key(p->s, pl->table, pl->lookup, key);
     } else if (pl->table) {
         scan = true;
     } else {

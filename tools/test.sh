@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds pgpeek twice (Release in ./build, Debug with
-# AddressSanitizer + UndefinedBehaviorSanitizer in ./build-asan) and runs the whole
-# test suite (ctest) under both. Exits nonzero on any failure; the last line of output
+# Installs what is missing, builds pgpeek three times (Release in ./build, Debug with
+# AddressSanitizer + UndefinedBehaviorSanitizer in ./build-asan, Debug with
+# ThreadSanitizer in ./build-tsan) and runs the whole test suite (ctest) under the first
+# two, and the tests where threads share memory without locks under the third. Exits nonzero on any failure; the last line of output
 # is "N passed, M failed" (counted over both builds' ctest tests and any build step).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,7 +40,8 @@ run_ctest() {
   local dir="$1" log
   log="$(mktemp)"
   echo "==== ctest in $dir"
-  (cd "$dir" && ctest --output-on-failure --timeout 600) 2>&1 | tee "$log"
+  # shellcheck disable=SC2086 # CTEST_ARGS is a list of ctest arguments
+  (cd "$dir" && ctest --output-on-failure --timeout 600 ${CTEST_ARGS:-}) 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   # ctest's summary: "100% tests passed, 0 tests failed out of 12"
   local line total nfail
@@ -67,6 +69,15 @@ fi
 
 if build build-asan -DCMAKE_BUILD_TYPE=Debug -DPGPEEK_SANITIZE=ON; then
   run_ctest build-asan
+else
+  failed=$((failed + 1))
+fi
+
+# Lock-free reads, epochs, shared caches, commit groups: any data race report fails.
+export TSAN_OPTIONS="halt_on_error=0:exitcode=66"
+if build build-tsan -DCMAKE_BUILD_TYPE=Debug -DPGPEEK_TSAN=ON; then
+  CTEST_ARGS="-R epoch|peek_shared|index_concurrent|mvcc|commit|orc_batch|dur_checkpoint" \
+    run_ctest build-tsan
 else
   failed=$((failed + 1))
 fi

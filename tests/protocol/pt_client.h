@@ -67,6 +67,21 @@ static inline bool pt_pq_run(PGconn *c, const char *sql, bool quiet)
     return ok;
 }
 
+/* Runs sql; state gets the SQLSTATE of a failure, or "" on success. Failures other than
+ * serialization failures (40001, expected under concurrency) go to stderr. */
+static inline void pt_pq_state(PGconn *c, const char *sql, char state[6])
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    state[0] = 0;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        snprintf(state, 6, "%s", s ? s : "?????");
+        if (strcmp(state, "40001") != 0) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+    }
+    PQclear(r);
+}
+
 static inline uint64_t pt_now_ns(void)
 {
     struct timespec t;

@@ -85,16 +85,24 @@ static int answers_meanwhile(PGconn *a, PGconn *b, const char *want)
     return answers;
 }
 
+/* A fresh data directory, pgpeekd on one worker there, and two connections to it. */
+static bool start_two(char dir[64], dur_srv *s, PGconn **a, PGconn **b)
+{
+    CHECK(dur_tmpdir(dir, 64) != NULL);
+    CHECK(dur_start(s, dir, one_worker));
+    *a = dur_connect(s->port);
+    *b = dur_connect(s->port);
+    CHECK(*a && *b);
+    return *a && *b;
+}
+
 static void test_worker_not_blocked(void)
 {
     char dir[64], name[256], buf[64];
     bool tmp;
-    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
     dur_srv s;
-    CHECK(dur_start(&s, dir, one_worker));
-    PGconn *a = dur_connect(s.port), *b = dur_connect(s.port);
-    CHECK(a && b);
-    if (!a || !b) return;
+    PGconn *a, *b;
+    if (!start_two(dir, &s, &a, &b)) return;
     fill_big(a, 18);
     CHECK(dur_exec(b, "CREATE TABLE small (x int4)", NULL) &&
           dur_exec(b, "INSERT INTO small VALUES (1), (2)", NULL));
@@ -159,12 +167,9 @@ static void test_statement_forms(void)
 {
     char dir[64], name[256], prev[256], buf[64];
     bool tmp;
-    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
     dur_srv s;
-    CHECK(dur_start(&s, dir, one_worker));
-    PGconn *a = dur_connect(s.port), *b = dur_connect(s.port);
-    CHECK(a && b);
-    if (!a || !b) return;
+    PGconn *a, *b;
+    if (!start_two(dir, &s, &a, &b)) return;
     CHECK(dur_exec(a, "CREATE TABLE k (x int4)", NULL));
     CHECK(dur_exec(a, "CHECKPOINT", NULL));
     CHECK_INT(ckpt_files(dir, prev, sizeof prev, &tmp), 1);
@@ -226,12 +231,9 @@ static void test_statement_forms(void)
 static void test_leave_and_stop(void)
 {
     char dir[64], buf[64];
-    CHECK(dur_tmpdir(dir, sizeof dir) != NULL);
     dur_srv s;
-    CHECK(dur_start(&s, dir, one_worker));
-    PGconn *a = dur_connect(s.port), *b = dur_connect(s.port);
-    CHECK(a && b);
-    if (!a || !b) return;
+    PGconn *a, *b;
+    if (!start_two(dir, &s, &a, &b)) return;
     fill_big(a, 17);
     CHECK(PQsendQuery(a, "CHECKPOINT"));
     PQfinish(a); /* gone before the answer */

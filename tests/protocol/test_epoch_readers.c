@@ -25,20 +25,6 @@
 static int port;
 static atomic_bool stop;
 
-/* Runs sql; the SQLSTATE of a failure ("" on success); 40001 is expected and quiet. */
-static void exec_state(PGconn *c, const char *sql, char state[6])
-{
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType st = PQresultStatus(r);
-    state[0] = 0;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        snprintf(state, 6, "%s", s ? s : "?????");
-        if (strcmp(state, "40001") != 0) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-    }
-    PQclear(r);
-}
-
 typedef struct worker {
     int id;
     long done, retries, bad;
@@ -78,9 +64,9 @@ static void write_once(PGconn *c, int wid, unsigned *seed, long round, char st[6
                  extra + 5000, a);
         break;
     }
-    exec_state(c, sql, st);
+    pt_pq_state(c, sql, st);
     char rb[6];
-    if (st[0]) exec_state(c, "ROLLBACK", rb);
+    if (st[0]) pt_pq_state(c, "ROLLBACK", rb);
 }
 
 static void quiet(void *arg, const char *msg)
@@ -99,7 +85,7 @@ static void *writer(void *arg)
     for (long round = 0; !atomic_load(&stop); round++) {
         char first[6];
         write_once(c, w->id, &seed, round, first);
-        exec_state(c, "SELECT 1", st); /* the connection is still usable */
+        pt_pq_state(c, "SELECT 1", st); /* the connection is still usable */
         if (st[0]) w->bad++;
         if (first[0])
             w->retries++;
@@ -116,11 +102,11 @@ static void *ddl(void *arg)
     PGconn *c = pt_pq_connect(port);
     char st[6];
     while (!atomic_load(&stop)) {
-        exec_state(c, "CREATE INDEX acct_bal ON acct (bal)", st);
-        if (!st[0]) exec_state(c, "DROP INDEX acct_bal", st);
+        pt_pq_state(c, "CREATE INDEX acct_bal ON acct (bal)", st);
+        if (!st[0]) pt_pq_state(c, "DROP INDEX acct_bal", st);
         /* key lookups on kv go through this index's hash while it exists */
-        if (!st[0]) exec_state(c, "CREATE UNIQUE INDEX kv_k ON kv (k)", st);
-        if (!st[0]) exec_state(c, "DROP INDEX kv_k", st);
+        if (!st[0]) pt_pq_state(c, "CREATE UNIQUE INDEX kv_k ON kv (k)", st);
+        if (!st[0]) pt_pq_state(c, "DROP INDEX kv_k", st);
         if (st[0] && strcmp(st, "40001") != 0) w->bad++;
         w->done++;
     }
@@ -158,8 +144,8 @@ static void *reader(void *arg)
     char st[6];
     /* one reader sees every run through the executor, none from the peek cache; another
      * runs everything through the normal path (also lock-free: adapter/adp_read.h) */
-    if (w->id % 3 == 1) exec_state(c, "SET enable_peek_cache = off", st);
-    if (w->id % 3 == 2) exec_state(c, "SET enable_fast_path = off", st);
+    if (w->id % 3 == 1) pt_pq_state(c, "SET enable_peek_cache = off", st);
+    if (w->id % 3 == 2) pt_pq_state(c, "SET enable_fast_path = off", st);
     unsigned seed = 7u + (unsigned)w->id;
     while (!atomic_load(&stop)) {
         long long sum;
@@ -207,7 +193,7 @@ static void *reader(void *arg)
             w->bad++;
         PQclear(r);
         /* a block reads one snapshot: the same rows twice */
-        exec_state(c, "BEGIN", st);
+        pt_pq_state(c, "BEGIN", st);
         PGresult *a = PQexec(c, "SELECT id, bal FROM acct");
         PGresult *b = PQexec(c, "SELECT id, bal FROM acct");
         long long s2;
@@ -218,7 +204,7 @@ static void *reader(void *arg)
         if (!same) w->bad++;
         PQclear(a);
         PQclear(b);
-        exec_state(c, "COMMIT", st);
+        pt_pq_state(c, "COMMIT", st);
         w->done++;
     }
     PQfinish(c);
@@ -240,19 +226,19 @@ int main(void)
     port = pgpeek_port(s);
     PGconn *c = pt_pq_connect(port);
     char st[6];
-    exec_state(c, "CREATE TABLE acct (id int PRIMARY KEY, bal int)", st);
+    pt_pq_state(c, "CREATE TABLE acct (id int PRIMARY KEY, bal int)", st);
     CHECK(!st[0]);
-    exec_state(c, "CREATE TABLE kv (k int, v int)", st);
+    pt_pq_state(c, "CREATE TABLE kv (k int, v int)", st);
     CHECK(!st[0]);
     for (int i = 0; i < 50; i++) {
         char ins[64];
         snprintf(ins, sizeof ins, "INSERT INTO kv VALUES (%d, %d)", i, 2 * i);
-        exec_state(c, ins, st);
+        pt_pq_state(c, ins, st);
     }
     char sql[64];
     for (int i = 0; i < NACCT; i++) {
         snprintf(sql, sizeof sql, "INSERT INTO acct VALUES (%d, 100)", i);
-        exec_state(c, sql, st);
+        pt_pq_state(c, sql, st);
         CHECK(!st[0]);
     }
     long long lockfree0 = served(pgpeek_http_port(s), "executor");

@@ -23,20 +23,6 @@ static PGconn *conn(void)
     return pt_pq_connect(port);
 }
 
-/* Runs sql; the SQLSTATE of a failure ("" on success). */
-static void exec_state(PGconn *c, const char *sql, char state[6])
-{
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType st = PQresultStatus(r);
-    state[0] = 0;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        snprintf(state, 6, "%s", s ? s : "?????");
-        if (strcmp(state, "40001") != 0) fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-    }
-    PQclear(r);
-}
-
 /* A query returning one row of integers; false when it failed. */
 static bool ints(PGconn *c, const char *sql, long long *v, int n)
 {
@@ -65,14 +51,14 @@ static void *writer(void *arg)
         if (i % 4 == 3) { /* an account changes group: its index key moves */
             snprintf(sql, sizeof sql, "UPDATE acct SET grp = (grp + 1) %% %d WHERE id = %d", NGROUP,
                      a);
-            exec_state(c, sql, st);
+            pt_pq_state(c, sql, st);
         } else {
             snprintf(sql, sizeof sql,
                      "BEGIN; UPDATE acct SET bal = bal - %d WHERE id = %d; "
                      "UPDATE acct SET bal = bal + %d WHERE id = %d; COMMIT",
                      x, a, x, b);
-            exec_state(c, sql, st);
-            if (st[0]) exec_state(c, "ROLLBACK", st);
+            pt_pq_state(c, sql, st);
+            if (st[0]) pt_pq_state(c, "ROLLBACK", st);
         }
         if (st[0])
             w->retries++;
@@ -96,7 +82,7 @@ static void *reader(void *arg)
             (v[0] != NACCT || v[1] != NACCT * 100))
             w->bad++;
         /* a block: two halves of the primary key and of the groups at one snapshot */
-        exec_state(c, "BEGIN", st);
+        pt_pq_state(c, "BEGIN", st);
         bool ok = ints(c, "SELECT count(*), sum(bal) FROM acct WHERE id < 100", lo, 2) &&
                   ints(c, "SELECT count(*), sum(bal) FROM acct WHERE id >= 100", hi, 2);
         if (ok && (lo[0] + hi[0] != NACCT || lo[1] + hi[1] != NACCT * 100)) w->bad++;
@@ -104,7 +90,7 @@ static void *reader(void *arg)
                   2) &&
              ints(c, "SELECT count(*), sum(bal) FROM acct WHERE grp > 4", hi, 2);
         if (ok && (lo[0] + hi[0] != NACCT || lo[1] + hi[1] != NACCT * 100)) w->bad++;
-        exec_state(c, "COMMIT", st);
+        pt_pq_state(c, "COMMIT", st);
         w->done++;
     }
     PQfinish(c);
@@ -118,14 +104,14 @@ int main(void)
     port = pgpeek_port(s);
     PGconn *c = conn();
     char st[6];
-    exec_state(c, "CREATE TABLE acct (id int PRIMARY KEY, grp int, bal int)", st);
+    pt_pq_state(c, "CREATE TABLE acct (id int PRIMARY KEY, grp int, bal int)", st);
     CHECK(!st[0]);
-    exec_state(c, "CREATE INDEX acct_grp ON acct (grp, bal)", st);
+    pt_pq_state(c, "CREATE INDEX acct_grp ON acct (grp, bal)", st);
     CHECK(!st[0]);
     char sql[64];
     for (int i = 0; i < NACCT; i++) {
         snprintf(sql, sizeof sql, "INSERT INTO acct VALUES (%d, %d, 100)", i, i % NGROUP);
-        exec_state(c, sql, st);
+        pt_pq_state(c, sql, st);
     }
     atomic_store(&writers_left, WRITERS);
     pthread_t th[WRITERS + READERS];

@@ -2,7 +2,8 @@
  * Two blocks that each read what the other writes (write skew) cannot both commit: the
  * second COMMIT fails with 40001 and leaves nothing behind, through the simple protocol,
  * the fast path's cached plans and peek cache, and prepared statements alike. Blocks that
- * do not depend on each other, read-only blocks and insert-only blocks all commit. */
+ * do not depend on each other, read-only blocks and insert-only blocks all commit, and
+ * blocks reading and writing different keys of one table commit too. */
 #include "protocol/pt_client.h"
 
 static int port;
@@ -133,6 +134,76 @@ static void test_independent_blocks_commit(void)
     PQfinish(w);
 }
 
+/* Reads by unique key depend on that key's rows only: blocks that move money between
+ * different accounts of one table both commit; the same reads and writes on one account,
+ * a key read that a concurrent insert makes stale (a phantom), and write skew through
+ * keys still fail. Through the simple protocol, the fast path and prepared statements. */
+static void test_key_reads(void)
+{
+    PGconn *a = conn(), *b = conn(), *w = conn();
+    pt_pq_expect(a, "CREATE TABLE acct (id int PRIMARY KEY, bal int)", "CREATE TABLE");
+    pt_pq_expect(a, "INSERT INTO acct VALUES (1, 100), (2, 100), (3, 100), (4, 100)", "INSERT 0 4");
+    for (int round = 0; round < 3; round++) { /* cold, then cached (fast path) texts */
+        /* a: 1 -> 2, b: 3 -> 4, each reading its own accounts by key: both commit */
+        pt_pq_expect(a, "BEGIN", "BEGIN");
+        pt_pq_expect(b, "BEGIN", "BEGIN");
+        CHECK(scalar(a, "SELECT bal FROM acct WHERE id = 1") >= 0);
+        CHECK(scalar(b, "SELECT bal FROM acct WHERE id = 3") >= 0);
+        pt_pq_expect(a, "UPDATE acct SET bal = bal - 10 WHERE id = 1", "UPDATE 1");
+        pt_pq_expect(b, "UPDATE acct SET bal = bal - 10 WHERE id = 3", "UPDATE 1");
+        pt_pq_expect(a, "UPDATE acct SET bal = bal + 10 WHERE id = 2", "UPDATE 1");
+        pt_pq_expect(b, "UPDATE acct SET bal = bal + 10 WHERE id = 4", "UPDATE 1");
+        pt_pq_expect(a, "COMMIT", "COMMIT");
+        pt_pq_expect(b, "COMMIT", "COMMIT");
+    }
+    CHECK_INT(scalar(w, "SELECT sum(bal) FROM acct"), 400);
+    CHECK_INT(scalar(w, "SELECT bal FROM acct WHERE id = 2"), 130);
+    /* prepared statements read by key too (prepared outside the block: describing a
+     * missing statement inside it would abort the block) */
+    CHECK_INT(scalar_prepared(a, "k1", "SELECT bal FROM acct WHERE id = 1"), 70);
+    CHECK_INT(scalar_prepared(b, "k3", "SELECT bal FROM acct WHERE id = 3"), 70);
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(b, "BEGIN", "BEGIN");
+    CHECK_INT(scalar_prepared(a, "k1", "SELECT bal FROM acct WHERE id = 1"), 70);
+    CHECK_INT(scalar_prepared(b, "k3", "SELECT bal FROM acct WHERE id = 3"), 70);
+    pt_pq_expect(a, "UPDATE acct SET bal = bal + 1 WHERE id = 1", "UPDATE 1");
+    pt_pq_expect(b, "UPDATE acct SET bal = bal + 1 WHERE id = 3", "UPDATE 1");
+    pt_pq_expect(b, "COMMIT", "COMMIT");
+    pt_pq_expect(a, "COMMIT", "COMMIT");
+    /* write skew through keys: a reads 2 and writes 1, b reads 1 and writes 2 */
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    pt_pq_expect(b, "BEGIN", "BEGIN");
+    CHECK_INT(scalar(a, "SELECT bal FROM acct WHERE id = 2"), 130);
+    CHECK_INT(scalar(b, "SELECT bal FROM acct WHERE id = 1"), 71);
+    pt_pq_expect(a, "UPDATE acct SET bal = 0 WHERE id = 1", "UPDATE 1");
+    pt_pq_expect(b, "UPDATE acct SET bal = 0 WHERE id = 2", "UPDATE 1");
+    pt_pq_expect(a, "COMMIT", "COMMIT");
+    pt_pq_expect(b, "COMMIT", "40001");
+    CHECK_INT(scalar(w, "SELECT bal FROM acct WHERE id = 2"), 130);
+    /* a phantom: a finds no account 9, b creates it; a's write may depend on its absence */
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    CHECK_INT(scalar(a, "SELECT count(*) FROM acct WHERE id = 9"), 0);
+    pt_pq_expect(b, "INSERT INTO acct VALUES (9, 5)", "INSERT 0 1");
+    pt_pq_expect(a, "UPDATE acct SET bal = bal + 1 WHERE id = 4", "UPDATE 1");
+    pt_pq_expect(a, "COMMIT", "40001");
+    /* a scan still depends on every row */
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    CHECK(scalar(a, "SELECT sum(bal) FROM acct") > 0);
+    pt_pq_expect(b, "UPDATE acct SET bal = bal + 1 WHERE id = 9", "UPDATE 1");
+    pt_pq_expect(a, "UPDATE acct SET bal = bal + 1 WHERE id = 4", "UPDATE 1");
+    pt_pq_expect(a, "COMMIT", "40001");
+    /* DDL on the table conflicts with every key read */
+    pt_pq_expect(a, "BEGIN", "BEGIN");
+    CHECK_INT(scalar(a, "SELECT bal FROM acct WHERE id = 3"), 71);
+    pt_pq_expect(b, "CREATE TABLE other (x int)", "CREATE TABLE");
+    pt_pq_expect(b, "TRUNCATE acct", "TRUNCATE TABLE");
+    pt_pq_expect(a, "INSERT INTO other VALUES (1)", "INSERT 0 1");
+    pt_pq_expect(a, "COMMIT", "40001");
+    PQfinish(a);
+    PQfinish(b);
+    PQfinish(w);
+}
+
 int main(void)
 {
     pgpeek_config cfg = pt_config();
@@ -140,6 +211,7 @@ int main(void)
     port = pgpeek_port(s);
     PT_RUN(test_write_skew);
     PT_RUN(test_independent_blocks_commit);
+    PT_RUN(test_key_reads);
     pgpeek_stop(s);
     return pt_finish();
 }

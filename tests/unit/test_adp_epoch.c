@@ -10,16 +10,6 @@
 #include "adp_mvcc.h"
 #include "unit/test_adp_sql_util.h"
 
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            t_passed++;                                                                            \
-        } else {                                                                                   \
-            t_failed++;                                                                            \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);               \
-        }                                                                                          \
-    } while (0)
-
 static void ok(adp_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void ok(adp_session *s, const char *fmt, ...)
 {

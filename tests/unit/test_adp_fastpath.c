@@ -10,16 +10,6 @@
 static adp_db *db;
 static adp_session *fast, *slow, *admin;
 
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond)                                                                                  \
-            t_passed++;                                                                            \
-        else {                                                                                     \
-            t_failed++;                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
-        }                                                                                          \
-    } while (0)
-
 /* The raw reply bytes of one simple Query, with the transaction status appended. */
 static void raw(adp_session *s, const char *sql, pgw_buf *b)
 {

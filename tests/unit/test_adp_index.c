@@ -10,16 +10,6 @@
 #include "adp_mvcc.h"
 #include "unit/test_adp_sql_util.h"
 
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond)                                                                                  \
-            t_passed++;                                                                            \
-        else {                                                                                     \
-            t_failed++;                                                                            \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                             \
-        }                                                                                          \
-    } while (0)
-
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static unsigned rnd(unsigned n)
 {
