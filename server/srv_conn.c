@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "pgw_conn_move.h"
 #include "pgw_log.h"
 #include "srv_server.h"
 #include "srv_worker.h"
@@ -62,6 +63,7 @@ static void conn_close(srv_conn *c)
     else
         w->conns = c->next;
     if (c->next) c->next->prev = c->prev;
+    atomic_fetch_sub_explicit(&w->nconns, 1, memory_order_relaxed);
     c->next = w->reap;
     c->prev = NULL;
     w->reap = c;
@@ -323,6 +325,15 @@ void srv_conn_goodbye_all(srv_worker *w)
     srv_conn_reap(w);
 }
 
+static void link_conn(srv_worker *w, srv_conn *c)
+{
+    c->prev = NULL;
+    c->next = w->conns;
+    if (w->conns) w->conns->prev = c;
+    w->conns = c;
+    atomic_fetch_add_explicit(&w->nconns, 1, memory_order_relaxed);
+}
+
 bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
 {
     srv_conn *c = calloc(1, sizeof *c);
@@ -347,9 +358,7 @@ bool srv_conn_open(srv_worker *w, int fd, uint64_t id, const char *peer)
     struct timeval now;
     event_base_gettimeofday_cached(w->base, &now);
     c->accepted_at = now.tv_sec;
-    c->next = w->conns;
-    if (w->conns) w->conns->prev = c;
-    w->conns = c;
+    link_conn(w, c);
     pgw_stat_add(&w->stats.conns_opened, 1);
     pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "accepted on worker %d", w->index);
     return true;
@@ -369,6 +378,69 @@ static void drain_input(int fd)
     char sink[4096];
     for (int i = 0; i < 64; i++)
         if (recv(fd, sink, sizeof sink, MSG_DONTWAIT) <= 0) break;
+}
+
+/* Between statements, nothing buffered, no deadline or timer of ours on it: nothing of the
+ * connection but its socket and session, so it can change threads. */
+static bool conn_movable(const srv_conn *c)
+{
+    return !c->closed && !c->waiting && !c->yielded && !c->paused && !c->send_blocked &&
+           !c->eof_seen && !c->goodbye && !c->startup_timer && pgw_conn_movable(&c->pc);
+}
+
+void srv_conn_shed(srv_worker *w, srv_worker *to, int count)
+{
+    for (srv_conn *c = w->conns, *next; c && count > 0; c = next) {
+        next = c->next;
+        if (!conn_movable(c)) continue;
+        event_free(c->ev);
+        c->ev = NULL;
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            w->conns = c->next;
+        if (c->next) c->next->prev = c->prev;
+        atomic_fetch_sub_explicit(&w->nconns, 1, memory_order_relaxed);
+        c->move.conn = c;
+        srv_worker_post_move(to, &c->move);
+        count--;
+    }
+}
+
+/* A moved connection that no loop will drive: goodbye, a last send, close, free. */
+static void goodbye_unlinked(srv_conn *c)
+{
+    pgw_conn_shutdown(&c->pc);
+    (void)conn_flush(c);
+    shutdown(c->fd, SHUT_WR);
+    drain_input(c->fd);
+    close(c->fd);
+    pgw_log(&c->pc, PGPEEK_LOG_DEBUG, "closed");
+    conn_free(c);
+}
+
+void srv_conn_adopt(srv_worker *w, srv_conn *c)
+{
+    c->w = w;
+    pgw_conn_rehome(&c->pc, &w->stats, w->inbox);
+    if (w->loop_done) {
+        /* came after this worker's loop ended: the server is stopping */
+        goodbye_unlinked(c);
+        return;
+    }
+    c->ev = event_new(w->base, c->fd, EV_READ | EV_PERSIST, conn_cb, c);
+    if (!c->ev || event_add(c->ev, NULL) != 0) {
+        srv_log(w->server, PGPEEK_LOG_ERROR, "worker %d: out of memory adopting a connection",
+                w->index);
+        if (c->ev) event_free(c->ev);
+        c->ev = NULL;
+        goodbye_unlinked(c);
+        return;
+    }
+    c->ev_flags = EV_READ;
+    link_conn(w, c);
+    if (w->stopping) srv_conn_goodbye(c); /* unlinks it */
+    /* Input that arrived meanwhile waits in the socket: the level-triggered event sees it. */
 }
 
 void srv_conn_reap(srv_worker *w)

@@ -7,6 +7,7 @@
 
 #include "pgw_conn.h"
 #include "srv_cancel.h"
+#include "srv_worker.h"
 
 struct event;
 typedef struct srv_worker srv_worker;
@@ -35,6 +36,7 @@ struct srv_conn {
     struct srv_conn *yield_next;
     struct srv_conn *prev;
     struct srv_conn *next;
+    srv_item move; /* carries it to another worker (srv_conn_shed) */
 };
 
 /* Worker thread: adopts an accepted socket. False when out of memory (fd closed). */
@@ -46,6 +48,12 @@ void srv_conn_resume_yielded(srv_worker *w);
 /* Worker thread, server stop: says goodbye to every connection; those with a pending
  * statement get it once the statement is done (w->npending counts them). */
 void srv_conn_goodbye_all(srv_worker *w);
+/* Worker thread of w: lets go of up to count connections that are between statements with
+ * nothing buffered, and posts them to `to`. */
+void srv_conn_shed(srv_worker *w, srv_worker *to, int count);
+/* Worker thread of w: takes over a connection another worker let go (or, once w's loop is
+ * over, closes it). */
+void srv_conn_adopt(srv_worker *w, srv_conn *c);
 /* Worker thread: frees connections on the reap list. */
 void srv_conn_reap(srv_worker *w);
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pgw_log.h"
+#include "srv_balance.h"
 #include "srv_net.h"
 #include "srv_server.h"
 #include "srv_worker.h"
@@ -28,9 +29,9 @@ struct srv_listener {
     int stop_fd; /* eventfd written by srv_listener_stop */
     pthread_t thread;
     uint64_t next_id;
-    int next_worker;
-    bool starved;     /* accept failed for lack of descriptors or memory */
-    time_t warned_at; /* last warning about it */
+    srv_balance balance; /* which workers take new connections */
+    bool starved;        /* accept failed for lack of descriptors or memory */
+    time_t warned_at;    /* last warning about it */
 };
 
 static void hand_over(srv_listener *l, int fd, const struct sockaddr *peer_sa)
@@ -40,8 +41,7 @@ static void hand_over(srv_listener *l, int fd, const struct sockaddr *peer_sa)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     char peer[64];
     srv_net_format_addr(peer_sa, peer, sizeof peer);
-    srv_worker *w = &s->workers[l->next_worker];
-    l->next_worker = (l->next_worker + 1) % s->nworkers;
+    srv_worker *w = &s->workers[srv_balance_pick(&l->balance)];
     if (!srv_worker_notify_conn(w, fd, ++l->next_id, peer)) {
         srv_log(s, PGPEEK_LOG_ERROR, "out of memory handing over a connection from %s", peer);
         close(fd);
@@ -58,10 +58,14 @@ static void *listener_main(void *arg)
     /* The stop eventfd comes first: while starved of descriptors only it is watched, so
      * the 100 ms back-off really waits (the listening socket would be ready at once). */
     struct pollfd pfd[2] = {{.fd = l->stop_fd, .events = POLLIN}, {.fd = l->fd, .events = POLLIN}};
+    int wait_ms = srv_balance_tick(&l->balance);
     for (;;) {
-        int n = poll(pfd, l->starved ? 1 : 2, l->starved ? 100 : -1);
+        int timeout = l->starved && (wait_ms < 0 || wait_ms > 100) ? 100 : wait_ms;
+        int n = poll(pfd, l->starved ? 1 : 2, timeout);
         if (n < 0 && errno != EINTR) break;
         if (pfd[0].revents) break;
+        wait_ms = srv_balance_tick(&l->balance);
+        if (n <= 0 && !l->starved) continue; /* a balance tick */
         for (;;) {
             struct sockaddr_storage ss;
             socklen_t len = sizeof ss;
@@ -99,10 +103,21 @@ srv_listener *srv_listener_start(pgpeek_server *s, int listen_fd, char *err, siz
     l->server = s;
     l->fd = listen_fd;
     l->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    /* PGPEEK_PLACEMENT=spread: round robin over every worker (to compare against). */
+    const char *placement = getenv("PGPEEK_PLACEMENT");
+    bool pack = !placement || strcmp(placement, "spread") != 0;
+    if (!srv_balance_init(&l->balance, s, pack)) {
+        if (l->stop_fd >= 0) close(l->stop_fd);
+        close(listen_fd);
+        free(l);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
     int rc = l->stop_fd < 0 ? errno : pthread_create(&l->thread, NULL, listener_main, l);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the listener: %s", strerror(rc));
         if (l->stop_fd >= 0) close(l->stop_fd);
+        srv_balance_free(&l->balance);
         close(listen_fd);
         free(l);
         return NULL;
@@ -119,5 +134,6 @@ void srv_listener_stop(srv_listener *l)
     pthread_join(l->thread, NULL);
     close(l->stop_fd);
     close(l->fd);
+    srv_balance_free(&l->balance);
     free(l);
 }

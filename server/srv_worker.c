@@ -18,6 +18,9 @@
 
 static void on_item(void *arg, bool ok, uint64_t ts, const char *err);
 
+/* As many workers as the server may start (srv_server.c caps them at 256). */
+#define SRV_MAX_QUIET 256
+
 static void push_item(srv_worker *w, srv_item *it)
 {
     it->w = w;
@@ -38,6 +41,23 @@ static void on_item(void *arg, bool ok, uint64_t ts, const char *err)
         w->stopping = true;
         srv_conn_goodbye_all(w);
         if (w->npending == 0) event_base_loopbreak(w->base);
+        return;
+    }
+    if (it->type == SRV_ITEM_MOVE) {
+        srv_conn_adopt(w, it->conn); /* `it` lives in the connection */
+        return;
+    }
+    if (it->type == SRV_ITEM_SHED) {
+        if (!w->no_moves && !w->stopping && !w->loop_done) srv_conn_shed(w, it->to, it->count);
+        free(it);
+        return;
+    }
+    if (it->type == SRV_ITEM_NOMOVE) {
+        w->no_moves = true;
+        srv_quiet *q = it->quiet; /* `it` lives on the stopping thread's stack */
+        pthread_mutex_lock(&q->mu);
+        if (--q->left == 0) pthread_cond_signal(&q->cv);
+        pthread_mutex_unlock(&q->mu);
         return;
     }
     if (w->stopping || w->loop_done) {
@@ -131,8 +151,54 @@ bool srv_worker_notify_conn(srv_worker *w, int fd, uint64_t id, const char *peer
     return true;
 }
 
+bool srv_worker_shed(srv_worker *from, srv_worker *to, int count)
+{
+    srv_item *it = calloc(1, sizeof *it);
+    if (!it) return false;
+    it->type = SRV_ITEM_SHED;
+    it->to = to;
+    it->count = count;
+    push_item(from, it);
+    return true;
+}
+
+void srv_worker_post_move(srv_worker *to, srv_item *move)
+{
+    move->type = SRV_ITEM_MOVE;
+    push_item(to, move);
+}
+
+/* Before the first worker stops: every worker stops shedding, and once all have said so,
+ * every MOVE ever posted is in some inbox that is drained before it is freed. Without
+ * this, a worker still running could post a connection to one already gone. */
+static void close_moves(pgpeek_server *s)
+{
+    srv_quiet q = {.left = 0};
+    pthread_mutex_init(&q.mu, NULL);
+    pthread_cond_init(&q.cv, NULL);
+    srv_item items[SRV_MAX_QUIET];
+    int n = 0;
+    for (int i = 0; i < s->nworkers; i++) {
+        srv_worker *w = &s->workers[i];
+        w->moves_closed = true;
+        if (!w->thread_started || n == SRV_MAX_QUIET) continue;
+        items[n] = (srv_item){.type = SRV_ITEM_NOMOVE, .quiet = &q};
+        pthread_mutex_lock(&q.mu);
+        q.left++;
+        pthread_mutex_unlock(&q.mu);
+        push_item(w, &items[n++]);
+    }
+    pthread_mutex_lock(&q.mu);
+    while (q.left > 0)
+        pthread_cond_wait(&q.cv, &q.mu);
+    pthread_mutex_unlock(&q.mu);
+    pthread_mutex_destroy(&q.mu);
+    pthread_cond_destroy(&q.cv);
+}
+
 void srv_worker_stop(srv_worker *w)
 {
+    if (!w->moves_closed && w->server) close_moves(w->server);
     if (w->thread_started) {
         push_item(w, w->stop_item);
         pthread_join(w->thread, NULL);
