@@ -76,7 +76,7 @@ fi
 # Lock-free reads, epochs, shared caches, commit groups: any data race report fails.
 export TSAN_OPTIONS="halt_on_error=0:exitcode=66"
 if build build-tsan -DCMAKE_BUILD_TYPE=Debug -DPGPEEK_TSAN=ON; then
-  CTEST_ARGS="-R epoch|peek_shared|index_concurrent|mvcc|commit|orc_batch|dur_checkpoint" \
+  CTEST_ARGS="-R epoch|peek_shared|index_concurrent|mvcc|commit|orc_batch|dur_checkpoint|placement" \
     run_ctest build-tsan
 else
   failed=$((failed + 1))
