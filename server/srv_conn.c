@@ -42,6 +42,17 @@ static void set_interest(srv_conn *c, short flags, const struct timeval *timeout
     c->ev_flags = flags;
 }
 
+/* Takes c out of its worker's list of connections (closing, or moving away). */
+static void unlink_conn(srv_worker *w, srv_conn *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        w->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    atomic_fetch_sub_explicit(&w->nconns, 1, memory_order_relaxed);
+}
+
 /* Unlinks the connection and queues it for the reap event. */
 static void conn_close(srv_conn *c)
 {
@@ -58,12 +69,7 @@ static void conn_close(srv_conn *c)
         }
         c->yielded = false;
     }
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        w->conns = c->next;
-    if (c->next) c->next->prev = c->prev;
-    atomic_fetch_sub_explicit(&w->nconns, 1, memory_order_relaxed);
+    unlink_conn(w, c);
     c->next = w->reap;
     c->prev = NULL;
     w->reap = c;
@@ -395,12 +401,7 @@ void srv_conn_shed(srv_worker *w, srv_worker *to, int count)
         if (!conn_movable(c)) continue;
         event_free(c->ev);
         c->ev = NULL;
-        if (c->prev)
-            c->prev->next = c->next;
-        else
-            w->conns = c->next;
-        if (c->next) c->next->prev = c->prev;
-        atomic_fetch_sub_explicit(&w->nconns, 1, memory_order_relaxed);
+        unlink_conn(w, c);
         c->move.conn = c;
         srv_worker_post_move(to, &c->move);
         count--;

@@ -13,20 +13,8 @@ CONNS=${3:-64}
 MODE=${4:-simple}
 WORK=$(mktemp -d /tmp/ctxsw.XXXXXX)
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-if [ "$SERVER" = floor ]; then
-    "$BUILD/bench/pgpeek-floor" --listen 127.0.0.1:0 --port-file "$WORK/port" ${FLOOR_ARGS:-} >/dev/null 2>&1 &
-else
-    "$BUILD/pgpeekd" --listen 127.0.0.1:0 --port-file "$WORK/port" --data-dir none \
-        --http-listen off ${PGPEEK_ARGS:-} >/dev/null 2>&1 &
-fi
-PID=$!
-for _ in $(seq 200); do [ -s "$WORK/port" ] && break; kill -0 "$PID"; sleep 0.05; done
-PORT=$(head -n1 "$WORK/port")
-for _ in $(seq 200); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.05; done
-if [ "$SERVER" != floor ]; then
-    psql -Xq -h 127.0.0.1 -p "$PORT" -U materialize -d materialize -v ON_ERROR_STOP=1 \
-        -c "CREATE TABLE t (id text, value int4)" -c "INSERT INTO t VALUES ('hello', 42)"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
+start_server "$BUILD" "$SERVER"
 switches() {
     local v=0 n=0 t
     for t in /proc/"$PID"/task/*; do

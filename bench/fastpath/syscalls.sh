@@ -14,20 +14,8 @@ SECS=${5:-4}
 WORK=$(mktemp -d /tmp/syscalls.XXXXXX)
 PID=
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-if [ "$SERVER" = floor ]; then
-    "$BUILD/bench/pgpeek-floor" --listen 127.0.0.1:0 --port-file "$WORK/port" ${FLOOR_ARGS:-} >/dev/null 2>&1 &
-else
-    "$BUILD/pgpeekd" --listen 127.0.0.1:0 --port-file "$WORK/port" --data-dir none \
-        --http-listen off ${PGPEEK_ARGS:-} >/dev/null 2>&1 &
-fi
-PID=$!
-for _ in $(seq 200); do [ -s "$WORK/port" ] && break; kill -0 "$PID"; sleep 0.05; done
-PORT=$(head -n1 "$WORK/port")
-for _ in $(seq 200); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.05; done
-if [ "$SERVER" != floor ]; then
-    psql -Xq -h 127.0.0.1 -p "$PORT" -U materialize -d materialize -v ON_ERROR_STOP=1 \
-        -c "CREATE TABLE t (id text, value int4)" -c "INSERT INTO t VALUES ('hello', 42)"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
+start_server "$BUILD" "$SERVER"
 SC="epoll_wait epoll_pwait epoll_ctl read recvfrom write sendto writev futex"
 EV=sched:sched_switch,sched:sched_wakeup,raw_syscalls:sys_enter
 for s in $SC; do EV="$EV,syscalls:sys_enter_$s"; done
